@@ -1,0 +1,90 @@
+//! `streamlab`: the scenario language headless. Every subcommand reads its
+//! input, runs the core and prints; errors go to stderr with exit code 1.
+
+use clap::{Parser, Subcommand};
+use std::io::{BufRead, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use streamlab_core::script::{run_script, Session};
+
+#[derive(Parser)]
+#[command(name = "streamlab", version, about = "A deterministic Kafka playground, headless")]
+struct Cli {
+    #[command(subcommand)]
+    command: Cmd,
+}
+
+#[derive(Subcommand)]
+enum Cmd {
+    /// Run a scenario script and print each command's output.
+    Run {
+        file: PathBuf,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Read scenario lines from stdin and run each as it arrives.
+    Console,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli.command) {
+        Ok(code) => code,
+        Err(message) => {
+            eprintln!("streamlab: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cmd: Cmd) -> Result<ExitCode, String> {
+    match cmd {
+        Cmd::Run { file, json } => {
+            let text = std::fs::read_to_string(&file).map_err(|e| format!("{}: {e}", file.display()))?;
+            let (_, result) = run_script(&text);
+            let failed = result.outputs.iter().any(|o| o.is_error);
+            if json {
+                let s = serde_json::to_string_pretty(&result).map_err(|e| e.to_string())?;
+                println!("{s}");
+            } else {
+                for o in &result.outputs {
+                    if o.text.is_empty() {
+                        continue;
+                    }
+                    if o.is_error {
+                        println!("Error (line {}): {}", o.line, o.text);
+                    } else {
+                        println!("{}", o.text);
+                    }
+                }
+            }
+            Ok(if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS })
+        }
+        Cmd::Console => console(),
+    }
+}
+
+/// Lines are run one at a time; a here-document is collected until its marker.
+fn console() -> Result<ExitCode, String> {
+    let mut session = Session::new();
+    let stdin = std::io::stdin();
+    let mut pending = String::new();
+    let mut stdout = std::io::stdout();
+    for line in stdin.lock().lines() {
+        let line = line.map_err(|e| e.to_string())?;
+        pending.push_str(&line);
+        pending.push('\n');
+        // Wait for the rest of an open here-document.
+        if streamlab_core::script::parse(&pending).is_err() && pending.contains("<<") {
+            continue;
+        }
+        for o in session.run(&pending) {
+            if !o.text.is_empty() {
+                let _ = writeln!(stdout, "{}", o.text);
+            }
+        }
+        pending.clear();
+    }
+    Ok(ExitCode::SUCCESS)
+}

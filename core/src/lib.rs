@@ -1,0 +1,25 @@
+//! streamlab-core: a deterministic, no-IO simulation of an Apache Kafka
+//! cluster (and a Flume agent feeding it).
+//!
+//! **Architecture invariant:** nothing here reads a clock, the network, files
+//! or OS entropy, or starts a thread. Time is [`SimTime`] passed in by the
+//! caller; randomness is a [`rng::SimRng`] derived from the scenario seed.
+//! The same script and seed give the same event trace on x86 and in WASM.
+
+pub mod broker;
+pub mod cluster;
+pub mod error;
+pub mod event;
+pub mod ids;
+pub mod log;
+pub mod partition;
+pub mod rng;
+pub mod script;
+mod sim;
+pub mod time;
+
+pub use cluster::{Cluster, Topic, TopicConfig};
+pub use error::CommandError;
+pub use event::{Event, EventKind};
+pub use sim::{ClusterConfig, Command, CreateTopic, Produce, Reply, Simulation};
+pub use time::SimTime;

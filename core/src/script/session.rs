@@ -1,0 +1,121 @@
+//! Runs script lines against a simulation and collects what each printed.
+
+use super::{kafka_topics, parse, sim_cmd, split_words, Line};
+use crate::error::CommandError;
+use crate::sim::{ClusterConfig, Simulation};
+
+/// What one script line printed.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Output {
+    pub line: u32,
+    pub command: String,
+    pub text: String,
+    pub is_error: bool,
+}
+
+/// A scenario being played: the simulation plus the settings that must be
+/// fixed before it starts (`sim brokers`, `sim seed`).
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub(crate) config: ClusterConfig,
+    pub(crate) seed: u64,
+    pub(crate) sim: Simulation,
+    /// Whether a line has changed the cluster (after that, `sim brokers`/`sim seed` are refused).
+    pub(crate) started: bool,
+}
+
+impl Default for Session {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Session {
+    pub fn new() -> Self {
+        let config = ClusterConfig::default();
+        Self {
+            sim: Simulation::new(config.clone(), 0),
+            config,
+            seed: 0,
+            started: false,
+        }
+    }
+
+    pub fn sim(&self) -> &Simulation {
+        &self.sim
+    }
+
+    pub fn sim_mut(&mut self) -> &mut Simulation {
+        self.started = true;
+        &mut self.sim
+    }
+
+    /// Rebuilds the simulation from the current settings (only before it started).
+    pub(crate) fn reset(&mut self) {
+        self.sim = Simulation::new(self.config.clone(), self.seed);
+    }
+
+    /// Runs one line and returns what it printed. Never panics on bad input.
+    pub fn execute(&mut self, line: &Line) -> Output {
+        let result = split_words(&line.text, line.number)
+            .map_err(|e| CommandError::Usage(e.to_string()))
+            .and_then(|words| self.dispatch(&words, line));
+        let (text, is_error) = match result {
+            Ok(text) => (text, false),
+            Err(text) => (text.to_string(), true),
+        };
+        Output {
+            line: line.number,
+            command: line.text.clone(),
+            text,
+            is_error,
+        }
+    }
+
+    fn dispatch(&mut self, words: &[String], line: &Line) -> Result<String, CommandError> {
+        let Some(program) = words.first() else {
+            return Ok(String::new());
+        };
+        // `bin/kafka-topics.sh` and `./kafka-topics.sh` name the same tool.
+        let program = program.rsplit('/').next().unwrap_or(program);
+        let args = &words[1..];
+        match program {
+            "kafka-topics.sh" => kafka_topics::run(self, args),
+            "sim" => sim_cmd::run(self, args, line),
+            other => Err(CommandError::Usage(format!("{other}: command not found"))),
+        }
+    }
+
+    /// Runs a whole script text: each line's output, in order.
+    pub fn run(&mut self, text: &str) -> Vec<Output> {
+        match parse(text) {
+            Ok(lines) => lines.iter().map(|l| self.execute(l)).collect(),
+            Err(e) => vec![Output {
+                line: 0,
+                command: String::new(),
+                text: e.to_string(),
+                is_error: true,
+            }],
+        }
+    }
+}
+
+/// The result of running a script from scratch.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ScriptRun {
+    pub outputs: Vec<Output>,
+    pub trace_hash: u64,
+    pub time_ms: u64,
+}
+
+/// Runs `text` in a fresh session.
+pub fn run_script(text: &str) -> (Session, ScriptRun) {
+    let mut session = Session::new();
+    let outputs = session.run(text);
+    let run = ScriptRun {
+        outputs,
+        trace_hash: session.sim.trace_hash(),
+        time_ms: session.sim.now().as_millis(),
+    };
+    (session, run)
+}
