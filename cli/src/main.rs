@@ -8,7 +8,11 @@ use std::process::ExitCode;
 use streamlab_core::script::{run_script, Session};
 
 #[derive(Parser)]
-#[command(name = "streamlab", version, about = "A deterministic Kafka playground, headless")]
+#[command(
+    name = "streamlab",
+    version,
+    about = "A deterministic Kafka playground, headless"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Cmd,
@@ -41,25 +45,21 @@ fn main() -> ExitCode {
 fn run(cmd: Cmd) -> Result<ExitCode, String> {
     match cmd {
         Cmd::Run { file, json } => {
-            let text = std::fs::read_to_string(&file).map_err(|e| format!("{}: {e}", file.display()))?;
+            let text =
+                std::fs::read_to_string(&file).map_err(|e| format!("{}: {e}", file.display()))?;
             let (_, result) = run_script(&text);
             let failed = result.outputs.iter().any(|o| o.is_error);
             if json {
                 let s = serde_json::to_string_pretty(&result).map_err(|e| e.to_string())?;
                 println!("{s}");
             } else {
-                for o in &result.outputs {
-                    if o.text.is_empty() {
-                        continue;
-                    }
-                    if o.is_error {
-                        println!("Error (line {}): {}", o.line, o.text);
-                    } else {
-                        println!("{}", o.text);
-                    }
-                }
+                print!("{}", streamlab_core::script::transcript(&result.outputs));
             }
-            Ok(if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS })
+            Ok(if failed {
+                ExitCode::FAILURE
+            } else {
+                ExitCode::SUCCESS
+            })
         }
         Cmd::Console => console(),
     }

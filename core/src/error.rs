@@ -27,10 +27,17 @@ pub enum CommandError {
     InvalidTopicName { name: String, reason: String },
     /// `UnknownTopicOrPartitionException` for a partition number out of range.
     #[error("Partition {partition} of topic {topic} does not exist.")]
-    UnknownPartition { topic: String, partition: PartitionId },
+    UnknownPartition {
+        topic: String,
+        partition: PartitionId,
+    },
     /// `InvalidPartitionsException` on alter.
     #[error("The number of partitions for a topic can only be increased. Topic {topic} currently has {current} partitions, {requested} would not be an increase.")]
-    PartitionsNotIncreased { topic: String, current: i32, requested: i32 },
+    PartitionsNotIncreased {
+        topic: String,
+        current: i32,
+        requested: i32,
+    },
     /// `--replica-assignment` problems (`AdminOperationException` / `InvalidReplicaAssignmentException`).
     #[error("{0}")]
     InvalidReplicaAssignment(String),
@@ -42,7 +49,11 @@ pub enum CommandError {
     UnknownBroker(BrokerId),
     /// A configuration key or value Kafka would reject (`ConfigException`).
     #[error("Invalid value {value} for configuration {key}: {reason}")]
-    InvalidConfig { key: String, value: String, reason: String },
+    InvalidConfig {
+        key: String,
+        value: String,
+        reason: String,
+    },
     /// Anything a script line got wrong before it reached the cluster.
     #[error("{0}")]
     Usage(String),

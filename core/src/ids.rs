@@ -13,7 +13,9 @@ pub type LeaderEpoch = i32;
 pub type ProducerId = i64;
 
 /// A topic-partition, ordered by topic then number as Kafka sorts them.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub struct TopicPartition {
     pub topic: String,
     pub partition: PartitionId,

@@ -97,7 +97,8 @@ impl Log {
     /// Records in `[from, to)`, clamped to what the log holds.
     pub fn range(&self, from: Offset, to: Offset) -> &[Record] {
         let lo = (from - self.log_start_offset).clamp(0, self.records.len() as Offset) as usize;
-        let hi = (to - self.log_start_offset).clamp(lo as Offset, self.records.len() as Offset) as usize;
+        let hi =
+            (to - self.log_start_offset).clamp(lo as Offset, self.records.len() as Offset) as usize;
         &self.records[lo..hi]
     }
 

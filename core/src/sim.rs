@@ -56,7 +56,10 @@ pub enum Command {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Reply {
     TopicCreated,
-    Appended { partition: PartitionId, offset: Offset },
+    Appended {
+        partition: PartitionId,
+        offset: Offset,
+    },
 }
 
 /// A deterministic Kafka cluster.
@@ -124,11 +127,17 @@ impl Simulation {
 
     /// When the next internal event is due, if any.
     pub fn next_wakeup(&self) -> Option<SimTime> {
-        let lagging = self.cluster.topics.values().flat_map(|t| &t.partitions).any(|p| {
-            p.isr
-                .iter()
-                .any(|b| p.replica_state.get(b).map(|r| r.log.log_end_offset()) != Some(p.log_end_offset()))
-        });
+        let lagging = self
+            .cluster
+            .topics
+            .values()
+            .flat_map(|t| &t.partitions)
+            .any(|p| {
+                p.isr.iter().any(|b| {
+                    p.replica_state.get(b).map(|r| r.log.log_end_offset())
+                        != Some(p.log_end_offset())
+                })
+            });
         lagging.then(|| self.now + 1)
     }
 
@@ -146,7 +155,10 @@ impl Simulation {
     }
 
     fn emit(&mut self, kind: EventKind) {
-        let event = Event { time: self.now, kind };
+        let event = Event {
+            time: self.now,
+            kind,
+        };
         self.trace.add(&event);
         self.events.push_back(event);
     }
@@ -178,7 +190,14 @@ impl Simulation {
                 // Kafka draws the start index and the replica shift separately.
                 let start = self.placement_rng.below(n);
                 let shift = self.placement_rng.below(n);
-                assign_replicas_to_brokers(&brokers, c.partitions, c.replication_factor, start, shift, 0)?
+                assign_replicas_to_brokers(
+                    &brokers,
+                    c.partitions,
+                    c.replication_factor,
+                    start,
+                    shift,
+                    0,
+                )?
             }
         };
         let partitions = assignment
@@ -186,7 +205,10 @@ impl Simulation {
             .enumerate()
             .map(|(i, replicas)| Partition::new(&c.name, i as PartitionId, replicas))
             .collect::<Vec<_>>();
-        let (np, rf) = (partitions.len() as i32, partitions.first().map_or(0, |p| p.replicas.len() as i32));
+        let (np, rf) = (
+            partitions.len() as i32,
+            partitions.first().map_or(0, |p| p.replicas.len() as i32),
+        );
         self.cluster.topics.insert(
             c.name.clone(),
             Topic {
@@ -213,7 +235,9 @@ impl Simulation {
                 topic: p.topic.clone(),
                 partition: p.partition,
             })?;
-        let leader = part.leader.ok_or_else(|| CommandError::Usage("LEADER_NOT_AVAILABLE".into()))?;
+        let leader = part
+            .leader
+            .ok_or_else(|| CommandError::Usage("LEADER_NOT_AVAILABLE".into()))?;
         let epoch = part.leader_epoch;
         let replica = part
             .replica_state
@@ -248,7 +272,8 @@ impl Simulation {
         for topic in self.cluster.topics.values_mut() {
             for part in &mut topic.partitions {
                 let Some(leader) = part.leader else { continue };
-                let Some(leader_log) = part.replica_state.get(&leader).map(|r| r.log.clone()) else {
+                let Some(leader_log) = part.replica_state.get(&leader).map(|r| r.log.clone())
+                else {
                     continue;
                 };
                 let leader_hw = part.high_watermark();
@@ -296,7 +321,12 @@ impl Simulation {
 mod tests {
     use super::*;
 
-    fn create(sim: &mut Simulation, name: &str, partitions: i32, rf: i32) -> Result<Reply, CommandError> {
+    fn create(
+        sim: &mut Simulation,
+        name: &str,
+        partitions: i32,
+        rf: i32,
+    ) -> Result<Reply, CommandError> {
         sim.apply(Command::CreateTopic(CreateTopic {
             name: name.into(),
             partitions,
@@ -310,7 +340,10 @@ mod tests {
     fn rf_larger_than_brokers_is_refused() {
         let mut sim = Simulation::new(ClusterConfig { brokers: 3 }, 1);
         let err = create(&mut sim, "t", 1, 4).unwrap_err();
-        assert_eq!(err.to_string(), "Replication factor: 4 larger than available brokers: 3.");
+        assert_eq!(
+            err.to_string(),
+            "Replication factor: 4 larger than available brokers: 3."
+        );
         assert!(sim.snapshot().topics.is_empty());
     }
 
@@ -324,10 +357,22 @@ mod tests {
             key: None,
             value: "v".into(),
         }));
-        assert_eq!(r, Ok(Reply::Appended { partition: 0, offset: 0 }));
-        assert_eq!(sim.snapshot().partition("t", 0).map(|p| p.high_watermark()), Ok(0));
+        assert_eq!(
+            r,
+            Ok(Reply::Appended {
+                partition: 0,
+                offset: 0
+            })
+        );
+        assert_eq!(
+            sim.snapshot().partition("t", 0).map(|p| p.high_watermark()),
+            Ok(0)
+        );
         sim.advance(10);
-        assert_eq!(sim.snapshot().partition("t", 0).map(|p| p.high_watermark()), Ok(1));
+        assert_eq!(
+            sim.snapshot().partition("t", 0).map(|p| p.high_watermark()),
+            Ok(1)
+        );
     }
 
     #[test]
@@ -335,7 +380,11 @@ mod tests {
         let place = |seed| {
             let mut sim = Simulation::new(ClusterConfig { brokers: 5 }, seed);
             create(&mut sim, "t", 10, 3).expect("valid");
-            sim.snapshot().topics["t"].partitions.iter().map(|p| p.replicas.clone()).collect::<Vec<_>>()
+            sim.snapshot().topics["t"]
+                .partitions
+                .iter()
+                .map(|p| p.replicas.clone())
+                .collect::<Vec<_>>()
         };
         assert_eq!(place(3), place(3));
     }
@@ -344,7 +393,10 @@ mod tests {
     fn duplicate_topic_and_bad_partition() {
         let mut sim = Simulation::new(ClusterConfig::default(), 0);
         create(&mut sim, "t", 1, 1).expect("valid");
-        assert_eq!(create(&mut sim, "t", 1, 1), Err(CommandError::TopicExists("t".into())));
+        assert_eq!(
+            create(&mut sim, "t", 1, 1),
+            Err(CommandError::TopicExists("t".into()))
+        );
         let err = sim.apply(Command::Produce(Produce {
             topic: "t".into(),
             partition: 5,

@@ -56,7 +56,11 @@ impl Cluster {
 
     /// Ids of running brokers, sorted (the order placement uses).
     pub fn live_broker_ids(&self) -> Vec<BrokerId> {
-        self.brokers.values().filter(|b| b.is_alive()).map(|b| b.id).collect()
+        self.brokers
+            .values()
+            .filter(|b| b.is_alive())
+            .map(|b| b.id)
+            .collect()
     }
 
     pub fn topic(&self, name: &str) -> Result<&Topic, CommandError> {
@@ -71,7 +75,11 @@ impl Cluster {
             .ok_or_else(|| CommandError::UnknownTopic(name.to_string()))
     }
 
-    pub fn partition(&self, topic: &str, partition: PartitionId) -> Result<&Partition, CommandError> {
+    pub fn partition(
+        &self,
+        topic: &str,
+        partition: PartitionId,
+    ) -> Result<&Partition, CommandError> {
         let t = self.topic(topic)?;
         usize::try_from(partition)
             .ok()
@@ -100,8 +108,13 @@ pub fn validate_topic_name(name: &str) -> Result<(), CommandError> {
     if name.len() > 249 {
         return bad("it can't be longer than 249 characters");
     }
-    if !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '_' || c == '-') {
-        return bad("contains one or more characters other than ASCII alphanumerics, '.', '_' and '-'");
+    if !name
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '_' || c == '-')
+    {
+        return bad(
+            "contains one or more characters other than ASCII alphanumerics, '.', '_' and '-'",
+        );
     }
     Ok(())
 }

@@ -64,20 +64,35 @@ mod tests {
             (0..10).filter(|&p| a[p][replica] == broker).collect()
         };
         for b in 0..5 {
-            assert_eq!(holding(0, b), vec![b as usize, b as usize + 5], "first replicas on b{b}");
+            assert_eq!(
+                holding(0, b),
+                vec![b as usize, b as usize + 5],
+                "first replicas on b{b}"
+            );
         }
         let second = [[4, 8], [0, 9], [1, 5], [2, 6], [3, 7]];
         let third = [[3, 7], [4, 8], [0, 9], [1, 5], [2, 6]];
         for b in 0..5 {
-            assert_eq!(holding(1, b as BrokerId), second[b].to_vec(), "second replicas on b{b}");
-            assert_eq!(holding(2, b as BrokerId), third[b].to_vec(), "third replicas on b{b}");
+            assert_eq!(
+                holding(1, b as BrokerId),
+                second[b].to_vec(),
+                "second replicas on b{b}"
+            );
+            assert_eq!(
+                holding(2, b as BrokerId),
+                third[b].to_vec(),
+                "third replicas on b{b}"
+            );
         }
     }
 
     #[test]
     fn replication_factor_larger_than_brokers() {
         let err = assign_replicas_to_brokers(&[0, 1, 2], 1, 4, 0, 0, 0).unwrap_err();
-        assert_eq!(err.to_string(), "Replication factor: 4 larger than available brokers: 3.");
+        assert_eq!(
+            err.to_string(),
+            "Replication factor: 4 larger than available brokers: 3."
+        );
     }
 
     #[test]
@@ -86,7 +101,8 @@ mod tests {
             let brokers: Vec<BrokerId> = (0..n).collect();
             for rf in 1..=n {
                 for start in 0..n as u32 {
-                    let a = assign_replicas_to_brokers(&brokers, 20, rf, start, start, 0).expect("valid");
+                    let a = assign_replicas_to_brokers(&brokers, 20, rf, start, start, 0)
+                        .expect("valid");
                     for replicas in a {
                         let mut s = replicas.clone();
                         s.sort_unstable();

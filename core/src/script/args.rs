@@ -41,9 +41,9 @@ impl Flags {
             };
             let name = match spec.aliases.iter().find(|(w, _)| *w == name) {
                 Some((written, meant)) => {
-                    flags
-                        .notes
-                        .push(format!("note: Kafka's option is --{meant}; --{written} was read as --{meant}"));
+                    flags.notes.push(format!(
+                        "note: Kafka's option is --{meant}; --{written} was read as --{meant}"
+                    ));
                     *meant
                 }
                 None => name,
@@ -55,19 +55,29 @@ impl Flags {
                         let v = words
                             .get(i)
                             .filter(|v| !v.starts_with("--"))
-                            .ok_or_else(|| CommandError::Usage(format!("Option {name} requires an argument")))?;
+                            .ok_or_else(|| {
+                                CommandError::Usage(format!("Option {name} requires an argument"))
+                            })?;
                         i += 1;
                         v.clone()
                     }
                 };
-                flags.values.entry(name.to_string()).or_default().push(value);
+                flags
+                    .values
+                    .entry(name.to_string())
+                    .or_default()
+                    .push(value);
             } else if spec.switches.contains(&name) {
                 if inline.is_some() {
-                    return Err(CommandError::Usage(format!("Option {name} does not take an argument")));
+                    return Err(CommandError::Usage(format!(
+                        "Option {name} does not take an argument"
+                    )));
                 }
                 flags.values.entry(name.to_string()).or_default();
             } else {
-                return Err(CommandError::Usage(format!("{name} is not a recognized option")));
+                return Err(CommandError::Usage(format!(
+                    "{name} is not a recognized option"
+                )));
             }
         }
         Ok(flags)
@@ -79,7 +89,10 @@ impl Flags {
 
     /// The last value given for `name`.
     pub fn value(&self, name: &str) -> Option<&str> {
-        self.values.get(name).and_then(|v| v.last()).map(String::as_str)
+        self.values
+            .get(name)
+            .and_then(|v| v.last())
+            .map(String::as_str)
     }
 
     /// Every value given for a repeatable flag such as `--config`.
@@ -99,10 +112,9 @@ impl Flags {
 }
 
 pub fn parse_number<T: std::str::FromStr>(name: &str, value: &str) -> Result<T, CommandError> {
-    value
-        .trim()
-        .parse()
-        .map_err(|_| CommandError::Usage(format!("Cannot parse argument '{value}' of option {name}")))
+    value.trim().parse().map_err(|_| {
+        CommandError::Usage(format!("Cannot parse argument '{value}' of option {name}"))
+    })
 }
 
 #[cfg(test)]
@@ -121,8 +133,11 @@ mod tests {
 
     #[test]
     fn values_switches_and_equals() {
-        let f = Flags::parse(&words("--create --topic t --partitions=3 --config a=1 --config b=2 x"), &SPEC)
-            .expect("valid");
+        let f = Flags::parse(
+            &words("--create --topic t --partitions=3 --config a=1 --config b=2 x"),
+            &SPEC,
+        )
+        .expect("valid");
         assert!(f.has("create"));
         assert_eq!(f.value("topic"), Some("t"));
         assert_eq!(f.number::<i32>("partitions"), Ok(Some(3)));

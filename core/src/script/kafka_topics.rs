@@ -38,7 +38,10 @@ pub(super) fn run(session: &mut Session, args: &[String]) -> Result<String, Comm
             "Missing required argument \"[bootstrap-server]\" (or --zookeeper)".into(),
         ));
     }
-    let action = ["create", "list", "describe"].into_iter().filter(|a| flags.has(a)).count();
+    let action = ["create", "list", "describe"]
+        .into_iter()
+        .filter(|a| flags.has(a))
+        .count();
     if action != 1 {
         return Err(CommandError::Usage(
             "Command must include exactly one action: --list, --describe, --create".into(),
@@ -57,16 +60,19 @@ pub(super) fn run(session: &mut Session, args: &[String]) -> Result<String, Comm
 
 fn create(session: &mut Session, flags: &Flags) -> Result<String, CommandError> {
     let name = flags.required("topic")?.to_string();
-    let assignment = flags.value("replica-assignment").map(parse_assignment).transpose()?;
+    let assignment = flags
+        .value("replica-assignment")
+        .map(parse_assignment)
+        .transpose()?;
     let (partitions, replication_factor) = match &assignment {
         Some(a) => (a.len() as i32, a.first().map_or(0, |r| r.len() as i32)),
         None => (
-            flags
-                .number::<i32>("partitions")?
-                .ok_or_else(|| CommandError::Usage("Missing required argument \"[partitions]\"".into()))?,
-            flags
-                .number::<i32>("replication-factor")?
-                .ok_or_else(|| CommandError::Usage("Missing required argument \"[replication-factor]\"".into()))?,
+            flags.number::<i32>("partitions")?.ok_or_else(|| {
+                CommandError::Usage("Missing required argument \"[partitions]\"".into())
+            })?,
+            flags.number::<i32>("replication-factor")?.ok_or_else(|| {
+                CommandError::Usage("Missing required argument \"[replication-factor]\"".into())
+            })?,
         ),
     };
     let mut config = TopicConfig::default();
@@ -76,7 +82,9 @@ fn create(session: &mut Session, flags: &Flags) -> Result<String, CommandError> 
             .ok_or_else(|| CommandError::Usage(format!("Invalid topic config: all configs to be added must be in the format \"key=val\": {kv}")))?;
         match k {
             "min.insync.replicas" => config.min_insync_replicas = parse_number(k, v)?,
-            "unclean.leader.election.enable" => config.unclean_leader_election_enable = parse_number(k, v)?,
+            "unclean.leader.election.enable" => {
+                config.unclean_leader_election_enable = parse_number(k, v)?
+            }
             _ => {
                 return Err(CommandError::InvalidConfig {
                     key: k.into(),
@@ -103,19 +111,29 @@ fn parse_assignment(s: &str) -> Result<Vec<Vec<BrokerId>>, CommandError> {
     for (p, part) in s.split(',').enumerate() {
         let replicas = part
             .split(':')
-            .map(|b| b.trim().parse::<BrokerId>().map_err(|_| bad(format!("Invalid replica assignment: {s}"))))
+            .map(|b| {
+                b.trim()
+                    .parse::<BrokerId>()
+                    .map_err(|_| bad(format!("Invalid replica assignment: {s}")))
+            })
             .collect::<Result<Vec<_>, _>>()?;
         let mut sorted = replicas.clone();
         sorted.sort_unstable();
         sorted.dedup();
         if sorted.len() != replicas.len() {
-            return Err(bad(format!("Partition replica lists may not contain duplicate entries: {part}")));
+            return Err(bad(format!(
+                "Partition replica lists may not contain duplicate entries: {part}"
+            )));
         }
         if let Some(first) = out.first() {
             if first.len() != replicas.len() {
                 return Err(bad(format!(
                     "Partition {p} has different replication factor: {}",
-                    replicas.iter().map(ToString::to_string).collect::<Vec<_>>().join(",")
+                    replicas
+                        .iter()
+                        .map(ToString::to_string)
+                        .collect::<Vec<_>>()
+                        .join(",")
                 )));
             }
         }
@@ -125,7 +143,14 @@ fn parse_assignment(s: &str) -> Result<Vec<Vec<BrokerId>>, CommandError> {
 }
 
 fn list(session: &Session) -> String {
-    session.sim().snapshot().topics.keys().cloned().collect::<Vec<_>>().join("\n")
+    session
+        .sim()
+        .snapshot()
+        .topics
+        .keys()
+        .cloned()
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 fn describe(session: &Session, flags: &Flags) -> Result<String, CommandError> {
@@ -142,14 +167,20 @@ fn describe(session: &Session, flags: &Flags) -> Result<String, CommandError> {
 }
 
 fn join(ids: &[BrokerId]) -> String {
-    ids.iter().map(ToString::to_string).collect::<Vec<_>>().join(",")
+    ids.iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(",")
 }
 
 /// Kafka 2.x `TopicCommand` describe format.
 fn describe_topic(out: &mut String, t: &Topic) {
     let mut configs = Vec::new();
     if t.config.min_insync_replicas != 1 {
-        configs.push(format!("min.insync.replicas={}", t.config.min_insync_replicas));
+        configs.push(format!(
+            "min.insync.replicas={}",
+            t.config.min_insync_replicas
+        ));
     }
     if t.config.unclean_leader_election_enable {
         configs.push("unclean.leader.election.enable=true".to_string());

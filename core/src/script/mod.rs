@@ -9,7 +9,7 @@ mod session;
 mod sim_cmd;
 
 pub use args::Flags;
-pub use session::{run_script, Output, ScriptRun, Session};
+pub use session::{run_script, transcript, Output, ScriptRun, Session};
 
 /// One command line of a script, with the here-document that followed it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -24,7 +24,9 @@ pub struct Line {
 /// A script that could not be split into lines.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ScriptError {
-    #[error("line {line}: here-document started with <<{marker} is never closed by a line `{marker}`")]
+    #[error(
+        "line {line}: here-document started with <<{marker} is never closed by a line `{marker}`"
+    )]
     UnclosedHeredoc { line: u32, marker: String },
     #[error("line {line}: unterminated quote")]
     UnterminatedQuote { line: u32 },
@@ -55,7 +57,10 @@ pub fn parse(text: &str) -> Result<Vec<Line>, ScriptError> {
                     body.push(l.to_string());
                 }
                 if !closed {
-                    return Err(ScriptError::UnclosedHeredoc { line: number, marker });
+                    return Err(ScriptError::UnclosedHeredoc {
+                        line: number,
+                        marker,
+                    });
                 }
                 Some(body)
             }

@@ -100,6 +100,32 @@ impl Session {
     }
 }
 
+/// The text a person would see running the script in a terminal: each
+/// command after `$ `, then what it printed (errors prefixed `Error: `).
+/// Scenario fixtures in `tests/scenarios/*.expected` are in this format.
+pub fn transcript(outputs: &[Output]) -> String {
+    let mut out = String::new();
+    for o in outputs {
+        if o.command.is_empty() {
+            out.push_str("Error: ");
+        } else {
+            out.push_str("$ ");
+            out.push_str(&o.command);
+            out.push('\n');
+            if o.is_error {
+                out.push_str("Error: ");
+            }
+        }
+        if !o.text.is_empty() {
+            out.push_str(&o.text);
+            out.push('\n');
+        } else if o.is_error || o.command.is_empty() {
+            out.push('\n');
+        }
+    }
+    out
+}
+
 /// The result of running a script from scratch.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct ScriptRun {

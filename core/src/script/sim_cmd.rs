@@ -6,8 +6,14 @@ use super::Line;
 use crate::error::CommandError;
 use crate::sim::{Command, Produce};
 
-pub(super) fn run(session: &mut Session, args: &[String], _line: &Line) -> Result<String, CommandError> {
-    let usage = || CommandError::Usage("usage: sim brokers N | seed S | advance MS | produce TOPIC VALUE [--key K] [--partition P]".into());
+pub(super) fn run(
+    session: &mut Session,
+    args: &[String],
+    _line: &Line,
+) -> Result<String, CommandError> {
+    let usage = || {
+        CommandError::Usage("usage: sim brokers N | seed S | advance MS | produce TOPIC VALUE [--key K] [--partition P]".into())
+    };
     let sub = args.first().ok_or_else(usage)?;
     let rest = &args[1..];
     match sub.as_str() {
@@ -21,7 +27,9 @@ pub(super) fn run(session: &mut Session, args: &[String], _line: &Line) -> Resul
             if sub == "brokers" {
                 let n: i32 = parse_number("brokers", value)?;
                 if !(1..=64).contains(&n) {
-                    return Err(CommandError::Usage("sim brokers: between 1 and 64 brokers".into()));
+                    return Err(CommandError::Usage(
+                        "sim brokers: between 1 and 64 brokers".into(),
+                    ));
                 }
                 session.config.brokers = n;
             } else {
@@ -46,7 +54,12 @@ pub(super) fn run(session: &mut Session, args: &[String], _line: &Line) -> Resul
                 match rest[i].as_str() {
                     "--key" => key = Some(v.clone()),
                     "--partition" => partition = parse_number("partition", v)?,
-                    other => return Err(CommandError::Usage(format!("{} is not a recognized option", other.trim_start_matches('-')))),
+                    other => {
+                        return Err(CommandError::Usage(format!(
+                            "{} is not a recognized option",
+                            other.trim_start_matches('-')
+                        )))
+                    }
                 }
                 i += 2;
             }
