@@ -283,6 +283,8 @@ impl Simulation {
                     }
                     let from = replica.log.log_end_offset();
                     let missing = leader_log.range(from, leader_log.log_end_offset());
+                    // Every fetch response carries the leader's HW.
+                    replica.high_watermark = leader_hw.min(from + missing.len() as Offset);
                     if missing.is_empty() {
                         continue;
                     }
@@ -290,7 +292,6 @@ impl Simulation {
                         // Offsets come from the leader's contiguous log: cannot gap.
                         let _ = replica.log.append_replica(r.clone());
                     }
-                    replica.high_watermark = leader_hw;
                     out.push(EventKind::ReplicaFetched {
                         topic: part.topic.clone(),
                         partition: part.id,

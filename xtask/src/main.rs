@@ -1,1 +1,185 @@
-fn main() {}
+//! `cargo xtask`: the project's tasks, so a fresh machine with only rustup
+//! needs two commands. Each task first installs what is missing (and says
+//! what and why), then runs plain cargo/trunk commands, printing each one.
+
+mod tools;
+
+use clap::{Parser, Subcommand};
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+
+#[derive(Parser)]
+#[command(name = "cargo xtask", about = "streamlab's tasks")]
+struct Cli {
+    #[command(subcommand)]
+    task: Task,
+}
+
+#[derive(Subcommand)]
+enum Task {
+    /// Install what is missing, build, and serve http://127.0.0.1:8080.
+    Serve,
+    /// Everything: fmt, clippy, native tests, wasm tests in headless Chromium, release build, browser e2e.
+    Test,
+    /// Run the benchmarks and print what they measured.
+    Bench,
+    /// Build the release site into dist/.
+    Dist,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.task {
+        Task::Serve => serve(),
+        Task::Test => test(),
+        Task::Bench => bench(),
+        Task::Dist => dist().map(|_| ()),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("xtask: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+pub type Result<T = ()> = std::result::Result<T, String>;
+
+/// The workspace root (xtask lives one level below it).
+pub fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("."))
+}
+
+/// Runs a command from the workspace root, echoing it; fails on non-zero exit.
+pub fn run(cmd: &mut Command) -> Result {
+    cmd.current_dir(root());
+    println!("xtask: $ {}", show(cmd));
+    let status = cmd.status().map_err(|e| format!("could not start {}: {e}", show(cmd)))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("`{}` failed ({status})", show(cmd)))
+    }
+}
+
+fn show(cmd: &Command) -> String {
+    let mut s = cmd.get_program().to_string_lossy().into_owned();
+    for a in cmd.get_args() {
+        s.push(' ');
+        s.push_str(&a.to_string_lossy());
+    }
+    s
+}
+
+pub fn cargo() -> Command {
+    Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+}
+
+fn serve() -> Result {
+    tools::ensure_build_tools()?;
+    println!("xtask: serving http://127.0.0.1:8080 (Ctrl-C to stop)");
+    run(Command::new("trunk").arg("serve"))
+}
+
+fn dist() -> Result<PathBuf> {
+    tools::ensure_build_tools()?;
+    run(Command::new("trunk").args(["build", "--release"]))?;
+    let dist = root().join("dist");
+    let (raw, gz) = wasm_size(&dist)?;
+    println!("xtask: dist/ built; wasm {raw} bytes raw, {gz} bytes gzipped ({:.1} KiB)", gz as f64 / 1024.0);
+    Ok(dist)
+}
+
+/// Raw and gzip -9 size of the release `.wasm` in `dist`.
+fn wasm_size(dist: &Path) -> Result<(u64, u64)> {
+    use std::io::Write;
+    let wasm = std::fs::read_dir(dist)
+        .map_err(|e| format!("{}: {e}", dist.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .find(|p| p.extension().is_some_and(|x| x == "wasm"))
+        .ok_or("no .wasm in dist/")?;
+    let bytes = std::fs::read(&wasm).map_err(|e| e.to_string())?;
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    gz.write_all(&bytes).map_err(|e| e.to_string())?;
+    let gz = gz.finish().map_err(|e| e.to_string())?;
+    Ok((bytes.len() as u64, gz.len() as u64))
+}
+
+/// `name=hash,...` for every scenario fixture, computed natively.
+fn native_trace_hashes() -> Result<String> {
+    let dir = root().join("tests/scenarios");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .map_err(|e| format!("{}: {e}", dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "script"))
+        .collect();
+    files.sort();
+    let mut pairs = Vec::new();
+    for f in files {
+        let text = std::fs::read_to_string(&f).map_err(|e| format!("{}: {e}", f.display()))?;
+        let (_, run) = streamlab_core::script::run_script(&text);
+        let name = f.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        pairs.push(format!("{name}={}", run.trace_hash));
+    }
+    Ok(pairs.join(","))
+}
+
+fn test() -> Result {
+    tools::ensure_build_tools()?;
+    let chromedriver = tools::ensure_browser()?;
+    let steps: [(&str, &dyn Fn() -> Result); 7] = [
+        ("format", &|| run(cargo().args(["fmt", "--all", "--", "--check"]))),
+        ("clippy (native)", &|| {
+            run(cargo().args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]))
+        }),
+        ("clippy (wasm)", &|| {
+            run(cargo().args([
+                "clippy",
+                "-p",
+                "streamlab-web",
+                "--target",
+                "wasm32-unknown-unknown",
+                "--all-targets",
+                "--",
+                "-D",
+                "warnings",
+            ]))
+        }),
+        ("native tests", &|| run(cargo().args(["test", "--workspace"]))),
+        ("wasm tests in headless Chromium", &|| {
+            let hashes = native_trace_hashes()?;
+            run(cargo()
+                .args(["test", "-p", "streamlab-web", "--target", "wasm32-unknown-unknown"])
+                .env("CHROMEDRIVER", &chromedriver)
+                .env("STREAMLAB_NATIVE_TRACE_HASHES", hashes))
+        }),
+        ("release build", &|| dist().map(|_| ())),
+        ("browser end-to-end", &|| {
+            run(cargo()
+                .args(["test", "-p", "streamlab-e2e", "--", "--ignored", "--test-threads=1"])
+                .env("STREAMLAB_DIST", root().join("dist"))
+                .env("CHROMEDRIVER", &chromedriver))
+        }),
+    ];
+    let total = steps.len();
+    for (i, (name, step)) in steps.iter().enumerate() {
+        println!("\nxtask: [{}/{total}] {name}", i + 1);
+        step().map_err(|e| format!("step '{name}' failed: {e}"))?;
+    }
+    println!("\nxtask: all {total} steps passed");
+    Ok(())
+}
+
+fn bench() -> Result {
+    tools::ensure_build_tools()?;
+    run(cargo().args(["bench", "--workspace", "--exclude", "streamlab-e2e"]))?;
+    let dist = dist()?;
+    let (raw, gz) = wasm_size(&dist)?;
+    println!("\nbenchmark summary (see criterion's lines above for timings)");
+    println!("  release wasm: {raw} bytes raw, {gz} bytes gzipped ({:.1} KiB; SPEC target <= 300 KiB)", gz as f64 / 1024.0);
+    Ok(())
+}

@@ -1,0 +1,87 @@
+//! Installs the tools the build needs when they are missing, and only then.
+//! Nothing is downloaded from GitHub (unreachable on our machines): trunk and
+//! wasm-bindgen come from crates.io, Chromium from Debian's packages.
+
+use crate::{cargo, run, Result};
+use std::path::PathBuf;
+use std::process::Command;
+
+pub const TRUNK_VERSION: &str = "0.21.14";
+/// Must equal the `wasm-bindgen` pin in the workspace Cargo.toml and Trunk.toml.
+pub const WASM_BINDGEN_VERSION: &str = "0.2.130";
+
+/// `cargo install` puts binaries in $CARGO_HOME/bin; make sure children find them.
+fn cargo_bin_on_path() {
+    let home = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")));
+    if let Some(bin) = home.map(|h| h.join("bin")) {
+        let path = std::env::var_os("PATH").unwrap_or_default();
+        let mut parts: Vec<PathBuf> = std::env::split_paths(&path).collect();
+        if !parts.contains(&bin) {
+            parts.insert(0, bin);
+            if let Ok(joined) = std::env::join_paths(parts) {
+                std::env::set_var("PATH", joined);
+            }
+        }
+    }
+}
+
+/// First line of `program --version`, if it runs.
+fn version_of(program: &str) -> Option<String> {
+    let out = Command::new(program).arg("--version").output().ok()?;
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).lines().next().unwrap_or("").to_string())
+}
+
+pub fn ensure_build_tools() -> Result {
+    cargo_bin_on_path();
+    let targets = Command::new("rustup")
+        .args(["target", "list", "--installed"])
+        .output()
+        .map_err(|e| format!("rustup is needed to add the wasm32 target: {e}"))?;
+    if !String::from_utf8_lossy(&targets.stdout).contains("wasm32-unknown-unknown") {
+        println!("xtask: installing the wasm32-unknown-unknown target (the web app compiles to WebAssembly)");
+        run(Command::new("rustup").args(["target", "add", "wasm32-unknown-unknown"]))?;
+    }
+    if !version_of("trunk").is_some_and(|v| v.contains(TRUNK_VERSION)) {
+        println!("xtask: installing trunk {TRUNK_VERSION} (builds and serves the web app; takes ~5 min once)");
+        run(cargo().args(["install", "trunk", "--version", TRUNK_VERSION, "--locked"]))?;
+    }
+    if !version_of("wasm-bindgen").is_some_and(|v| v.contains(WASM_BINDGEN_VERSION)) {
+        // Without --locked: a locked dependency of this version is missing from the index.
+        println!(
+            "xtask: installing wasm-bindgen-cli {WASM_BINDGEN_VERSION} (trunk and the wasm test runner need this exact version; ~2 min once)"
+        );
+        run(cargo().args(["install", "wasm-bindgen-cli", "--version", WASM_BINDGEN_VERSION]))?;
+    }
+    Ok(())
+}
+
+fn which(program: &str) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path).map(|d| d.join(program)).find(|p| p.is_file())
+}
+
+/// Makes sure Chromium and its WebDriver are there; returns the driver's path.
+pub fn ensure_browser() -> Result<PathBuf> {
+    if let (Some(_), Some(driver)) = (which("chromium"), which("chromedriver")) {
+        return Ok(driver);
+    }
+    let is_root = Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0");
+    if !is_root {
+        return Err("the browser tests need Debian's packages `chromium` and `chromium-driver`; \
+                    install them (sudo apt-get install -y chromium chromium-driver) and run again"
+            .into());
+    }
+    println!("xtask: installing chromium and chromium-driver with apt (the wasm and end-to-end tests run in headless Chromium)");
+    run(Command::new("apt-get").arg("update").env("DEBIAN_FRONTEND", "noninteractive"))?;
+    run(Command::new("apt-get")
+        .args(["install", "-y", "--no-install-recommends", "chromium", "chromium-driver"])
+        .env("DEBIAN_FRONTEND", "noninteractive"))?;
+    which("chromedriver").ok_or_else(|| "chromedriver is still not on PATH after installing chromium-driver".into())
+}
