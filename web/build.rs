@@ -15,8 +15,15 @@ fn main() {
     let mut out = String::from("/// (file name, script text) for every scenario fixture.\npub const SCENARIOS: &[(&str, &str)] = &[\n");
     for p in &entries {
         println!("cargo:rerun-if-changed={}", p.display());
-        let name = p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        let _ = writeln!(out, "    ({name:?}, include_str!({:?})),", p.display().to_string());
+        let name = p
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "    ({name:?}, include_str!({:?})),",
+            p.display().to_string()
+        );
     }
     out.push_str("];\n");
     let out_dir = std::env::var("OUT_DIR").expect("cargo sets OUT_DIR for build scripts");

@@ -42,18 +42,34 @@ impl SiteServer {
             .ok_or("server has no IP address")?;
         let thread = std::thread::spawn(move || {
             for request in server.incoming_requests() {
-                let path = request.url().split(['?', '#']).next().unwrap_or("/").to_string();
+                let path = request
+                    .url()
+                    .split(['?', '#'])
+                    .next()
+                    .unwrap_or("/")
+                    .to_string();
                 let rel = path.trim_start_matches('/');
-                let file = if rel.is_empty() { dist.join("index.html") } else { dist.join(rel) };
+                let file = if rel.is_empty() {
+                    dist.join("index.html")
+                } else {
+                    dist.join(rel)
+                };
                 // Never serve outside dist/.
                 let inside = !rel.split('/').any(|c| c == "..");
                 let response = match std::fs::read(&file) {
                     Ok(body) if inside => {
-                        let header = tiny_http::Header::from_bytes(&b"Content-Type"[..], content_type(&file).as_bytes())
-                            .expect("static header is valid");
-                        tiny_http::Response::from_data(body).with_header(header).boxed()
+                        let header = tiny_http::Header::from_bytes(
+                            &b"Content-Type"[..],
+                            content_type(&file).as_bytes(),
+                        )
+                        .expect("static header is valid");
+                        tiny_http::Response::from_data(body)
+                            .with_header(header)
+                            .boxed()
                     }
-                    _ => tiny_http::Response::from_string("not found").with_status_code(404).boxed(),
+                    _ => tiny_http::Response::from_string("not found")
+                        .with_status_code(404)
+                        .boxed(),
                 };
                 let _ = request.respond(response);
             }
@@ -84,7 +100,8 @@ fn free_port() -> Result<u16, Error> {
 
 impl Driver {
     pub fn start() -> Result<Self, Error> {
-        let bin = std::env::var("CHROMEDRIVER").map_err(|_| "CHROMEDRIVER is unset: run through `cargo xtask test`")?;
+        let bin = std::env::var("CHROMEDRIVER")
+            .map_err(|_| "CHROMEDRIVER is unset: run through `cargo xtask test`")?;
         let port = free_port()?;
         let child = Command::new(bin)
             .arg(format!("--port={port}"))
@@ -107,9 +124,16 @@ impl Driver {
 
 /// Where `cargo xtask test` put the release build.
 pub fn dist_dir() -> Result<PathBuf, Error> {
-    let dist = PathBuf::from(std::env::var("STREAMLAB_DIST").map_err(|_| "STREAMLAB_DIST is unset: run through `cargo xtask test`")?);
+    let dist = PathBuf::from(
+        std::env::var("STREAMLAB_DIST")
+            .map_err(|_| "STREAMLAB_DIST is unset: run through `cargo xtask test`")?,
+    );
     if !dist.join("index.html").is_file() {
-        return Err(format!("{} has no index.html: build it with `cargo xtask dist`", dist.display()).into());
+        return Err(format!(
+            "{} has no index.html: build it with `cargo xtask dist`",
+            dist.display()
+        )
+        .into());
     }
     Ok(dist)
 }
@@ -126,7 +150,10 @@ pub async fn browser(driver: &Driver, width: u32, height: u32) -> Result<Client,
         ]}),
     );
     let connector = hyper_util::client::legacy::connect::HttpConnector::new();
-    Ok(ClientBuilder::new(connector).capabilities(caps).connect(&driver.url).await?)
+    Ok(ClientBuilder::new(connector)
+        .capabilities(caps)
+        .connect(&driver.url)
+        .await?)
 }
 
 /// Where screenshots from the e2e run go (`target/e2e/`).

@@ -74,13 +74,23 @@ async fn narrow_screen_still_shows_every_panel() -> Result<(), Error> {
     let result = async {
         open(&c, &site.url).await?;
         for panel in ["#cluster-h", "#producer-h", "#console-h"] {
-            assert!(c.find(Locator::Css(panel)).await?.is_displayed().await?, "{panel} visible at 360 px");
+            assert!(
+                c.find(Locator::Css(panel)).await?.is_displayed().await?,
+                "{panel} visible at 360 px"
+            );
         }
         // Nothing wider than the viewport except inside the scrollable table.
         let overflow = c
-            .execute("return document.documentElement.scrollWidth <= window.innerWidth + 1;", vec![])
+            .execute(
+                "return document.documentElement.scrollWidth <= window.innerWidth + 1;",
+                vec![],
+            )
             .await?;
-        assert_eq!(overflow, serde_json::Value::Bool(true), "page scrolls sideways at 360 px");
+        assert_eq!(
+            overflow,
+            serde_json::Value::Bool(true),
+            "page scrolls sideways at 360 px"
+        );
         Ok::<(), Error>(())
     }
     .await;

@@ -10,7 +10,11 @@ wasm_bindgen_test_configure!(run_in_browser);
 fn mount() -> Element {
     let document = gloo_utils::document();
     let root = document.create_element("div").expect("can create a div");
-    document.body().expect("page has a body").append_child(&root).expect("can append");
+    document
+        .body()
+        .expect("page has a body")
+        .append_child(&root)
+        .expect("can append");
     yew::Renderer::<streamlab_web::App>::with_root(root.clone()).render();
     root
 }
@@ -25,7 +29,9 @@ fn click(root: &Element, selector: &str) {
 }
 
 fn count(root: &Element, selector: &str) -> u32 {
-    root.query_selector_all(selector).expect("valid selector").length()
+    root.query_selector_all(selector)
+        .expect("valid selector")
+        .length()
 }
 
 #[wasm_bindgen_test]
@@ -53,17 +59,35 @@ async fn produce_then_advance_replicates_below_the_high_watermark() {
         .query_selector("tr[data-partition='hello-0']")
         .expect("valid selector")
         .expect("hello-0 row");
-    let in_row = |sel: &str| row.query_selector_all(sel).expect("valid selector").length();
-    assert_eq!(in_row("td.replica.leader .record"), 1, "the leader appended the record");
-    let console = root.query_selector(".transcript").expect("valid").expect("console");
+    let in_row = |sel: &str| {
+        row.query_selector_all(sel)
+            .expect("valid selector")
+            .length()
+    };
+    assert_eq!(
+        in_row("td.replica.leader .record"),
+        1,
+        "the leader appended the record"
+    );
+    let console = root
+        .query_selector(".transcript")
+        .expect("valid")
+        .expect("console");
     let text = console.text_content().unwrap_or_default();
-    assert!(text.contains("sim produce hello record-0 --partition 0"), "script line shown: {text}");
+    assert!(
+        text.contains("sim produce hello record-0 --partition 0"),
+        "script line shown: {text}"
+    );
 
     // A second later the follower has fetched it and learned the new HW.
     click(&root, "#advance");
     yew::scheduler::flush().await;
     assert_eq!(in_row(".record"), 2, "leader and follower hold the record");
-    assert_eq!(in_row(".record.below-hw"), 2, "both replicas see it below the HW");
+    assert_eq!(
+        in_row(".record.below-hw"),
+        2,
+        "both replicas see it below the HW"
+    );
 }
 
 #[wasm_bindgen_test]
@@ -80,6 +104,9 @@ async fn console_runs_a_command_and_shows_kafka_errors() {
     click(&root, ".console button[type=submit]");
     yew::scheduler::flush().await;
     let text = root.text_content().unwrap_or_default();
-    assert!(text.contains("Replication factor: 4 larger than available brokers: 3."), "{text}");
+    assert!(
+        text.contains("Replication factor: 4 larger than available brokers: 3."),
+        "{text}"
+    );
     assert_eq!(count(&root, ".entry.error"), 1);
 }

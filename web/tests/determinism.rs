@@ -23,7 +23,11 @@ fn trace_hashes_match_native() {
         })
         .collect();
     assert!(!SCENARIOS.is_empty(), "no scenarios embedded");
-    assert_eq!(expected.len(), SCENARIOS.len(), "native and wasm see different scenario sets");
+    assert_eq!(
+        expected.len(),
+        SCENARIOS.len(),
+        "native and wasm see different scenario sets"
+    );
     for (name, text) in SCENARIOS {
         let (_, run) = run_script(text);
         let want = expected
@@ -31,6 +35,9 @@ fn trace_hashes_match_native() {
             .find(|(n, _)| n == name)
             .map(|(_, h)| *h)
             .unwrap_or_else(|| panic!("no native hash for {name}"));
-        assert_eq!(run.trace_hash, want, "{name}: wasm trace differs from native");
+        assert_eq!(
+            run.trace_hash, want,
+            "{name}: wasm trace differs from native"
+        );
     }
 }

@@ -58,7 +58,9 @@ pub fn root() -> PathBuf {
 pub fn run(cmd: &mut Command) -> Result {
     cmd.current_dir(root());
     println!("xtask: $ {}", show(cmd));
-    let status = cmd.status().map_err(|e| format!("could not start {}: {e}", show(cmd)))?;
+    let status = cmd
+        .status()
+        .map_err(|e| format!("could not start {}: {e}", show(cmd)))?;
     if status.success() {
         Ok(())
     } else {
@@ -90,7 +92,10 @@ fn dist() -> Result<PathBuf> {
     run(Command::new("trunk").args(["build", "--release"]))?;
     let dist = root().join("dist");
     let (raw, gz) = wasm_size(&dist)?;
-    println!("xtask: dist/ built; wasm {raw} bytes raw, {gz} bytes gzipped ({:.1} KiB)", gz as f64 / 1024.0);
+    println!(
+        "xtask: dist/ built; wasm {raw} bytes raw, {gz} bytes gzipped ({:.1} KiB)",
+        gz as f64 / 1024.0
+    );
     Ok(dist)
 }
 
@@ -122,7 +127,10 @@ fn native_trace_hashes() -> Result<String> {
     for f in files {
         let text = std::fs::read_to_string(&f).map_err(|e| format!("{}: {e}", f.display()))?;
         let (_, run) = streamlab_core::script::run_script(&text);
-        let name = f.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let name = f
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         pairs.push(format!("{name}={}", run.trace_hash));
     }
     Ok(pairs.join(","))
@@ -132,9 +140,18 @@ fn test() -> Result {
     tools::ensure_build_tools()?;
     let chromedriver = tools::ensure_browser()?;
     let steps: [(&str, &dyn Fn() -> Result); 7] = [
-        ("format", &|| run(cargo().args(["fmt", "--all", "--", "--check"]))),
+        ("format", &|| {
+            run(cargo().args(["fmt", "--all", "--", "--check"]))
+        }),
         ("clippy (native)", &|| {
-            run(cargo().args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]))
+            run(cargo().args([
+                "clippy",
+                "--workspace",
+                "--all-targets",
+                "--",
+                "-D",
+                "warnings",
+            ]))
         }),
         ("clippy (wasm)", &|| {
             run(cargo().args([
@@ -149,18 +166,33 @@ fn test() -> Result {
                 "warnings",
             ]))
         }),
-        ("native tests", &|| run(cargo().args(["test", "--workspace"]))),
+        ("native tests", &|| {
+            run(cargo().args(["test", "--workspace"]))
+        }),
         ("wasm tests in headless Chromium", &|| {
             let hashes = native_trace_hashes()?;
             run(cargo()
-                .args(["test", "-p", "streamlab-web", "--target", "wasm32-unknown-unknown"])
+                .args([
+                    "test",
+                    "-p",
+                    "streamlab-web",
+                    "--target",
+                    "wasm32-unknown-unknown",
+                ])
                 .env("CHROMEDRIVER", &chromedriver)
                 .env("STREAMLAB_NATIVE_TRACE_HASHES", hashes))
         }),
         ("release build", &|| dist().map(|_| ())),
         ("browser end-to-end", &|| {
             run(cargo()
-                .args(["test", "-p", "streamlab-e2e", "--", "--ignored", "--test-threads=1"])
+                .args([
+                    "test",
+                    "-p",
+                    "streamlab-e2e",
+                    "--",
+                    "--ignored",
+                    "--test-threads=1",
+                ])
                 .env("STREAMLAB_DIST", root().join("dist"))
                 .env("CHROMEDRIVER", &chromedriver))
         }),
@@ -180,6 +212,9 @@ fn bench() -> Result {
     let dist = dist()?;
     let (raw, gz) = wasm_size(&dist)?;
     println!("\nbenchmark summary (see criterion's lines above for timings)");
-    println!("  release wasm: {raw} bytes raw, {gz} bytes gzipped ({:.1} KiB; SPEC target <= 300 KiB)", gz as f64 / 1024.0);
+    println!(
+        "  release wasm: {raw} bytes raw, {gz} bytes gzipped ({:.1} KiB; SPEC target <= 300 KiB)",
+        gz as f64 / 1024.0
+    );
     Ok(())
 }

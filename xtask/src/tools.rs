@@ -30,9 +30,13 @@ fn cargo_bin_on_path() {
 /// First line of `program --version`, if it runs.
 fn version_of(program: &str) -> Option<String> {
     let out = Command::new(program).arg("--version").output().ok()?;
-    out.status
-        .success()
-        .then(|| String::from_utf8_lossy(&out.stdout).lines().next().unwrap_or("").to_string())
+    out.status.success().then(|| {
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .next()
+            .unwrap_or("")
+            .to_string()
+    })
 }
 
 pub fn ensure_build_tools() -> Result {
@@ -54,14 +58,21 @@ pub fn ensure_build_tools() -> Result {
         println!(
             "xtask: installing wasm-bindgen-cli {WASM_BINDGEN_VERSION} (trunk and the wasm test runner need this exact version; ~2 min once)"
         );
-        run(cargo().args(["install", "wasm-bindgen-cli", "--version", WASM_BINDGEN_VERSION]))?;
+        run(cargo().args([
+            "install",
+            "wasm-bindgen-cli",
+            "--version",
+            WASM_BINDGEN_VERSION,
+        ]))?;
     }
     Ok(())
 }
 
 fn which(program: &str) -> Option<PathBuf> {
     let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path).map(|d| d.join(program)).find(|p| p.is_file())
+    std::env::split_paths(&path)
+        .map(|d| d.join(program))
+        .find(|p| p.is_file())
 }
 
 /// Makes sure Chromium and its WebDriver are there; returns the driver's path.
@@ -74,14 +85,25 @@ pub fn ensure_browser() -> Result<PathBuf> {
         .output()
         .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0");
     if !is_root {
-        return Err("the browser tests need Debian's packages `chromium` and `chromium-driver`; \
+        return Err(
+            "the browser tests need Debian's packages `chromium` and `chromium-driver`; \
                     install them (sudo apt-get install -y chromium chromium-driver) and run again"
-            .into());
+                .into(),
+        );
     }
     println!("xtask: installing chromium and chromium-driver with apt (the wasm and end-to-end tests run in headless Chromium)");
-    run(Command::new("apt-get").arg("update").env("DEBIAN_FRONTEND", "noninteractive"))?;
     run(Command::new("apt-get")
-        .args(["install", "-y", "--no-install-recommends", "chromium", "chromium-driver"])
+        .arg("update")
         .env("DEBIAN_FRONTEND", "noninteractive"))?;
-    which("chromedriver").ok_or_else(|| "chromedriver is still not on PATH after installing chromium-driver".into())
+    run(Command::new("apt-get")
+        .args([
+            "install",
+            "-y",
+            "--no-install-recommends",
+            "chromium",
+            "chromium-driver",
+        ])
+        .env("DEBIAN_FRONTEND", "noninteractive"))?;
+    which("chromedriver")
+        .ok_or_else(|| "chromedriver is still not on PATH after installing chromium-driver".into())
 }
