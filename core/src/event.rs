@@ -64,7 +64,7 @@ impl TraceHasher {
             }
         }
         // Writing into FNV cannot fail.
-        let _ = write!(Fnv(&mut self.0), "{event:?}\n");
+        let _ = writeln!(Fnv(&mut self.0), "{event:?}");
     }
 
     pub fn finish(&self) -> u64 {

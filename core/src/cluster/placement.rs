@@ -33,9 +33,9 @@ pub fn assign_replicas_to_brokers(
     }
     let start_index = i64::from(start_index) % n;
     let mut shift = i64::from(replica_shift);
-    let mut current = i64::from(start_partition_id.max(0));
+    let first_id = i64::from(start_partition_id.max(0));
     let mut out = Vec::with_capacity(partitions as usize);
-    for _ in 0..partitions {
+    for current in first_id..first_id + i64::from(partitions) {
         if current > 0 && current % n == 0 {
             shift += 1;
         }
@@ -47,7 +47,6 @@ pub fn assign_replicas_to_brokers(
             replicas.push(brokers[((first + offset) % n) as usize]);
         }
         out.push(replicas);
-        current += 1;
     }
     Ok(out)
 }
