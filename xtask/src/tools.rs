@@ -9,13 +9,19 @@ use std::process::Command;
 pub const TRUNK_VERSION: &str = "0.21.14";
 /// Must equal the `wasm-bindgen` pin in the workspace Cargo.toml and Trunk.toml.
 pub const WASM_BINDGEN_VERSION: &str = "0.2.130";
+/// npm's `binaryen` package; Trunk.toml names the same `version_132`.
+pub const BINARYEN_VERSION: &str = "132";
+
+fn cargo_bin() -> Option<PathBuf> {
+    std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")))
+        .map(|h| h.join("bin"))
+}
 
 /// `cargo install` puts binaries in $CARGO_HOME/bin; make sure children find them.
 fn cargo_bin_on_path() {
-    let home = std::env::var_os("CARGO_HOME")
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")));
-    if let Some(bin) = home.map(|h| h.join("bin")) {
+    if let Some(bin) = cargo_bin() {
         let path = std::env::var_os("PATH").unwrap_or_default();
         let mut parts: Vec<PathBuf> = std::env::split_paths(&path).collect();
         if !parts.contains(&bin) {
@@ -65,7 +71,49 @@ pub fn ensure_build_tools() -> Result {
             WASM_BINDGEN_VERSION,
         ]))?;
     }
-    Ok(())
+    ensure_wasm_opt()
+}
+
+/// trunk's release build shrinks the wasm with `wasm-opt`; trunk's own
+/// download of it comes from GitHub, so install npm's build of binaryen into
+/// a cache and link it into $CARGO_HOME/bin, where trunk finds it.
+fn ensure_wasm_opt() -> Result {
+    let want = format!("version_{BINARYEN_VERSION}");
+    if version_of("wasm-opt").is_some_and(|v| v.contains(&want)) {
+        return Ok(());
+    }
+    let (Some(bin), Some(home)) = (cargo_bin(), std::env::var_os("HOME")) else {
+        return Err("cannot find $CARGO_HOME/bin or $HOME to install wasm-opt into".into());
+    };
+    if which("npm").is_none() {
+        return Err(format!(
+            "release builds run wasm-opt {want}; install Node.js and npm (Debian: apt-get install -y npm) \
+             or put binaryen {BINARYEN_VERSION}'s wasm-opt on PATH, and run again"
+        ));
+    }
+    let prefix = PathBuf::from(home).join(".cache/streamlab/binaryen");
+    println!(
+        "xtask: installing wasm-opt (npm package binaryen@{BINARYEN_VERSION}; shrinks the release wasm) into {}",
+        prefix.display()
+    );
+    run(Command::new("npm")
+        .args(["install", "--no-audit", "--no-fund", "--prefix"])
+        .arg(&prefix)
+        .arg(format!("binaryen@{BINARYEN_VERSION}.0.0")))?;
+    let target = prefix.join("node_modules/.bin/wasm-opt");
+    let link = bin.join("wasm-opt");
+    let _ = std::fs::remove_file(&link);
+    std::fs::create_dir_all(&bin).map_err(|e| format!("{}: {e}", bin.display()))?;
+    std::os::unix::fs::symlink(&target, &link)
+        .map_err(|e| format!("linking {}: {e}", link.display()))?;
+    if version_of("wasm-opt").is_some_and(|v| v.contains(&want)) {
+        Ok(())
+    } else {
+        Err(format!(
+            "wasm-opt at {} does not report {want}",
+            link.display()
+        ))
+    }
 }
 
 fn which(program: &str) -> Option<PathBuf> {
