@@ -1,8 +1,16 @@
 //! The typed event trace: every state change, stamped with simulated time.
 //! The checker, the UI's event log and the determinism hash all read it.
+//!
+//! Events say what happened, never why it was allowed: the invariant checker
+//! (outside the system under test) decides whether a sequence is safe.
 
-use crate::ids::{BrokerId, Offset, PartitionId};
+use crate::ids::{BrokerId, LeaderEpoch, Offset, PartitionId, ProducerId};
 use crate::time::SimTime;
+
+/// Identifies one record from the client's `send()` to its append and ack.
+/// Not part of Kafka's wire format: the simulation's tracer, like a
+/// distributed-tracing id, so lost and duplicated records can be proven.
+pub type TraceId = u64;
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Event {
@@ -10,33 +18,283 @@ pub struct Event {
     pub kind: EventKind,
 }
 
+/// How a follower decides where to truncate when it follows a new leader.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum TruncationRule {
+    /// Pre-0.11 Kafka: truncate to the follower's own high watermark (KIP-101's bug).
+    HighWatermark,
+    /// Modern Kafka (KIP-101/279): ask the leader where the follower's last epoch ended.
+    #[default]
+    LeaderEpoch,
+}
+
+/// Why the ISR changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum IsrChangeReason {
+    /// The follower did not catch up to the leader's LEO within `replica.lag.time.max.ms`.
+    LagTimeExceeded,
+    /// The follower's broker lost its ZooKeeper session (crashed, stopped or cut off).
+    SessionExpired,
+    /// The follower's LEO reached the high watermark again.
+    CaughtUp,
+    /// A new leader was elected with this ISR.
+    Election,
+}
+
+/// Why a leader election ran.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ElectionReason {
+    /// The partition was created.
+    Created,
+    /// The previous leader's broker went away.
+    LeaderFailed,
+    /// A replica of an offline partition came back.
+    BrokerReturned,
+    /// `kafka-leader-election.sh --election-type preferred` / auto rebalance.
+    Preferred,
+    /// Controlled shutdown moved leadership away.
+    ControlledShutdown,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[serde(tag = "type", rename_all = "kebab-case")]
 pub enum EventKind {
+    // ---- brokers, metadata store, controller ----
+    BrokerStarted {
+        broker: BrokerId,
+    },
+    /// `kafka-server-stop.sh`: controlled shutdown, session closed at once.
+    BrokerStopped {
+        broker: BrokerId,
+    },
+    /// `sim crash`: the process dies; ZooKeeper notices only at session expiry.
+    BrokerCrashed {
+        broker: BrokerId,
+        disk_lost: bool,
+    },
+    /// ZooKeeper dropped the broker's ephemeral node (`zookeeper.session.timeout.ms` passed).
+    SessionExpired {
+        broker: BrokerId,
+    },
+    ControllerElected {
+        broker: BrokerId,
+        controller_epoch: i32,
+    },
+    /// Links between nodes changed (`sim isolate`, `sim slow`, `sim heal`, ...).
+    NetworkChanged {
+        description: String,
+    },
+    /// A broker-level setting changed with `sim set`.
+    ConfigChanged {
+        key: String,
+        value: String,
+    },
+
+    // ---- topics ----
     TopicCreated {
         topic: String,
         partitions: i32,
         replication_factor: i32,
     },
-    /// A leader appended a produced record.
-    RecordAppended {
+    TopicDeleted {
+        topic: String,
+    },
+    PartitionsAdded {
+        topic: String,
+        from: i32,
+        to: i32,
+    },
+
+    // ---- produce path ----
+    /// A producer sent a batch (`attempt` > 1 is a retry).
+    ProduceSent {
+        producer: String,
+        request: u64,
+        topic: String,
+        partition: PartitionId,
+        count: i32,
+        first_trace: TraceId,
+        acks: i16,
+        attempt: i32,
+    },
+    /// The leader appended a batch: offsets `base_offset .. base_offset + count`.
+    BatchAppended {
         topic: String,
         partition: PartitionId,
         broker: BrokerId,
-        offset: Offset,
+        base_offset: Offset,
+        count: i32,
+        leader_epoch: LeaderEpoch,
+        producer_id: ProducerId,
+        base_sequence: i32,
+        first_trace: TraceId,
     },
-    /// A follower copied records from the leader up to `leo`.
+    /// An idempotent retry the leader recognised: answered with the original offset, not appended.
+    DuplicateIgnored {
+        topic: String,
+        partition: PartitionId,
+        broker: BrokerId,
+        producer_id: ProducerId,
+        base_sequence: i32,
+        original_offset: Offset,
+    },
+    /// The producer got a successful answer (for acks=0: counted as sent).
+    ProduceAcked {
+        producer: String,
+        request: u64,
+        topic: String,
+        partition: PartitionId,
+        base_offset: Offset,
+        count: i32,
+        first_trace: TraceId,
+        acks: i16,
+    },
+    /// The producer got an error (`error` is Kafka's exception name).
+    ProduceFailed {
+        producer: String,
+        request: u64,
+        topic: String,
+        partition: PartitionId,
+        error: String,
+        will_retry: bool,
+    },
+
+    // ---- replication ----
+    /// A follower's fetch was answered: it now has `leo`, and learned `high_watermark`.
     ReplicaFetched {
         topic: String,
         partition: PartitionId,
         broker: BrokerId,
+        leader: BrokerId,
+        fetch_offset: Offset,
+        records: i32,
         leo: Offset,
-    },
-    HighWatermarkAdvanced {
-        topic: String,
-        partition: PartitionId,
         high_watermark: Offset,
     },
+    /// The leader's high watermark moved.
+    HighWatermarkChanged {
+        topic: String,
+        partition: PartitionId,
+        broker: BrokerId,
+        leader_epoch: LeaderEpoch,
+        high_watermark: Offset,
+    },
+    IsrShrunk {
+        topic: String,
+        partition: PartitionId,
+        removed: Vec<BrokerId>,
+        isr: Vec<BrokerId>,
+        reason: IsrChangeReason,
+    },
+    IsrExpanded {
+        topic: String,
+        partition: PartitionId,
+        added: Vec<BrokerId>,
+        isr: Vec<BrokerId>,
+        reason: IsrChangeReason,
+    },
+    /// The controller chose a leader (`None`: the partition is offline).
+    LeaderElected {
+        topic: String,
+        partition: PartitionId,
+        leader: Option<BrokerId>,
+        leader_epoch: LeaderEpoch,
+        isr: Vec<BrokerId>,
+        unclean: bool,
+        reason: ElectionReason,
+    },
+    /// A replica cut its log back to `to` (records `to .. from_leo` are gone from it).
+    Truncated {
+        topic: String,
+        partition: PartitionId,
+        broker: BrokerId,
+        to: Offset,
+        from_leo: Offset,
+        rule: TruncationRule,
+    },
+
+    // ---- consumers and groups ----
+    /// A consumer read `from .. to` (exclusive) while the leader's HW was `high_watermark`.
+    RecordsConsumed {
+        consumer: String,
+        group: Option<String>,
+        topic: String,
+        partition: PartitionId,
+        from: Offset,
+        to: Offset,
+        high_watermark: Offset,
+    },
+    OffsetCommitted {
+        group: String,
+        topic: String,
+        partition: PartitionId,
+        offset: Offset,
+        high_watermark: Offset,
+    },
+    MemberJoined {
+        group: String,
+        member: String,
+    },
+    MemberLeft {
+        group: String,
+        member: String,
+        /// `true` when the coordinator expired it (`session.timeout.ms`).
+        timed_out: bool,
+    },
+    /// A rebalance finished: the new generation and who owns what.
+    GroupRebalanced {
+        group: String,
+        generation: i32,
+        assignor: String,
+        assignment: Vec<(String, Vec<String>)>,
+        moved: Vec<String>,
+    },
+
+    // ---- flume ----
+    /// A Flume agent component did something worth showing (batches, rollbacks).
+    Flume {
+        agent: String,
+        component: String,
+        what: String,
+    },
+}
+
+impl EventKind {
+    /// A short kebab-case name for filtering the event log.
+    pub fn name(&self) -> &'static str {
+        match self {
+            EventKind::BrokerStarted { .. } => "broker-started",
+            EventKind::BrokerStopped { .. } => "broker-stopped",
+            EventKind::BrokerCrashed { .. } => "broker-crashed",
+            EventKind::SessionExpired { .. } => "session-expired",
+            EventKind::ControllerElected { .. } => "controller-elected",
+            EventKind::NetworkChanged { .. } => "network-changed",
+            EventKind::ConfigChanged { .. } => "config-changed",
+            EventKind::TopicCreated { .. } => "topic-created",
+            EventKind::TopicDeleted { .. } => "topic-deleted",
+            EventKind::PartitionsAdded { .. } => "partitions-added",
+            EventKind::ProduceSent { .. } => "produce-sent",
+            EventKind::BatchAppended { .. } => "batch-appended",
+            EventKind::DuplicateIgnored { .. } => "duplicate-ignored",
+            EventKind::ProduceAcked { .. } => "produce-acked",
+            EventKind::ProduceFailed { .. } => "produce-failed",
+            EventKind::ReplicaFetched { .. } => "replica-fetched",
+            EventKind::HighWatermarkChanged { .. } => "high-watermark-changed",
+            EventKind::IsrShrunk { .. } => "isr-shrunk",
+            EventKind::IsrExpanded { .. } => "isr-expanded",
+            EventKind::LeaderElected { .. } => "leader-elected",
+            EventKind::Truncated { .. } => "truncated",
+            EventKind::RecordsConsumed { .. } => "records-consumed",
+            EventKind::OffsetCommitted { .. } => "offset-committed",
+            EventKind::MemberJoined { .. } => "member-joined",
+            EventKind::MemberLeft { .. } => "member-left",
+            EventKind::GroupRebalanced { .. } => "group-rebalanced",
+            EventKind::Flume { .. } => "flume",
+        }
+    }
 }
 
 /// FNV-1a over the events' `Debug` text: stable across platforms (no

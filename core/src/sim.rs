@@ -253,11 +253,16 @@ impl Simulation {
             },
             epoch,
         );
-        self.emit(EventKind::RecordAppended {
+        self.emit(EventKind::BatchAppended {
             topic: p.topic,
             partition: p.partition,
             broker: leader,
-            offset,
+            base_offset: offset,
+            count: 1,
+            leader_epoch: epoch,
+            producer_id: -1,
+            base_sequence: -1,
+            first_trace: 0,
         });
         Ok(Reply::Appended {
             partition: p.partition,
@@ -296,16 +301,22 @@ impl Simulation {
                         topic: part.topic.clone(),
                         partition: part.id,
                         broker,
+                        leader,
+                        fetch_offset: from,
+                        records: missing.len() as i32,
                         leo: replica.log.log_end_offset(),
+                        high_watermark: replica.high_watermark,
                     });
                 }
                 let hw = part.isr_min_leo();
                 if let Some(r) = part.replica_state.get_mut(&leader) {
                     if hw > r.high_watermark {
                         r.high_watermark = hw;
-                        out.push(EventKind::HighWatermarkAdvanced {
+                        out.push(EventKind::HighWatermarkChanged {
                             topic: part.topic.clone(),
                             partition: part.id,
+                            broker: leader,
+                            leader_epoch: part.leader_epoch,
                             high_watermark: hw,
                         });
                     }
