@@ -12,6 +12,7 @@ pub mod error;
 pub mod event;
 pub mod ids;
 pub mod log;
+pub mod network;
 pub mod partition;
 pub mod rng;
 pub mod script;

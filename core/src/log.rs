@@ -1,6 +1,7 @@
 //! A replica's append-only log: records with contiguous offsets from
 //! `log_start_offset` to `log_end_offset` (LEO, the next offset to write).
 
+use crate::event::TraceId;
 use crate::ids::{LeaderEpoch, Offset, ProducerId};
 use crate::time::SimTime;
 use std::sync::Arc;
@@ -18,6 +19,8 @@ pub struct Record {
     pub sequence: i32,
     /// Epoch of the leader that first appended this record.
     pub leader_epoch: LeaderEpoch,
+    /// The simulation's tracer id from the producer's `send()` (not on Kafka's wire).
+    pub trace: TraceId,
 }
 
 /// The payload of a record before the log gives it an offset.
@@ -28,6 +31,7 @@ pub struct RecordData {
     pub timestamp: SimTime,
     pub producer_id: ProducerId,
     pub sequence: i32,
+    pub trace: TraceId,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -69,6 +73,7 @@ impl Log {
             producer_id: data.producer_id,
             sequence: data.sequence,
             leader_epoch,
+            trace: data.trace,
         });
         offset
     }
@@ -111,10 +116,22 @@ impl Log {
         self.records.last().map_or(-1, |r| r.leader_epoch)
     }
 
+    /// The first offset written in `epoch` or later (the LEO when none).
+    pub fn epoch_start_offset(&self, epoch: LeaderEpoch) -> Offset {
+        self.records
+            .iter()
+            .rev()
+            .take_while(|r| r.leader_epoch >= epoch)
+            .last()
+            .map_or(self.log_end_offset(), |r| r.offset)
+    }
+
     /// KIP-101's OffsetsForLeaderEpoch answer: the end offset of `epoch` in
     /// this log (the start offset of the first larger epoch, or the LEO).
     pub fn end_offset_for_epoch(&self, epoch: LeaderEpoch) -> Offset {
-        match self.records.iter().find(|r| r.leader_epoch > epoch) {
+        // Epochs only grow along the log, so the first larger epoch is found by bisection.
+        let i = self.records.partition_point(|r| r.leader_epoch <= epoch);
+        match self.records.get(i) {
             Some(r) => r.offset,
             None => self.log_end_offset(),
         }
@@ -132,6 +149,7 @@ mod tests {
             timestamp: SimTime(0),
             producer_id: -1,
             sequence: -1,
+            trace: 0,
         }
     }
 

@@ -250,6 +250,7 @@ impl Simulation {
                 timestamp: now,
                 producer_id: -1,
                 sequence: -1,
+                trace: 0,
             },
             epoch,
         );

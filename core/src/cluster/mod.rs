@@ -2,6 +2,7 @@
 //! partition assignments, leaders, ISR, epochs.
 
 pub mod placement;
+pub mod settings;
 
 use crate::broker::Broker;
 use crate::error::CommandError;
