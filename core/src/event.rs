@@ -41,6 +41,8 @@ pub enum IsrChangeReason {
     CaughtUp,
     /// A new leader was elected with this ISR.
     Election,
+    /// `kafka-server-stop.sh`: the controller takes the broker out first.
+    ControlledShutdown,
 }
 
 /// Why a leader election ran.
@@ -327,5 +329,118 @@ impl TraceHasher {
 
     pub fn finish(&self) -> u64 {
         self.0
+    }
+}
+
+fn ids(v: &[BrokerId]) -> String {
+    v.iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// One line per event, for `sim events` and the UI's event log.
+impl std::fmt::Display for Event {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "[{:>7}ms] {} ", self.time.as_millis(), self.kind.name())?;
+        use EventKind as E;
+        match &self.kind {
+            E::BrokerStarted { broker } | E::BrokerStopped { broker } | E::SessionExpired { broker } => {
+                write!(f, "broker {broker}")
+            }
+            E::BrokerCrashed { broker, disk_lost } => {
+                write!(f, "broker {broker}{}", if *disk_lost { " (disk lost)" } else { "" })
+            }
+            E::ControllerElected { broker, controller_epoch } => {
+                write!(f, "broker {broker} (controller epoch {controller_epoch})")
+            }
+            E::NetworkChanged { description } => f.write_str(description),
+            E::ConfigChanged { key, value } => write!(f, "{key}={value}"),
+            E::TopicCreated { topic, partitions, replication_factor } => {
+                write!(f, "{topic} partitions={partitions} rf={replication_factor}")
+            }
+            E::TopicDeleted { topic } => f.write_str(topic),
+            E::PartitionsAdded { topic, from, to } => write!(f, "{topic} {from} -> {to}"),
+            E::ProduceSent { producer, topic, partition, count, acks, attempt, first_trace, .. } => write!(
+                f,
+                "{producer} -> {topic}-{partition} {count} record(s) acks={acks} attempt={attempt} trace={first_trace}"
+            ),
+            E::BatchAppended { topic, partition, broker, base_offset, count, leader_epoch, producer_id, base_sequence, .. } => {
+                write!(f, "{topic}-{partition} on {broker} offsets {base_offset}..{} epoch={leader_epoch}", base_offset + i64::from(*count) - 1)?;
+                if *producer_id >= 0 {
+                    write!(f, " pid={producer_id} seq={base_sequence}")?;
+                }
+                Ok(())
+            }
+            E::DuplicateIgnored { topic, partition, broker, producer_id, base_sequence, original_offset } => write!(
+                f,
+                "{topic}-{partition} on {broker} pid={producer_id} seq={base_sequence} already at offset {original_offset}"
+            ),
+            E::ProduceAcked { producer, topic, partition, base_offset, count, acks, .. } => {
+                if *base_offset < 0 {
+                    write!(f, "{producer} {topic}-{partition} {count} record(s) acks={acks} (no response expected)")
+                } else {
+                    write!(f, "{producer} {topic}-{partition} offset {base_offset} ({count} record(s)) acks={acks}")
+                }
+            }
+            E::ProduceFailed { producer, topic, partition, error, will_retry, .. } => write!(
+                f,
+                "{producer} {topic}-{partition} {error}{}",
+                if *will_retry { " (retrying)" } else { "" }
+            ),
+            E::ReplicaFetched { topic, partition, broker, leader, fetch_offset, records, leo, high_watermark } => write!(
+                f,
+                "{topic}-{partition} broker {broker} from {leader} at {fetch_offset}: {records} record(s), LEO={leo} HW={high_watermark}"
+            ),
+            E::HighWatermarkChanged { topic, partition, broker, high_watermark, .. } => {
+                write!(f, "{topic}-{partition} on {broker} HW={high_watermark}")
+            }
+            E::IsrShrunk { topic, partition, removed, isr, reason } => write!(
+                f,
+                "{topic}-{partition} removed {} isr={} ({reason:?})",
+                ids(removed),
+                ids(isr)
+            ),
+            E::IsrExpanded { topic, partition, added, isr, .. } => {
+                write!(f, "{topic}-{partition} added {} isr={}", ids(added), ids(isr))
+            }
+            E::LeaderElected { topic, partition, leader, leader_epoch, isr, unclean, reason } => write!(
+                f,
+                "{topic}-{partition} leader={} epoch={leader_epoch} isr={} ({reason:?}{})",
+                leader.map_or("none".to_string(), |l| l.to_string()),
+                ids(isr),
+                if *unclean { ", UNCLEAN" } else { "" }
+            ),
+            E::Truncated { topic, partition, broker, to, from_leo, rule } => write!(
+                f,
+                "{topic}-{partition} broker {broker} LEO {from_leo} -> {to} ({} rule)",
+                match rule {
+                    TruncationRule::HighWatermark => "high-watermark",
+                    TruncationRule::LeaderEpoch => "leader-epoch",
+                }
+            ),
+            E::RecordsConsumed { consumer, topic, partition, from, to, high_watermark, .. } => write!(
+                f,
+                "{consumer} {topic}-{partition} offsets {from}..{to} (HW={high_watermark})"
+            ),
+            E::OffsetCommitted { group, topic, partition, offset, .. } => {
+                write!(f, "{group} {topic}-{partition} offset={offset}")
+            }
+            E::MemberJoined { group, member } => write!(f, "{group} {member}"),
+            E::MemberLeft { group, member, timed_out } => {
+                write!(f, "{group} {member}{}", if *timed_out { " (session timed out)" } else { "" })
+            }
+            E::GroupRebalanced { group, generation, assignor, assignment, moved } => {
+                write!(f, "{group} generation {generation} ({assignor}):")?;
+                for (m, parts) in assignment {
+                    write!(f, " {m}=[{}]", parts.join(","))?;
+                }
+                if !moved.is_empty() {
+                    write!(f, " moved: {}", moved.join(","))?;
+                }
+                Ok(())
+            }
+            E::Flume { agent, component, what } => write!(f, "{agent}.{component} {what}"),
+        }
     }
 }

@@ -14,6 +14,7 @@ pub mod ids;
 pub mod log;
 pub mod network;
 pub mod partition;
+pub mod producer;
 pub mod rng;
 pub mod script;
 mod sim;
@@ -22,5 +23,7 @@ pub mod time;
 pub use cluster::{Cluster, Topic, TopicConfig};
 pub use error::CommandError;
 pub use event::{Event, EventKind};
-pub use sim::{ClusterConfig, Command, CreateTopic, Produce, Reply, Simulation};
+pub use sim::{
+    Acks, ClusterConfig, Command, CreateTopic, Produce, ProducerConfig, Reply, Simulation,
+};
 pub use time::SimTime;

@@ -11,19 +11,12 @@ use crate::partition::Partition;
 use std::collections::BTreeMap;
 
 /// Per-topic configuration (`--config k=v`).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct TopicConfig {
-    pub min_insync_replicas: i32,
-    pub unclean_leader_election_enable: bool,
-}
-
-impl Default for TopicConfig {
-    fn default() -> Self {
-        Self {
-            min_insync_replicas: 1,
-            unclean_leader_election_enable: false,
-        }
-    }
+    /// Overrides the broker's `min.insync.replicas` when set.
+    pub min_insync_replicas: Option<i32>,
+    /// Overrides the broker's `unclean.leader.election.enable` when set.
+    pub unclean_leader_election_enable: Option<bool>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -18,7 +18,17 @@ const SPEC: FlagSpec<'static> = FlagSpec {
         "replica-assignment",
         "config",
     ],
-    switches: &["create", "list", "describe"],
+    switches: &[
+        "create",
+        "list",
+        "describe",
+        "delete",
+        "alter",
+        "if-exists",
+        "if-not-exists",
+        "under-replicated-partitions",
+        "unavailable-partitions",
+    ],
     // The seed's notes spell these so; real Kafka would refuse them.
     aliases: &[
         ("replicas-factor", "replication-factor"),
@@ -38,19 +48,23 @@ pub(super) fn run(session: &mut Session, args: &[String]) -> Result<String, Comm
             "Missing required argument \"[bootstrap-server]\" (or --zookeeper)".into(),
         ));
     }
-    let action = ["create", "list", "describe"]
+    let action = ["create", "list", "describe", "delete", "alter"]
         .into_iter()
         .filter(|a| flags.has(a))
         .count();
     if action != 1 {
         return Err(CommandError::Usage(
-            "Command must include exactly one action: --list, --describe, --create".into(),
+            "Command must include exactly one action: --list, --describe, --create, --alter or --delete".into(),
         ));
     }
     let body = if flags.has("create") {
         create(session, &flags)?
     } else if flags.has("list") {
         list(session)
+    } else if flags.has("delete") {
+        delete(session, &flags)?
+    } else if flags.has("alter") {
+        alter(session, &flags)?
     } else {
         describe(session, &flags)?
     };
@@ -58,8 +72,41 @@ pub(super) fn run(session: &mut Session, args: &[String]) -> Result<String, Comm
     Ok(out.trim_end().to_string())
 }
 
+fn delete(session: &mut Session, flags: &Flags) -> Result<String, CommandError> {
+    let name = flags.required("topic")?.to_string();
+    if flags.has("if-exists") && session.sim().snapshot().topic(&name).is_err() {
+        return Ok(String::new());
+    }
+    session
+        .sim_mut()
+        .apply(Command::DeleteTopic(name.clone()))?;
+    Ok(format!(
+        "Topic {name} is marked for deletion.\nNote: This will have no impact if delete.topic.enable is not set to true."
+    ))
+}
+
+fn alter(session: &mut Session, flags: &Flags) -> Result<String, CommandError> {
+    let name = flags.required("topic")?.to_string();
+    if flags.has("replication-factor") {
+        return Err(CommandError::Usage(
+            "Option \"[replication-factor]\" can't be used with option \"[alter]\"".into(),
+        ));
+    }
+    let partitions: i32 = flags
+        .number("partitions")?
+        .ok_or_else(|| CommandError::Usage("Missing required argument \"[partitions]\"".into()))?;
+    session.sim_mut().apply(Command::AlterPartitions {
+        topic: name,
+        partitions,
+    })?;
+    Ok("WARNING: If partitions are increased for a topic that has a key, the partition logic or ordering of the messages will be affected\nAdding partitions succeeded!".into())
+}
+
 fn create(session: &mut Session, flags: &Flags) -> Result<String, CommandError> {
     let name = flags.required("topic")?.to_string();
+    if flags.has("if-not-exists") && session.sim().snapshot().topic(&name).is_ok() {
+        return Ok(String::new());
+    }
     let assignment = flags
         .value("replica-assignment")
         .map(parse_assignment)
@@ -81,9 +128,9 @@ fn create(session: &mut Session, flags: &Flags) -> Result<String, CommandError> 
             .split_once('=')
             .ok_or_else(|| CommandError::Usage(format!("Invalid topic config: all configs to be added must be in the format \"key=val\": {kv}")))?;
         match k {
-            "min.insync.replicas" => config.min_insync_replicas = parse_number(k, v)?,
+            "min.insync.replicas" => config.min_insync_replicas = Some(parse_number(k, v)?),
             "unclean.leader.election.enable" => {
-                config.unclean_leader_election_enable = parse_number(k, v)?
+                config.unclean_leader_election_enable = Some(parse_number(k, v)?)
             }
             _ => {
                 return Err(CommandError::InvalidConfig {
@@ -159,9 +206,23 @@ fn describe(session: &Session, flags: &Flags) -> Result<String, CommandError> {
         Some(name) => vec![cluster.topic(name)?],
         None => cluster.topics.values().collect(),
     };
+    let under = flags.has("under-replicated-partitions");
+    let unavailable = flags.has("unavailable-partitions");
     let mut out = String::new();
     for t in topics {
-        describe_topic(&mut out, t);
+        if under || unavailable {
+            // Kafka prints only the matching partition lines then.
+            for p in &t.partitions {
+                let live = |b: &BrokerId| cluster.brokers.get(b).is_some_and(|b| b.is_alive());
+                let show = (under && p.isr.len() < p.replicas.len())
+                    || (unavailable && p.leader.is_none_or(|l| !live(&l)));
+                if show {
+                    partition_line(&mut out, t, p);
+                }
+            }
+        } else {
+            describe_topic(&mut out, t);
+        }
     }
     Ok(out)
 }
@@ -176,14 +237,11 @@ fn join(ids: &[BrokerId]) -> String {
 /// Kafka 2.x `TopicCommand` describe format.
 fn describe_topic(out: &mut String, t: &Topic) {
     let mut configs = Vec::new();
-    if t.config.min_insync_replicas != 1 {
-        configs.push(format!(
-            "min.insync.replicas={}",
-            t.config.min_insync_replicas
-        ));
+    if let Some(m) = t.config.min_insync_replicas {
+        configs.push(format!("min.insync.replicas={m}"));
     }
-    if t.config.unclean_leader_election_enable {
-        configs.push("unclean.leader.election.enable=true".to_string());
+    if let Some(u) = t.config.unclean_leader_election_enable {
+        configs.push(format!("unclean.leader.election.enable={u}"));
     }
     let _ = writeln!(
         out,
@@ -194,15 +252,19 @@ fn describe_topic(out: &mut String, t: &Topic) {
         configs.join(",")
     );
     for p in &t.partitions {
-        let leader = p.leader.map_or("none".to_string(), |l| l.to_string());
-        let _ = writeln!(
-            out,
-            "\tTopic: {}\tPartition: {}\tLeader: {}\tReplicas: {}\tIsr: {}",
-            t.name,
-            p.id,
-            leader,
-            join(&p.replicas),
-            join(&p.isr)
-        );
+        partition_line(out, t, p);
     }
+}
+
+fn partition_line(out: &mut String, t: &Topic, p: &crate::partition::Partition) {
+    let leader = p.leader.map_or("none".to_string(), |l| l.to_string());
+    let _ = writeln!(
+        out,
+        "\tTopic: {}\tPartition: {}\tLeader: {}\tReplicas: {}\tIsr: {}",
+        t.name,
+        p.id,
+        leader,
+        join(&p.replicas),
+        join(&p.isr)
+    );
 }

@@ -1,7 +1,8 @@
 //! Runs script lines against a simulation and collects what each printed.
 
-use super::{kafka_topics, parse, sim_cmd, split_words, Line};
+use super::{kafka_server, kafka_topics, parse, sim_cmd, split_words, Line};
 use crate::error::CommandError;
+use crate::event::Event;
 use crate::sim::{ClusterConfig, Simulation};
 
 /// What one script line printed.
@@ -22,6 +23,8 @@ pub struct Session {
     pub(crate) sim: Simulation,
     /// Whether a line has changed the cluster (after that, `sim brokers`/`sim seed` are refused).
     pub(crate) started: bool,
+    /// Every event so far, in order (the checker and the UI read it).
+    events: Vec<Event>,
 }
 
 impl Default for Session {
@@ -38,6 +41,7 @@ impl Session {
             config,
             seed: 0,
             started: false,
+            events: Vec::new(),
         }
     }
 
@@ -53,13 +57,33 @@ impl Session {
     /// Rebuilds the simulation from the current settings (only before it started).
     pub(crate) fn reset(&mut self) {
         self.sim = Simulation::new(self.config.clone(), self.seed);
+        self.events.clear();
+        self.collect_events();
+    }
+
+    /// The full event trace so far.
+    pub fn events(&self) -> &[Event] {
+        &self.events
+    }
+
+    fn collect_events(&mut self) {
+        self.events.extend(self.sim.drain_events());
+    }
+
+    /// Lets simulated time pass (the UI's clock), keeping the trace.
+    pub fn advance(&mut self, ms: u64) {
+        self.started = true;
+        self.sim.advance(ms);
+        self.collect_events();
     }
 
     /// Runs one line and returns what it printed. Never panics on bad input.
     pub fn execute(&mut self, line: &Line) -> Output {
+        self.collect_events();
         let result = split_words(&line.text, line.number)
             .map_err(|e| CommandError::Usage(e.to_string()))
             .and_then(|words| self.dispatch(&words, line));
+        self.collect_events();
         let (text, is_error) = match result {
             Ok(text) => (text, false),
             Err(text) => (text.to_string(), true),
@@ -81,6 +105,11 @@ impl Session {
         let args = &words[1..];
         match program {
             "kafka-topics.sh" => kafka_topics::run(self, args),
+            "kafka-server-start.sh" => kafka_server::start(self, args),
+            "kafka-server-stop.sh" => kafka_server::stop(self, args),
+            "kafka-leader-election.sh" | "kafka-preferred-replica-election.sh" => {
+                kafka_server::leader_election(self, args)
+            }
             "sim" => sim_cmd::run(self, args, line),
             other => Err(CommandError::Usage(format!("{other}: command not found"))),
         }

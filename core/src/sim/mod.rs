@@ -1,0 +1,453 @@
+//! The simulation: one deterministic state machine for the whole cluster.
+//!
+//! Submodules follow Kafka's own split: [`controller`] (ZooKeeper sessions,
+//! broker lifecycle, elections, LeaderAndIsr), [`replica_manager`] (fetching,
+//! high watermark, ISR, truncation), [`produce`] (the producer client and the
+//! broker's produce path), [`admin`] (topic commands).
+
+mod admin;
+mod controller;
+mod produce;
+mod replica_manager;
+mod timers;
+
+pub use produce::{Acks, ProducerConfig};
+
+use crate::cluster::settings::BrokerSettings;
+use crate::cluster::{Cluster, TopicConfig};
+use crate::error::CommandError;
+use crate::event::{Event, EventKind, TraceHasher, TraceId};
+use crate::ids::{BrokerId, Offset, PartitionId};
+use crate::network::{Network, Node};
+use crate::rng::SimRng;
+use crate::time::SimTime;
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use timers::{Timer, Timers};
+
+/// How the cluster starts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClusterConfig {
+    /// Brokers get ids `0..brokers`.
+    pub brokers: i32,
+}
+
+impl Default for ClusterConfig {
+    fn default() -> Self {
+        Self { brokers: 3 }
+    }
+}
+
+/// `kafka-topics.sh --create`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CreateTopic {
+    pub name: String,
+    pub partitions: i32,
+    pub replication_factor: i32,
+    /// `--replica-assignment`: replicas per partition, in preference order.
+    pub assignment: Option<Vec<Vec<BrokerId>>>,
+    pub config: TopicConfig,
+}
+
+/// Records a client hands to `send()`: one batch per partition.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Produce {
+    /// The producer's `client.id`; one producer per id, created on first use.
+    pub producer: String,
+    pub topic: String,
+    /// An explicit partition; otherwise the partitioner decides.
+    pub partition: Option<PartitionId>,
+    pub records: Vec<(Option<String>, String)>,
+    pub config: ProducerConfig,
+}
+
+impl Produce {
+    /// One record with the default producer settings.
+    pub fn one(
+        topic: &str,
+        partition: Option<PartitionId>,
+        key: Option<&str>,
+        value: &str,
+    ) -> Self {
+        Self {
+            producer: "producer-1".into(),
+            topic: topic.into(),
+            partition,
+            records: vec![(key.map(String::from), value.to_string())],
+            config: ProducerConfig::default(),
+        }
+    }
+}
+
+/// Application commands: what a user (or a script line) asks the cluster to do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Command {
+    CreateTopic(CreateTopic),
+    DeleteTopic(String),
+    /// `kafka-topics.sh --alter --partitions N` (increase only).
+    AlterPartitions {
+        topic: String,
+        partitions: i32,
+    },
+    Produce(Produce),
+    /// `kafka-server-start.sh`: a stopped or crashed broker, or a new id.
+    StartBroker(BrokerId),
+    /// `kafka-server-stop.sh`: controlled shutdown.
+    StopBroker(BrokerId),
+    CrashBroker {
+        broker: BrokerId,
+        disk_lost: bool,
+    },
+    /// Crash (if running) and start again.
+    RestartBroker(BrokerId),
+    /// Cut a broker from the other brokers and ZooKeeper; clients still reach it.
+    Isolate(BrokerId),
+    /// Cut one link.
+    Cut(Node, Node),
+    /// Drop a percentage of messages on one link.
+    DropMessages(Node, Node, u32),
+    /// Add one-way delay to every link of a broker.
+    Slow {
+        broker: BrokerId,
+        ms: u64,
+    },
+    /// Restore every link.
+    Heal,
+    /// A broker setting (`server.properties`), applied to every broker.
+    SetConfig {
+        key: String,
+        value: String,
+    },
+    /// `kafka-leader-election.sh --election-type preferred`.
+    ElectPreferred(Option<String>),
+}
+
+/// What a successful command answered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reply {
+    Done,
+    TopicCreated,
+    /// Records handed to the producer: which partition each went to, and
+    /// the trace id of the first.
+    Sent {
+        partitions: Vec<PartitionId>,
+        first_trace: TraceId,
+    },
+    /// Preferred leaders elected (topic-partition names).
+    Elected(Vec<String>),
+}
+
+/// A topic-partition key for internal maps.
+pub(crate) type Tp = (String, PartitionId);
+
+/// A deterministic Kafka cluster.
+///
+/// Methods come in four kinds, as in sans-IO protocol crates:
+/// - getters (`&self`): [`snapshot`](Self::snapshot), [`now`](Self::now), [`next_wakeup`](Self::next_wakeup);
+/// - input of time: [`advance`](Self::advance) runs every internal event due;
+/// - mutators for application commands: [`apply`](Self::apply);
+/// - output: [`poll_event`](Self::poll_event) / [`drain_events`](Self::drain_events).
+///
+/// ```
+/// use streamlab_core::{Simulation, ClusterConfig, Command, CreateTopic, Produce, TopicConfig};
+/// let mut sim = Simulation::new(ClusterConfig { brokers: 3 }, 42);
+/// sim.apply(Command::CreateTopic(CreateTopic {
+///     name: "hello".into(), partitions: 2, replication_factor: 2,
+///     assignment: None, config: TopicConfig::default(),
+/// })).expect("valid topic");
+/// sim.apply(Command::Produce(Produce::one("hello", Some(0), None, "hi"))).expect("topic exists");
+/// sim.advance(1_000);
+/// for event in sim.drain_events() {
+///     println!("{event:?}");
+/// }
+/// assert_eq!(sim.snapshot().partition("hello", 0).map(|p| p.high_watermark()), Ok(1));
+/// ```
+#[derive(Debug, Clone)]
+pub struct Simulation {
+    seed: u64,
+    now: SimTime,
+    pub(crate) settings: BrokerSettings,
+    pub(crate) cluster: Cluster,
+    pub(crate) network: Network,
+    timers: Timers,
+    placement_rng: SimRng,
+    network_rng: SimRng,
+    pub(crate) client_rng: SimRng,
+    events: VecDeque<Event>,
+    trace: TraceHasher,
+    pub(crate) controller: Option<BrokerId>,
+    controller_epoch: i32,
+    /// The controller's view of live brokers (`/brokers/ids` as last read).
+    known_live: BTreeSet<BrokerId>,
+    pub(crate) producers: BTreeMap<String, produce::ProducerClient>,
+    next_trace: TraceId,
+    next_request: u64,
+    pub(crate) next_producer_id: i64,
+    /// Fetches held by leaders (long poll), by (partition, leader, follower).
+    parked: BTreeMap<(Tp, BrokerId, BrokerId), (u64, Box<replica_manager::FetchRequest>)>,
+    next_park_token: u64,
+    /// Some broker may hold a stale role (after a network change or failover).
+    roles_dirty: bool,
+    /// Offline partitions may now be electable (a setting changed).
+    elections_dirty: bool,
+}
+
+impl Simulation {
+    pub fn new(config: ClusterConfig, seed: u64) -> Self {
+        let cluster = Cluster::with_brokers(config.brokers);
+        let known_live = cluster.brokers.keys().copied().collect();
+        let mut sim = Self {
+            seed,
+            now: SimTime::ZERO,
+            settings: BrokerSettings::default(),
+            cluster,
+            network: Network::default(),
+            timers: Timers::default(),
+            placement_rng: SimRng::derive(seed, "placement"),
+            network_rng: SimRng::derive(seed, "network"),
+            client_rng: SimRng::derive(seed, "clients"),
+            events: VecDeque::new(),
+            trace: TraceHasher::default(),
+            controller: None,
+            controller_epoch: 0,
+            known_live,
+            producers: BTreeMap::new(),
+            next_trace: 1,
+            next_request: 1,
+            next_producer_id: 0,
+            parked: BTreeMap::new(),
+            next_park_token: 0,
+            roles_dirty: false,
+            elections_dirty: false,
+        };
+        // The first broker up creates /controller.
+        sim.reconcile();
+        let every = sim.isr_check_interval();
+        sim.timers.schedule(SimTime(every), Timer::IsrExpiration);
+        sim
+    }
+
+    pub fn seed(&self) -> u64 {
+        self.seed
+    }
+
+    pub fn now(&self) -> SimTime {
+        self.now
+    }
+
+    /// Read-only view of the cluster for the UI and the scripts.
+    pub fn snapshot(&self) -> &Cluster {
+        &self.cluster
+    }
+
+    pub fn settings(&self) -> &BrokerSettings {
+        &self.settings
+    }
+
+    pub fn network(&self) -> &Network {
+        &self.network
+    }
+
+    /// The broker that is controller now, if any broker is registered.
+    pub fn controller(&self) -> Option<BrokerId> {
+        self.controller
+    }
+
+    /// When the next internal event is due, if any.
+    pub fn next_wakeup(&self) -> Option<SimTime> {
+        self.timers.next_due()
+    }
+
+    /// Hash of every event so far (the determinism check).
+    pub fn trace_hash(&self) -> u64 {
+        self.trace.finish()
+    }
+
+    pub fn poll_event(&mut self) -> Option<Event> {
+        self.events.pop_front()
+    }
+
+    pub fn drain_events(&mut self) -> impl Iterator<Item = Event> + '_ {
+        self.events.drain(..)
+    }
+
+    pub(crate) fn emit(&mut self, kind: EventKind) {
+        let event = Event {
+            time: self.now,
+            kind,
+        };
+        self.trace.add(&event);
+        self.events.push_back(event);
+    }
+
+    pub(crate) fn schedule(&mut self, delay_ms: u64, timer: Timer) {
+        self.timers.schedule(self.now + delay_ms, timer);
+    }
+
+    pub(crate) fn next_trace_ids(&mut self, n: usize) -> TraceId {
+        let first = self.next_trace;
+        self.next_trace += n as TraceId;
+        first
+    }
+
+    pub(crate) fn next_request_id(&mut self) -> u64 {
+        let id = self.next_request;
+        self.next_request += 1;
+        id
+    }
+
+    /// Whether a message from `a` to `b` gets through now (cuts and drops).
+    pub(crate) fn delivers(&mut self, a: Node, b: Node) -> bool {
+        self.network.delivers(a, b, &mut self.network_rng)
+    }
+
+    pub(crate) fn delay(&self, a: Node, b: Node) -> u64 {
+        self.network.delay(a, b)
+    }
+
+    pub(crate) fn broker_alive(&self, id: BrokerId) -> bool {
+        self.cluster.brokers.get(&id).is_some_and(|b| b.is_alive())
+    }
+
+    pub(crate) fn incarnation(&self, id: BrokerId) -> u64 {
+        self.cluster
+            .brokers
+            .get(&id)
+            .map_or(u64::MAX, |b| b.incarnation)
+    }
+
+    fn isr_check_interval(&self) -> u64 {
+        (self.settings.replica_lag_time_max_ms / 2).max(1)
+    }
+
+    /// Applies a command at the current time. Invalid commands change nothing.
+    pub fn apply(&mut self, command: Command) -> Result<Reply, CommandError> {
+        let reply = match command {
+            Command::CreateTopic(c) => self.create_topic(c),
+            Command::DeleteTopic(name) => self.delete_topic(&name),
+            Command::AlterPartitions { topic, partitions } => {
+                self.alter_partitions(&topic, partitions)
+            }
+            Command::Produce(p) => self.produce(p),
+            Command::StartBroker(id) => self.start_broker(id),
+            Command::StopBroker(id) => self.stop_broker(id),
+            Command::CrashBroker { broker, disk_lost } => self.crash_broker(broker, disk_lost),
+            Command::RestartBroker(id) => self.restart_broker(id),
+            Command::Isolate(b) => self.isolate(b),
+            Command::Cut(a, b) => self.cut(a, b),
+            Command::DropMessages(a, b, pct) => self.drop_messages(a, b, pct),
+            Command::Slow { broker, ms } => self.slow(broker, ms),
+            Command::Heal => {
+                self.heal();
+                Ok(Reply::Done)
+            }
+            Command::SetConfig { key, value } => {
+                self.settings.set(&key, &value)?;
+                self.elections_dirty = true;
+                self.emit(EventKind::ConfigChanged { key, value });
+                Ok(Reply::Done)
+            }
+            Command::ElectPreferred(topic) => self.elect_preferred(topic.as_deref()),
+        }?;
+        self.reconcile();
+        Ok(reply)
+    }
+
+    /// Moves virtual time forward by `ms`, running everything that falls due
+    /// in order.
+    pub fn advance(&mut self, ms: u64) {
+        let until = self.now + ms;
+        while let Some(at) = self.timers.next_due().filter(|&t| t <= until) {
+            self.now = at;
+            // Everything due at one instant runs before the controller looks
+            // at ZooKeeper, so simultaneous session expiries are one change.
+            while let Some(timer) = self.timers.pop_due(at) {
+                self.fire(timer);
+            }
+            self.reconcile();
+        }
+        self.now = until;
+    }
+
+    fn fire(&mut self, timer: Timer) {
+        match timer {
+            Timer::IsrExpiration => {
+                self.maybe_shrink_isr();
+                let every = self.isr_check_interval();
+                self.schedule(every, Timer::IsrExpiration);
+            }
+            Timer::SessionExpire {
+                broker,
+                incarnation,
+            } => self.session_expired(broker, incarnation),
+            Timer::FetchSend {
+                tp,
+                follower,
+                session,
+            } => self.fetch_send(tp, follower, session),
+            Timer::FetchArrive(request) => self.fetch_arrive(request),
+            Timer::FetchExpire {
+                tp,
+                leader,
+                follower,
+                token,
+            } => self.fetch_expire(tp, leader, follower, token),
+            Timer::FetchResponse(response) => self.fetch_response(*response),
+            Timer::ProduceArrive(request) => self.produce_arrive(request),
+            Timer::ProduceResponse(response) => self.produce_response(*response),
+            Timer::ProduceTimeout {
+                producer,
+                batch,
+                request,
+            } => self.produce_timeout(&producer, batch, request),
+            Timer::ProducerWake { producer } => self.producer_wake(&producer),
+        }
+    }
+
+    /// The `min.insync.replicas` that applies to a topic.
+    pub(crate) fn min_insync(&self, topic: &str) -> i32 {
+        self.cluster
+            .topics
+            .get(topic)
+            .and_then(|t| t.config.min_insync_replicas)
+            .unwrap_or(self.settings.min_insync_replicas)
+    }
+
+    pub(crate) fn unclean_allowed(&self, topic: &str) -> bool {
+        self.cluster
+            .topics
+            .get(topic)
+            .and_then(|t| t.config.unclean_leader_election_enable)
+            .unwrap_or(self.settings.unclean_leader_election_enable)
+    }
+
+    pub(crate) fn partition_mut(
+        &mut self,
+        topic: &str,
+        partition: PartitionId,
+    ) -> Option<&mut crate::partition::Partition> {
+        self.cluster.topics.get_mut(topic).and_then(|t| {
+            usize::try_from(partition)
+                .ok()
+                .and_then(|i| t.partitions.get_mut(i))
+        })
+    }
+
+    /// Every topic-partition, in Kafka's order (topic, then number).
+    pub(crate) fn all_tps(&self) -> Vec<Tp> {
+        self.cluster
+            .topics
+            .values()
+            .flat_map(|t| t.partitions.iter().map(|p| (p.topic.clone(), p.id)))
+            .collect()
+    }
+
+    /// The high watermark a consumer sees on the current leader.
+    pub fn high_watermark(&self, topic: &str, partition: PartitionId) -> Offset {
+        self.cluster
+            .partition(topic, partition)
+            .map_or(0, |p| p.high_watermark())
+    }
+}
+
+#[cfg(test)]
+mod tests;

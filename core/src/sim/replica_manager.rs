@@ -1,0 +1,660 @@
+//! Kafka's `ReplicaManager` and `Partition` logic on each broker: becoming
+//! leader or follower, the follower's fetcher, the leader's view of its
+//! followers, the high watermark, ISR shrink and expand, and truncation.
+
+use super::timers::Timer;
+use super::{Simulation, Tp};
+use crate::event::{EventKind, IsrChangeReason, TruncationRule};
+use crate::ids::{BrokerId, LeaderEpoch, Offset};
+use crate::log::Record;
+use crate::network::Node;
+use crate::partition::{FollowerState, Replica, Role};
+use crate::time::SimTime;
+
+#[derive(Debug, Clone)]
+pub(crate) enum FetchKind {
+    Records {
+        offset: Offset,
+    },
+    /// KIP-101 `OffsetsForLeaderEpoch` for the follower's latest epoch.
+    EpochQuery {
+        epoch: LeaderEpoch,
+    },
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct FetchRequest {
+    pub tp: Tp,
+    pub follower: BrokerId,
+    pub leader: BrokerId,
+    pub session: u64,
+    pub leader_incarnation: u64,
+    /// The leader epoch the follower was told (KIP-320 fencing).
+    pub epoch: LeaderEpoch,
+    pub kind: FetchKind,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) enum FetchBody {
+    Records {
+        records: Vec<Record>,
+        hw: Offset,
+    },
+    EpochEnd {
+        end: Offset,
+    },
+    OutOfRange {
+        leader_leo: Offset,
+    },
+    /// Not leader, fenced epoch, leader down: back off and retry.
+    Error,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct FetchResponse {
+    pub tp: Tp,
+    pub follower: BrokerId,
+    pub leader: BrokerId,
+    pub session: u64,
+    pub body: FetchBody,
+}
+
+impl Simulation {
+    fn replica_mut(&mut self, tp: &Tp, b: BrokerId) -> Option<&mut Replica> {
+        self.partition_mut(&tp.0, tp.1)
+            .and_then(|p| p.replica_state.get_mut(&b))
+    }
+
+    fn replica(&self, tp: &Tp, b: BrokerId) -> Option<&Replica> {
+        self.cluster
+            .partition(&tp.0, tp.1)
+            .ok()
+            .and_then(|p| p.replica_state.get(&b))
+    }
+
+    /// A broker acts on the controller's LeaderAndIsr for one partition.
+    pub(super) fn apply_leader_and_isr(&mut self, tp: &Tp, b: BrokerId) {
+        let now = self.now();
+        let rule = self.settings.truncation;
+        let Some(part) = self.partition_mut(&tp.0, tp.1) else {
+            return;
+        };
+        let (leader, epoch, isr) = (part.leader, part.leader_epoch, part.isr.clone());
+        let replicas = part.replicas.clone();
+        let Some(replica) = part.replica_state.get_mut(&b) else {
+            return;
+        };
+        if replica.role_epoch() > epoch {
+            return; // Stale request: Kafka ignores epochs older than its own.
+        }
+        let mut truncated = None;
+        let mut failed_acks = Vec::new();
+        let mut start_fetching = false;
+        match (&mut replica.role, leader) {
+            // Same leader, newer epoch (an ISR change by the controller):
+            // update in place without restarting anything.
+            (
+                Role::Leader {
+                    epoch: e, isr: i, ..
+                },
+                Some(l),
+            ) if l == b => {
+                *e = epoch;
+                *i = isr;
+            }
+            (
+                Role::Follower {
+                    leader: fl,
+                    epoch: e,
+                },
+                Some(l),
+            ) if *fl == l => {
+                *e = epoch;
+            }
+            (_, Some(l)) if l == b => {
+                let followers = replicas
+                    .iter()
+                    .filter(|&&f| f != b)
+                    .map(|&f| {
+                        (
+                            f,
+                            FollowerState {
+                                log_end_offset: None,
+                                // Kafka counts ISR members as caught up at the election.
+                                last_caught_up: if isr.contains(&f) { now } else { SimTime::ZERO },
+                                last_fetch_leader_leo: 0,
+                                last_fetch_time: SimTime::ZERO,
+                            },
+                        )
+                    })
+                    .collect();
+                replica.role = Role::Leader {
+                    epoch,
+                    isr,
+                    followers,
+                };
+                replica.fetch_session += 1;
+                replica.epoch_check_pending = false;
+                replica.rebuild_producer_state();
+            }
+            (_, Some(l)) => {
+                replica.role = Role::Follower { leader: l, epoch };
+                replica.fetch_session += 1;
+                failed_acks = std::mem::take(&mut replica.purgatory);
+                match rule {
+                    TruncationRule::HighWatermark => {
+                        // Pre-0.11: a new follower drops everything above its own HW.
+                        let from = replica.log.log_end_offset();
+                        let to = replica.high_watermark.min(from);
+                        if to < from {
+                            replica.log.truncate_to(to);
+                            replica.rebuild_producer_state();
+                            truncated = Some((to, from));
+                        }
+                    }
+                    TruncationRule::LeaderEpoch => {
+                        replica.epoch_check_pending = !replica.log.is_empty();
+                    }
+                }
+                start_fetching = true;
+            }
+            (_, None) => {
+                replica.role = Role::Offline;
+                replica.fetch_session += 1;
+                failed_acks = std::mem::take(&mut replica.purgatory);
+            }
+        }
+        let session = replica.fetch_session;
+        if let Some((to, from_leo)) = truncated {
+            self.emit(EventKind::Truncated {
+                topic: tp.0.clone(),
+                partition: tp.1,
+                broker: b,
+                to,
+                from_leo,
+                rule: TruncationRule::HighWatermark,
+            });
+        }
+        for ack in failed_acks {
+            self.respond_produce_error(b, tp, ack, "NOT_LEADER_OR_FOLLOWER");
+        }
+        if start_fetching {
+            self.schedule(
+                0,
+                Timer::FetchSend {
+                    tp: tp.clone(),
+                    follower: b,
+                    session,
+                },
+            );
+        }
+        if leader == Some(b) {
+            self.maybe_increment_hw(tp, b);
+        }
+    }
+
+    pub(super) fn fetch_send(&mut self, tp: Tp, follower: BrokerId, session: u64) {
+        if !self.broker_alive(follower) {
+            return;
+        }
+        let Some(r) = self.replica(&tp, follower) else {
+            return;
+        };
+        if r.fetch_session != session {
+            return;
+        }
+        let Role::Follower { leader, epoch } = r.role else {
+            return;
+        };
+        let kind = if r.epoch_check_pending {
+            FetchKind::EpochQuery {
+                epoch: r.log.latest_epoch(),
+            }
+        } else {
+            FetchKind::Records {
+                offset: r.log.log_end_offset(),
+            }
+        };
+        let backoff = self.settings.replica_fetch_backoff_ms;
+        let (from, to) = (Node::Broker(follower), Node::Broker(leader));
+        if !self.broker_alive(leader) || !self.delivers(from, to) {
+            self.schedule(
+                backoff,
+                Timer::FetchSend {
+                    tp,
+                    follower,
+                    session,
+                },
+            );
+            return;
+        }
+        let delay = self.delay(from, to);
+        let leader_incarnation = self.incarnation(leader);
+        self.schedule(
+            delay,
+            Timer::FetchArrive(Box::new(FetchRequest {
+                tp,
+                follower,
+                leader,
+                session,
+                leader_incarnation,
+                epoch,
+                kind,
+            })),
+        );
+    }
+
+    fn respond_fetch(&mut self, req: &FetchRequest, body: FetchBody) {
+        let (from, to) = (Node::Broker(req.leader), Node::Broker(req.follower));
+        let response = FetchResponse {
+            tp: req.tp.clone(),
+            follower: req.follower,
+            leader: req.leader,
+            session: req.session,
+            body,
+        };
+        if matches!(response.body, FetchBody::Error) || !self.delivers(from, to) {
+            // A lost or refused fetch: the follower backs off and retries.
+            let backoff = self.settings.replica_fetch_backoff_ms;
+            self.schedule(
+                backoff,
+                Timer::FetchSend {
+                    tp: response.tp,
+                    follower: response.follower,
+                    session: response.session,
+                },
+            );
+            return;
+        }
+        let delay = self.delay(from, to);
+        self.schedule(delay, Timer::FetchResponse(Box::new(response)));
+    }
+
+    pub(super) fn fetch_arrive(&mut self, req: Box<FetchRequest>) {
+        let leader = req.leader;
+        if !self.broker_alive(leader) || self.incarnation(leader) != req.leader_incarnation {
+            self.respond_fetch(&req, FetchBody::Error);
+            return;
+        }
+        let now = self.now();
+        let Some(r) = self.replica(&req.tp, leader) else {
+            return;
+        };
+        let Role::Leader { epoch, .. } = r.role else {
+            self.respond_fetch(&req, FetchBody::Error);
+            return;
+        };
+        if epoch != req.epoch {
+            // FENCED_LEADER_EPOCH / UNKNOWN_LEADER_EPOCH: wait for the controller.
+            self.respond_fetch(&req, FetchBody::Error);
+            return;
+        }
+        let offset = match req.kind {
+            FetchKind::EpochQuery { epoch: e } => {
+                let end = r.log.end_offset_for_epoch(e);
+                self.respond_fetch(&req, FetchBody::EpochEnd { end });
+                return;
+            }
+            FetchKind::Records { offset } => offset,
+        };
+        let leader_leo = r.log.log_end_offset();
+        if offset > leader_leo {
+            self.respond_fetch(&req, FetchBody::OutOfRange { leader_leo });
+            return;
+        }
+        self.update_follower_fetch_state(&req.tp, leader, req.follower, offset, now);
+        self.maybe_expand_isr(&req.tp, leader, req.follower, offset);
+        self.maybe_increment_hw(&req.tp, leader);
+        let max = self.settings.replica_fetch_max_records;
+        let Some(r) = self.replica_mut(&req.tp, leader) else {
+            return;
+        };
+        let records = r.log.range(offset, offset.saturating_add(max)).to_vec();
+        if records.is_empty() {
+            // Long poll: hold the fetch until new data or the wait expires.
+            self.next_park_token += 1;
+            let token = self.next_park_token;
+            let wait = self.settings.replica_fetch_wait_max_ms;
+            let key = (req.tp.clone(), leader, req.follower);
+            self.schedule(
+                wait,
+                Timer::FetchExpire {
+                    tp: req.tp.clone(),
+                    leader,
+                    follower: req.follower,
+                    token,
+                },
+            );
+            self.parked.insert(key, (token, req));
+            return;
+        }
+        let hw = r.high_watermark;
+        self.respond_fetch(&req, FetchBody::Records { records, hw });
+    }
+
+    pub(super) fn fetch_expire(
+        &mut self,
+        tp: Tp,
+        leader: BrokerId,
+        follower: BrokerId,
+        token: u64,
+    ) {
+        let key = (tp, leader, follower);
+        if self.parked.get(&key).is_none_or(|(t, _)| *t != token) {
+            return;
+        }
+        if let Some((_, req)) = self.parked.remove(&key) {
+            self.answer_parked(&req);
+        }
+    }
+
+    /// Completes a parked fetch with whatever the leader has now.
+    fn answer_parked(&mut self, req: &FetchRequest) {
+        let max = self.settings.replica_fetch_max_records;
+        let body = match self.replica(&req.tp, req.leader) {
+            Some(r) if r.is_leader() && self.broker_alive(req.leader) => {
+                let FetchKind::Records { offset } = req.kind else {
+                    return;
+                };
+                FetchBody::Records {
+                    records: r.log.range(offset, offset.saturating_add(max)).to_vec(),
+                    hw: r.high_watermark,
+                }
+            }
+            _ => FetchBody::Error,
+        };
+        self.respond_fetch(req, body);
+    }
+
+    /// New records on a leader wake the fetches parked on it.
+    pub(super) fn wake_parked_fetches(&mut self, tp: &Tp, leader: BrokerId) {
+        let keys: Vec<_> = self
+            .parked
+            .range((tp.clone(), leader, BrokerId::MIN)..=(tp.clone(), leader, BrokerId::MAX))
+            .map(|(k, _)| k.clone())
+            .collect();
+        for key in keys {
+            if let Some((_, req)) = self.parked.remove(&key) {
+                self.answer_parked(&req);
+            }
+        }
+    }
+
+    /// Kafka's `Replica.updateFetchState`: a follower is caught up if it
+    /// fetched from the leader's LEO, or from at least the LEO the leader
+    /// had at its previous fetch (then it was caught up at that time).
+    fn update_follower_fetch_state(
+        &mut self,
+        tp: &Tp,
+        leader: BrokerId,
+        follower: BrokerId,
+        offset: Offset,
+        now: SimTime,
+    ) {
+        let Some(r) = self.replica_mut(tp, leader) else {
+            return;
+        };
+        let leo = r.log.log_end_offset();
+        if let Role::Leader { followers, .. } = &mut r.role {
+            if let Some(f) = followers.get_mut(&follower) {
+                if offset >= leo {
+                    f.last_caught_up = now;
+                } else if offset >= f.last_fetch_leader_leo {
+                    f.last_caught_up = f.last_caught_up.max(f.last_fetch_time);
+                }
+                f.log_end_offset = Some(offset);
+                f.last_fetch_leader_leo = leo;
+                f.last_fetch_time = now;
+            }
+        }
+    }
+
+    /// A follower rejoins the ISR once it has reached the HW and the start
+    /// of the current leader epoch (`Partition.maybeExpandIsr`).
+    fn maybe_expand_isr(&mut self, tp: &Tp, leader: BrokerId, follower: BrokerId, offset: Offset) {
+        if !self.can_write_isr(tp, leader) {
+            return;
+        }
+        let Some(r) = self.replica_mut(tp, leader) else {
+            return;
+        };
+        let hw = r.high_watermark;
+        let Role::Leader { epoch, isr, .. } = &r.role else {
+            return;
+        };
+        let epoch_start = r.log.epoch_start_offset(*epoch);
+        if isr.contains(&follower) || offset < hw || offset < epoch_start {
+            return;
+        }
+        let mut new_isr = isr.clone();
+        new_isr.push(follower);
+        self.write_isr(tp, leader, new_isr.clone());
+        self.emit(EventKind::IsrExpanded {
+            topic: tp.0.clone(),
+            partition: tp.1,
+            added: vec![follower],
+            isr: new_isr,
+            reason: IsrChangeReason::CaughtUp,
+        });
+    }
+
+    /// The leader may change the ISR only if it can reach ZooKeeper and its
+    /// view is current (Kafka's conditional update on the zkVersion).
+    fn can_write_isr(&self, tp: &Tp, leader: BrokerId) -> bool {
+        let Ok(part) = self.cluster.partition(&tp.0, tp.1) else {
+            return false;
+        };
+        let Some(r) = part.replica_state.get(&leader) else {
+            return false;
+        };
+        part.leader == Some(leader)
+            && r.role_epoch() == part.leader_epoch
+            && !self.network.is_cut(Node::Broker(leader), Node::ZooKeeper)
+            && self
+                .cluster
+                .brokers
+                .get(&leader)
+                .is_some_and(|b| b.registered)
+    }
+
+    fn write_isr(&mut self, tp: &Tp, leader: BrokerId, isr: Vec<BrokerId>) {
+        let Some(part) = self.partition_mut(&tp.0, tp.1) else {
+            return;
+        };
+        part.isr = isr.clone();
+        if let Some(Role::Leader { isr: cached, .. }) =
+            part.replica_state.get_mut(&leader).map(|r| &mut r.role)
+        {
+            *cached = isr;
+        }
+    }
+
+    /// HW = the smallest LEO in the ISR, and it never moves back. A follower
+    /// whose LEO the leader does not know yet holds it where it is.
+    pub(super) fn maybe_increment_hw(&mut self, tp: &Tp, leader: BrokerId) {
+        let Some(r) = self.replica_mut(tp, leader) else {
+            return;
+        };
+        let Role::Leader {
+            isr,
+            followers,
+            epoch,
+        } = &r.role
+        else {
+            return;
+        };
+        let mut hw = r.log.log_end_offset();
+        for b in isr.iter().filter(|&&b| b != leader) {
+            match followers.get(b).and_then(|f| f.log_end_offset) {
+                Some(leo) => hw = hw.min(leo),
+                None => return,
+            }
+        }
+        if hw <= r.high_watermark {
+            return;
+        }
+        let epoch = *epoch;
+        r.high_watermark = hw;
+        let isr_size = isr.len();
+        let (done, waiting): (Vec<_>, Vec<_>) = std::mem::take(&mut r.purgatory)
+            .into_iter()
+            .partition(|p| p.required <= hw);
+        r.purgatory = waiting;
+        self.emit(EventKind::HighWatermarkChanged {
+            topic: tp.0.clone(),
+            partition: tp.1,
+            broker: leader,
+            leader_epoch: epoch,
+            high_watermark: hw,
+        });
+        let min_isr = self.min_insync(&tp.0);
+        for ack in done {
+            if (isr_size as i32) < min_isr {
+                self.respond_produce_error(leader, tp, ack, "NOT_ENOUGH_REPLICAS_AFTER_APPEND");
+            } else {
+                self.respond_produce_ok(leader, tp, ack);
+            }
+        }
+    }
+
+    pub(super) fn fetch_response(&mut self, resp: FetchResponse) {
+        let follower = resp.follower;
+        if !self.broker_alive(follower) {
+            return;
+        }
+        let tp = resp.tp.clone();
+        let Some(r) = self.replica_mut(&tp, follower) else {
+            return;
+        };
+        if r.fetch_session != resp.session
+            || !matches!(r.role, Role::Follower { leader, .. } if leader == resp.leader)
+        {
+            return;
+        }
+        let session = r.fetch_session;
+        let mut event = None;
+        match resp.body {
+            FetchBody::Records { records, hw } => {
+                let fetch_offset = r.log.log_end_offset();
+                let mut appended = 0;
+                for record in &records {
+                    if r.log.append_replica(record.clone()).is_ok() {
+                        appended += 1;
+                    }
+                }
+                r.note_appended(&records[..appended.min(records.len())]);
+                let new_hw = hw
+                    .min(r.log.log_end_offset())
+                    .max(r.high_watermark.min(r.log.log_end_offset()));
+                let hw_moved = new_hw != r.high_watermark;
+                r.high_watermark = new_hw;
+                if appended > 0 || hw_moved {
+                    event = Some(EventKind::ReplicaFetched {
+                        topic: tp.0.clone(),
+                        partition: tp.1,
+                        broker: follower,
+                        leader: resp.leader,
+                        fetch_offset,
+                        records: appended as i32,
+                        leo: r.log.log_end_offset(),
+                        high_watermark: new_hw,
+                    });
+                }
+            }
+            FetchBody::EpochEnd { end } => {
+                r.epoch_check_pending = false;
+                let from = r.log.log_end_offset();
+                let to = end.min(from);
+                if to < from {
+                    r.log.truncate_to(to);
+                    r.high_watermark = r.high_watermark.min(to);
+                    r.rebuild_producer_state();
+                    event = Some(EventKind::Truncated {
+                        topic: tp.0.clone(),
+                        partition: tp.1,
+                        broker: follower,
+                        to,
+                        from_leo: from,
+                        rule: TruncationRule::LeaderEpoch,
+                    });
+                }
+            }
+            FetchBody::OutOfRange { leader_leo } => {
+                let from = r.log.log_end_offset();
+                r.log.truncate_to(leader_leo);
+                r.high_watermark = r.high_watermark.min(leader_leo);
+                r.rebuild_producer_state();
+                let rule = self.settings.truncation;
+                event = Some(EventKind::Truncated {
+                    topic: tp.0.clone(),
+                    partition: tp.1,
+                    broker: follower,
+                    to: leader_leo,
+                    from_leo: from,
+                    rule,
+                });
+            }
+            FetchBody::Error => {}
+        }
+        if let Some(e) = event {
+            self.emit(e);
+        }
+        self.schedule(
+            0,
+            Timer::FetchSend {
+                tp,
+                follower,
+                session,
+            },
+        );
+    }
+
+    /// The `isr-expiration` task on every leader.
+    pub(super) fn maybe_shrink_isr(&mut self) {
+        let now = self.now();
+        let lag = self.settings.replica_lag_time_max_ms;
+        for tp in self.all_tps() {
+            let Ok(part) = self.cluster.partition(&tp.0, tp.1) else {
+                continue;
+            };
+            let leaders: Vec<BrokerId> = part
+                .replica_state
+                .iter()
+                .filter(|(b, r)| r.is_leader() && self.broker_alive(**b))
+                .map(|(b, _)| *b)
+                .collect();
+            for leader in leaders {
+                let Some(r) = self.replica(&tp, leader) else {
+                    continue;
+                };
+                let Role::Leader { isr, followers, .. } = &r.role else {
+                    continue;
+                };
+                let out: Vec<BrokerId> = isr
+                    .iter()
+                    .copied()
+                    .filter(|&b| b != leader)
+                    .filter(|b| {
+                        followers
+                            .get(b)
+                            .is_some_and(|f| now.since(f.last_caught_up) > lag)
+                    })
+                    .collect();
+                if out.is_empty() || !self.can_write_isr(&tp, leader) {
+                    continue;
+                }
+                let new_isr: Vec<BrokerId> =
+                    isr.iter().copied().filter(|b| !out.contains(b)).collect();
+                self.write_isr(&tp, leader, new_isr.clone());
+                self.emit(EventKind::IsrShrunk {
+                    topic: tp.0.clone(),
+                    partition: tp.1,
+                    removed: out,
+                    isr: new_isr,
+                    reason: IsrChangeReason::LagTimeExceeded,
+                });
+                self.maybe_increment_hw(&tp, leader);
+            }
+        }
+    }
+}
