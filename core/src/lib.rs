@@ -16,6 +16,7 @@ pub mod network;
 pub mod partition;
 pub mod rng;
 pub mod script;
+pub mod share;
 mod sim;
 pub mod time;
 
