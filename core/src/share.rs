@@ -367,7 +367,10 @@ mod tests {
     fn v0_legacy_links_still_open() {
         let script = "sim brokers 3\nsim seed 1\n";
         let f = format!("v0={}", B64.encode(script));
-        assert_eq!(decode_with_version(&f), Ok((0, scenario(script, None, None))));
+        assert_eq!(
+            decode_with_version(&f),
+            Ok((0, scenario(script, None, None)))
+        );
         assert_eq!(
             decode_with_version(&encode(&scenario(script, None, None))).map(|(v, _)| v),
             Ok(CURRENT_VERSION)
@@ -399,9 +402,15 @@ mod tests {
 
     #[test]
     fn bad_base64_and_missing_payload() {
-        assert!(matches!(decode("v1=a*b"), Err(ShareError::BadBase64 { .. })));
+        assert!(matches!(
+            decode("v1=a*b"),
+            Err(ShareError::BadBase64 { .. })
+        ));
         // `+` and `/` are the other alphabet: a link must be URL-safe.
-        assert!(matches!(decode("v1=ab+/"), Err(ShareError::BadBase64 { .. })));
+        assert!(matches!(
+            decode("v1=ab+/"),
+            Err(ShareError::BadBase64 { .. })
+        ));
         assert!(matches!(decode("v1=a"), Err(ShareError::BadBase64 { .. })));
         assert!(matches!(decode("v1="), Err(ShareError::Corrupt { .. })));
         assert!(matches!(decode("v0="), Err(ShareError::Corrupt { .. })));
@@ -416,7 +425,10 @@ mod tests {
         ));
         // Cut inside the data, on a whole base64 quantum so base64 is fine.
         let cut = &f[..3 + (f.len() - 3) / 2 / 4 * 4];
-        assert!(matches!(decode(cut), Err(ShareError::Corrupt { .. })), "{cut}");
+        assert!(
+            matches!(decode(cut), Err(ShareError::Corrupt { .. })),
+            "{cut}"
+        );
         // Block type 3 is reserved in DEFLATE: first byte 0b111.
         let bad = format!("v1={}", B64.encode([0x07u8, 0, 0, 0]));
         assert!(matches!(decode(&bad), Err(ShareError::Corrupt { .. })));
@@ -430,7 +442,9 @@ mod tests {
             &[FLAG_TIME][..],
             &[FLAG_TIME, 0x80][..],
             &[FLAG_VIEW, 5, b'a'][..],
-            &[FLAG_TIME, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f][..],
+            &[
+                FLAG_TIME, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f,
+            ][..],
         ] {
             assert!(
                 matches!(decode(&v1_of_raw(raw)), Err(ShareError::Corrupt { .. })),
@@ -484,7 +498,10 @@ mod tests {
         );
         assert!(matches!(
             decode(&format!("v0={}", B64.encode([0xffu8]))),
-            Err(ShareError::InvalidUtf8 { field: "script", .. })
+            Err(ShareError::InvalidUtf8 {
+                field: "script",
+                ..
+            })
         ));
     }
 

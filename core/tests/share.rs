@@ -7,7 +7,7 @@ use base64::Engine;
 use proptest::prelude::*;
 use std::path::{Path, PathBuf};
 use streamlab_core::script::parse;
-use streamlab_core::share::{decode, encode, SharedScenario, ShareError, MAX_FRAGMENT_LEN};
+use streamlab_core::share::{decode, encode, ShareError, SharedScenario, MAX_FRAGMENT_LEN};
 
 fn scenario_scripts() -> Vec<PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/scenarios");
@@ -106,7 +106,12 @@ fn a_typical_script_stays_short() {
     assert!(fragment.len() < 1_500, "{}", fragment.len());
     // Compression is worth it: smaller than the plain v0 form.
     let v0 = format!("v0={}", URL_SAFE_NO_PAD.encode(TYPICAL));
-    assert!(fragment.len() * 2 < v0.len(), "{} vs {}", fragment.len(), v0.len());
+    assert!(
+        fragment.len() * 2 < v0.len(),
+        "{} vs {}",
+        fragment.len(),
+        v0.len()
+    );
     assert_eq!(decode(&v0).map(|d| d.script), Ok(TYPICAL.to_string()));
     assert_eq!(decode(&fragment), Ok(s));
 }
