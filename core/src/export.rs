@@ -140,15 +140,20 @@ fn export_line(out: &mut String, state: &mut State, cmd: &Cmd<'_>) -> Result<(),
         "sim" => export_sim(out, state, cmd, &words[1..]),
         "kafka-server-start.sh" | "kafka-server-stop.sh" => {
             let broker = server_broker(&words[1..]);
-            let (what, compose) = if program == "kafka-server-start.sh" {
-                ("start", "start")
+            // Neither runs well from a script: start needs the broker's
+            // server.properties and stays in the foreground; stop stops
+            // every broker on the machine it runs on.
+            let note = if program == "kafka-server-start.sh" {
+                format!(
+                    "on a real cluster, start broker {broker}, e.g. docker compose start kafka-{broker}; \
+                     kafka-server-start.sh itself runs on the broker's host with its server.properties"
+                )
             } else {
-                ("stop", "stop")
+                format!(
+                    "on a real cluster, stop broker {broker}, e.g. docker compose stop kafka-{broker}; \
+                     kafka-server-stop.sh itself stops every broker on the host it runs on"
+                )
             };
-            let note = format!(
-                "on a real cluster, {what} broker {broker}, e.g. docker compose {compose} kafka-{broker}; \
-                 {program} itself needs the broker's server.properties and a shell on its host"
-            );
             comment_out(out, cmd, &note);
         }
         p if p.starts_with("kafka-") && p.ends_with(".sh") => export_kafka(out, cmd, p),

@@ -184,8 +184,33 @@ fn unbase64(payload: &str) -> Result<Vec<u8>, ShareError> {
         });
     }
     B64.decode(payload).map_err(|e| ShareError::BadBase64 {
-        detail: e.to_string(),
+        detail: base64_detail(payload, &e),
     })
+}
+
+/// The base64 crate names bytes by number; a person wants the character.
+fn base64_detail(payload: &str, e: &base64::DecodeError) -> String {
+    let char_at = |offset: usize| {
+        payload
+            .get(offset..)
+            .and_then(|rest| rest.chars().next())
+            .map_or_else(|| "?".to_string(), |c| format!("{c:?}"))
+    };
+    match *e {
+        base64::DecodeError::InvalidByte(offset, _) => {
+            format!("character {} at {offset}", char_at(offset))
+        }
+        base64::DecodeError::InvalidLastSymbol(offset, _) => {
+            format!(
+                "last character {} at {offset} cannot end it",
+                char_at(offset)
+            )
+        }
+        base64::DecodeError::InvalidLength(len) => {
+            format!("{len} characters cannot be base64; is the link cut short?")
+        }
+        base64::DecodeError::InvalidPadding => "misplaced `=` padding".into(),
+    }
 }
 
 /// The earlier format: base64 of the script itself.
@@ -402,10 +427,16 @@ mod tests {
 
     #[test]
     fn bad_base64_and_missing_payload() {
-        assert!(matches!(
+        assert_eq!(
             decode("v1=a*b"),
-            Err(ShareError::BadBase64 { .. })
-        ));
+            Err(ShareError::BadBase64 {
+                detail: "character '*' at 1".into()
+            })
+        );
+        let e = decode("v1=abcde").expect_err("5 characters");
+        assert!(e.to_string().contains("cut short"), "{e}");
+        let e = decode("v1=ab+/").expect_err("not URL-safe");
+        assert!(e.to_string().contains("'+' at 2"), "{e}");
         // `+` and `/` are the other alphabet: a link must be URL-safe.
         assert!(matches!(
             decode("v1=ab+/"),
