@@ -157,7 +157,13 @@ pub fn decode_with_version(fragment: &str) -> Result<(u32, SharedScenario), Shar
             max: MAX_FRAGMENT_LEN,
         });
     }
-    let (version, payload) = text.split_once('=').ok_or(ShareError::MissingVersion)?;
+    // Some chat tools percent-encode the `=`; nothing else in a link needs it.
+    let (at, sep_len) = ["=", "%3D", "%3d"]
+        .iter()
+        .filter_map(|sep| text.find(sep).map(|at| (at, sep.len())))
+        .min()
+        .ok_or(ShareError::MissingVersion)?;
+    let (version, payload) = (&text[..at], &text[at + sep_len..]);
     let number = version
         .strip_prefix('v')
         .filter(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
@@ -355,7 +361,8 @@ mod tests {
                     .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'));
                 assert_eq!(decode(&f), Ok(s.clone()));
                 assert_eq!(decode(&format!("#{f}")), Ok(s.clone()));
-                assert_eq!(decode(&format!("  #{f}\n")), Ok(s));
+                assert_eq!(decode(&format!("  #{f}\n")), Ok(s.clone()));
+                assert_eq!(decode(&f.replacen('=', "%3D", 1)), Ok(s));
             }
         }
     }
@@ -561,6 +568,10 @@ mod tests {
         let script = "sim seed 1\n";
         let padded = base64::engine::general_purpose::URL_SAFE.encode(script);
         assert!(padded.ends_with('='));
+        assert_eq!(
+            decode(&format!("v0%3D{padded}")).map(|s| s.script),
+            Ok(script.to_string())
+        );
         assert_eq!(
             decode(&format!("v0={padded}")).map(|s| s.script),
             Ok(script.to_string())
