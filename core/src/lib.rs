@@ -10,6 +10,7 @@ pub mod broker;
 pub mod cluster;
 pub mod error;
 pub mod event;
+pub mod export;
 pub mod ids;
 pub mod log;
 pub mod network;
@@ -17,6 +18,7 @@ pub mod partition;
 pub mod producer;
 pub mod rng;
 pub mod script;
+pub mod share;
 mod sim;
 pub mod time;
 
