@@ -17,7 +17,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::Serialize;
 
 use crate::event::{Event, EventKind, TraceId, TruncationRule};
-use crate::ids::{BrokerId, LeaderEpoch, Offset, PartitionId, ProducerId, TopicPartition};
+use crate::ids::{BrokerId, LeaderEpoch, Offset, PartitionId, ProducerId};
 use crate::time::SimTime;
 
 /// What kind of guarantee a [`Finding`] says was broken.
@@ -182,7 +182,8 @@ pub fn summary(findings: &[Finding]) -> String {
 /// [`Checker::observe`], read [`Checker::findings`] at any point.
 #[derive(Debug, Clone, Default)]
 pub struct Checker {
-    partitions: BTreeMap<TopicPartition, PartitionState>,
+    /// Per topic, then partition: nested so a lookup borrows the event's `&str`.
+    partitions: BTreeMap<String, BTreeMap<PartitionId, PartitionState>>,
     /// Brokers crashed or stopped and not started since: a leader that is
     /// down is not serving, so its (possibly empty) log says nothing yet.
     down: BTreeSet<BrokerId>,
@@ -212,7 +213,7 @@ impl Checker {
         match &event.kind {
             EventKind::TopicCreated { topic, .. } | EventKind::TopicDeleted { topic } => {
                 // A new topic of the same name starts from nothing; deleting is not losing.
-                self.partitions.retain(|tp, _| tp.topic != *topic);
+                self.partitions.remove(topic);
             }
             EventKind::BrokerStarted { broker } => {
                 self.down.remove(broker);
@@ -223,7 +224,7 @@ impl Checker {
             EventKind::BrokerCrashed { broker, disk_lost } => {
                 self.down.insert(*broker);
                 if *disk_lost {
-                    for p in self.partitions.values_mut() {
+                    for p in self.partitions.values_mut().flat_map(|t| t.values_mut()) {
                         p.lose_disk(*broker, at);
                     }
                 }
@@ -239,7 +240,9 @@ impl Checker {
                 first_trace,
                 ..
             } => {
-                let p = state(&mut self.partitions, topic, *partition);
+                let Some(p) = state(&mut self.partitions, topic, *partition) else {
+                    return;
+                };
                 p.append(
                     Append {
                         broker: *broker,
@@ -255,7 +258,7 @@ impl Checker {
                 if p.leader == Some(*broker) {
                     p.check_acks(&self.down, Some(*base_offset), at, out);
                 }
-                p.scan_divergence(*broker, at, out);
+                p.scan_divergence(*broker, &self.down, at, out);
             }
             EventKind::ProduceAcked {
                 producer,
@@ -269,7 +272,9 @@ impl Checker {
             } => {
                 // acks=0 promises nothing, so losing such a record is no finding.
                 if *acks != 0 && *count > 0 {
-                    let p = state(&mut self.partitions, topic, *partition);
+                    let Some(p) = state(&mut self.partitions, topic, *partition) else {
+                        return;
+                    };
                     let ack = Ack {
                         index,
                         producer: producer.clone(),
@@ -293,7 +298,9 @@ impl Checker {
                 high_watermark,
                 ..
             } => {
-                let p = state(&mut self.partitions, topic, *partition);
+                let Some(p) = state(&mut self.partitions, topic, *partition) else {
+                    return;
+                };
                 p.fetch(
                     *broker,
                     *leader,
@@ -303,7 +310,7 @@ impl Checker {
                     at,
                     out,
                 );
-                p.scan_divergence(*broker, at, out);
+                p.scan_divergence(*broker, &self.down, at, out);
             }
             EventKind::HighWatermarkChanged {
                 topic,
@@ -312,9 +319,11 @@ impl Checker {
                 leader_epoch,
                 high_watermark,
             } => {
-                let p = state(&mut self.partitions, topic, *partition);
+                let Some(p) = state(&mut self.partitions, topic, *partition) else {
+                    return;
+                };
                 p.leader_hw_changed(*broker, *leader_epoch, *high_watermark, at, out);
-                p.scan_divergence(*broker, at, out);
+                p.scan_divergence(*broker, &self.down, at, out);
             }
             EventKind::IsrShrunk {
                 topic,
@@ -323,7 +332,9 @@ impl Checker {
                 isr,
                 ..
             } => {
-                let p = state(&mut self.partitions, topic, *partition);
+                let Some(p) = state(&mut self.partitions, topic, *partition) else {
+                    return;
+                };
                 p.isr.clone_from(isr);
                 if let Some(leader) = p.leader {
                     if removed.contains(&leader) || !isr.contains(&leader) {
@@ -345,7 +356,9 @@ impl Checker {
                 isr,
                 ..
             } => {
-                let p = state(&mut self.partitions, topic, *partition);
+                let Some(p) = state(&mut self.partitions, topic, *partition) else {
+                    return;
+                };
                 p.isr.clone_from(isr);
                 if let Some(leader) = p.leader {
                     if !isr.contains(&leader) {
@@ -369,7 +382,9 @@ impl Checker {
                 unclean,
                 ..
             } => {
-                let p = state(&mut self.partitions, topic, *partition);
+                let Some(p) = state(&mut self.partitions, topic, *partition) else {
+                    return;
+                };
                 p.leader = *leader;
                 p.leader_epoch = *leader_epoch;
                 p.isr.clone_from(isr);
@@ -396,12 +411,14 @@ impl Checker {
                 rule,
                 ..
             } => {
-                let p = state(&mut self.partitions, topic, *partition);
+                let Some(p) = state(&mut self.partitions, topic, *partition) else {
+                    return;
+                };
                 p.truncate(*broker, *to, *rule, at);
                 if p.leader == Some(*broker) {
                     p.check_acks(&self.down, Some(*to), at, out);
                 }
-                p.scan_divergence(*broker, at, out);
+                p.scan_divergence(*broker, &self.down, at, out);
             }
             EventKind::RecordsConsumed {
                 consumer,
@@ -479,20 +496,27 @@ impl Checker {
             index: NO_EVENT,
             time: self.last_time,
         };
-        for p in self.partitions.values_mut() {
+        for p in self.partitions.values_mut().flat_map(|t| t.values_mut()) {
             p.check_acks(&self.down, None, at, &mut self.findings);
         }
     }
 }
 
 fn state<'a>(
-    partitions: &'a mut BTreeMap<TopicPartition, PartitionState>,
+    partitions: &'a mut BTreeMap<String, BTreeMap<PartitionId, PartitionState>>,
     topic: &str,
     partition: PartitionId,
-) -> &'a mut PartitionState {
-    partitions
-        .entry(TopicPartition::new(topic, partition))
-        .or_insert_with(|| PartitionState::new(topic, partition))
+) -> Option<&'a mut PartitionState> {
+    // Look up before inserting: the topic's name is cloned once, not per event.
+    if !partitions.contains_key(topic) {
+        partitions.insert(topic.to_string(), BTreeMap::new());
+    }
+    let topic_state = partitions.get_mut(topic)?;
+    Some(
+        topic_state
+            .entry(partition)
+            .or_insert_with(|| PartitionState::new(topic, partition)),
+    )
 }
 
 fn brokers(ids: &[BrokerId]) -> String {
@@ -842,8 +866,24 @@ impl PartitionState {
     }
 
     /// Compares `broker` with every other replica below both their HWs.
-    fn scan_divergence(&mut self, broker: BrokerId, at: At, out: &mut Vec<Finding>) {
-        let others: Vec<BrokerId> = self.logs.keys().copied().filter(|&b| b != broker).collect();
+    /// Replicas that are down are skipped: a crashed broker's stale log is
+    /// compared once it is back and has truncated and fetched.
+    fn scan_divergence(
+        &mut self,
+        broker: BrokerId,
+        down: &BTreeSet<BrokerId>,
+        at: At,
+        out: &mut Vec<Finding>,
+    ) {
+        if down.contains(&broker) {
+            return;
+        }
+        let others: Vec<BrokerId> = self
+            .logs
+            .keys()
+            .copied()
+            .filter(|b| *b != broker && !down.contains(b))
+            .collect();
         for other in others {
             let key = (broker.min(other), broker.max(other));
             let start = self.compared.get(&key).copied().unwrap_or(0);
@@ -945,7 +985,7 @@ impl PartitionState {
         }
         if end > leo {
             let from = ack.base.max(leo);
-            lost = lost.saturating_add(end - from);
+            lost = lost.saturating_add(end.saturating_sub(from));
             first.get_or_insert((from, None));
         }
         let Some((offset, there)) = first else {
@@ -1602,5 +1642,176 @@ mod tests {
         c.finish();
         c.finish();
         assert_eq!(c.findings(), t.check().as_slice());
+    }
+
+    #[test]
+    fn unclean_election_with_leader_epoch_truncation_loses_but_does_not_diverge() {
+        let mut t = Trace::default();
+        t.created();
+        t.elected(Some(0), 0, &[0, 1]);
+        t.append(0, 0, 2, 1);
+        t.fetched(1, 0, 0, 1, 0);
+        t.shrunk(&[1], &[0]);
+        t.hw(0, 0, 2);
+        t.acked(0, 2, 1, -1);
+        t.crashed(0, false);
+        t.election(Some(1), 1, &[1], true);
+        t.append(1, 1, 2, 10);
+        // Broker 0 is down: its stale offset 1 is not compared yet.
+        t.hw(1, 1, 3);
+        t.started(0);
+        // Leader epoch: epoch 0 ended at offset 1 on the new leader.
+        t.truncated(0, 1, 2);
+        t.fetched(0, 1, 1, 2, 3);
+        let f = t.check();
+        assert_eq!(kinds(&f), vec![FindingKind::AckedRecordLost], "{f:#?}");
+        assert!(f[0].detail.contains("1 of 2"), "{}", f[0].detail);
+    }
+
+    mod prop {
+        use super::*;
+        use proptest::prelude::*;
+
+        fn garbage() -> impl Strategy<Value = EventKind> {
+            let b = -1i32..4;
+            let o = prop_oneof![-3i64..12, Just(i64::MIN), Just(i64::MAX)];
+            prop_oneof![
+                (b.clone(), any::<bool>())
+                    .prop_map(|(broker, disk_lost)| EventKind::BrokerCrashed { broker, disk_lost }),
+                b.clone()
+                    .prop_map(|broker| EventKind::BrokerStarted { broker }),
+                (b.clone(), o.clone(), -2i32..5, 0u64..6, -1i64..2).prop_map(
+                    |(broker, base_offset, count, first_trace, producer_id)| {
+                        EventKind::BatchAppended {
+                            topic: T.into(),
+                            partition: 0,
+                            broker,
+                            base_offset,
+                            count,
+                            leader_epoch: 0,
+                            producer_id,
+                            base_sequence: 0,
+                            first_trace,
+                        }
+                    }
+                ),
+                (
+                    o.clone(),
+                    -2i32..5,
+                    0u64..6,
+                    prop_oneof![Just(-1i16), Just(0), Just(1)]
+                )
+                    .prop_map(|(base_offset, count, first_trace, acks)| {
+                        EventKind::ProduceAcked {
+                            producer: "p".into(),
+                            request: 0,
+                            topic: T.into(),
+                            partition: 0,
+                            base_offset,
+                            count,
+                            first_trace,
+                            acks,
+                        }
+                    }),
+                (b.clone(), b.clone(), o.clone(), -2i32..5, o.clone()).prop_map(
+                    |(broker, leader, fetch_offset, records, high_watermark)| {
+                        EventKind::ReplicaFetched {
+                            topic: T.into(),
+                            partition: 0,
+                            broker,
+                            leader,
+                            fetch_offset,
+                            records,
+                            leo: 0,
+                            high_watermark,
+                        }
+                    }
+                ),
+                (b.clone(), 0i32..3, o.clone()).prop_map(
+                    |(broker, leader_epoch, high_watermark)| {
+                        EventKind::HighWatermarkChanged {
+                            topic: T.into(),
+                            partition: 0,
+                            broker,
+                            leader_epoch,
+                            high_watermark,
+                        }
+                    }
+                ),
+                (
+                    proptest::option::of(b.clone()),
+                    0i32..3,
+                    proptest::collection::vec(b.clone(), 0..3),
+                    any::<bool>()
+                )
+                    .prop_map(|(leader, leader_epoch, isr, unclean)| {
+                        EventKind::LeaderElected {
+                            topic: T.into(),
+                            partition: 0,
+                            leader,
+                            leader_epoch,
+                            isr,
+                            unclean,
+                            reason: ElectionReason::LeaderFailed,
+                        }
+                    }),
+                (
+                    proptest::collection::vec(b.clone(), 0..3),
+                    proptest::collection::vec(b.clone(), 0..3)
+                )
+                    .prop_map(|(removed, isr)| EventKind::IsrShrunk {
+                        topic: T.into(),
+                        partition: 0,
+                        removed,
+                        isr,
+                        reason: IsrChangeReason::LagTimeExceeded,
+                    }),
+                (b, o.clone()).prop_map(|(broker, to)| EventKind::Truncated {
+                    topic: T.into(),
+                    partition: 0,
+                    broker,
+                    to,
+                    from_leo: 0,
+                    rule: TruncationRule::LeaderEpoch,
+                }),
+                (o.clone(), o.clone(), o).prop_map(|(from, to, high_watermark)| {
+                    EventKind::RecordsConsumed {
+                        consumer: "c".into(),
+                        group: None,
+                        topic: T.into(),
+                        partition: 0,
+                        from,
+                        to,
+                        high_watermark,
+                    }
+                }),
+                Just(EventKind::TopicDeleted { topic: T.into() }),
+            ]
+        }
+
+        proptest! {
+            /// Any sequence of events, however inconsistent, gives findings and never a panic,
+            /// and the incremental checker agrees with `check`.
+            #[test]
+            fn garbage_traces_never_panic(kinds in proptest::collection::vec(garbage(), 0..60)) {
+                let trace: Vec<Event> = kinds
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, kind)| Event { time: SimTime(i as u64), kind })
+                    .collect();
+                let all = check(&trace);
+                let mut c = Checker::new();
+                for (i, e) in trace.iter().enumerate() {
+                    c.observe(i, e);
+                }
+                c.finish();
+                prop_assert_eq!(c.findings(), all.as_slice());
+                for f in &all {
+                    prop_assert!(f.events.iter().all(|&e| e < trace.len()));
+                    prop_assert!(!f.events.is_empty());
+                }
+                let _ = summary(&all);
+            }
+        }
     }
 }
