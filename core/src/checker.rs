@@ -524,6 +524,22 @@ fn brokers(ids: &[BrokerId]) -> String {
     format!("[{}]", s.join(","))
 }
 
+/// `offset 4` or `offsets 4-6`, for `count` consecutive values from
+/// `first` (i128: neither an `Offset` nor a `TraceId` overflows it).
+fn span(noun: &str, first: i128, count: i64) -> String {
+    let (plural, space) = if noun.is_empty() {
+        ("", "")
+    } else {
+        ("s", " ")
+    };
+    if count > 1 {
+        let last = first + i128::from(count) - 1;
+        format!("{noun}{plural}{space}{first}-{last}")
+    } else {
+        format!("{noun}{space}{first}")
+    }
+}
+
 fn acks_name(acks: i16) -> String {
     if acks == -1 {
         "all".to_string()
@@ -587,6 +603,32 @@ impl Ack {
     }
 }
 
+/// An event that dropped or overwrote a replica's records from `from` on.
+#[derive(Debug, Clone, Copy)]
+struct Cut {
+    index: usize,
+    broker: BrokerId,
+    from: Offset,
+    /// Set for a follower's `Truncated`; `None` for lost disks and overwrites.
+    rule: Option<TruncationRule>,
+}
+
+impl Cut {
+    /// Names pre-KIP-101 truncation, the usual cause of these findings.
+    fn note(cuts: &[&Cut]) -> String {
+        cuts.iter()
+            .find(|c| c.rule == Some(TruncationRule::HighWatermark))
+            .map(|c| {
+                format!(
+                    "; replica {} had truncated to its own high watermark {} (the pre-0.11 \
+                     rule KIP-101 replaced with leader-epoch truncation)",
+                    c.broker, c.from
+                )
+            })
+            .unwrap_or_default()
+    }
+}
+
 struct Append {
     broker: BrokerId,
     base: Offset,
@@ -616,8 +658,8 @@ struct PartitionState {
     acks: BTreeMap<(Offset, usize), Ack>,
     /// Every offset a leader appended each trace id at (duplicate detection).
     appended_at: BTreeMap<TraceId, Vec<Offset>>,
-    /// Events that dropped or overwrote records: (event, broker, from offset).
-    cuts: Vec<(usize, BrokerId, Offset)>,
+    /// Events that dropped or overwrote records, oldest first.
+    cuts: Vec<Cut>,
     /// Per replica pair (low id, high id): offsets below this were compared.
     compared: BTreeMap<(BrokerId, BrokerId), Offset>,
     diverged: BTreeSet<Offset>,
@@ -667,8 +709,13 @@ impl PartitionState {
 
     /// Records that `broker`'s log changed at `from` and above: comparisons
     /// with the other replicas from there on must be redone.
-    fn changed(&mut self, broker: BrokerId, from: Offset, at: At) {
-        self.cuts.push((at.index, broker, from));
+    fn changed(&mut self, broker: BrokerId, from: Offset, rule: Option<TruncationRule>, at: At) {
+        self.cuts.push(Cut {
+            index: at.index,
+            broker,
+            from,
+            rule,
+        });
         for ((a, b), upto) in self.compared.iter_mut() {
             if *a == broker || *b == broker {
                 *upto = (*upto).min(from);
@@ -690,7 +737,7 @@ impl PartitionState {
         log.leo = 0;
         self.hw.insert(broker, 0);
         if had {
-            self.changed(broker, 0, at);
+            self.changed(broker, 0, None, at);
         }
     }
 
@@ -749,7 +796,7 @@ impl PartitionState {
         }
         log.leo = end;
         if overwrote {
-            self.changed(a.broker, a.base, at);
+            self.changed(a.broker, a.base, None, at);
         }
         if let Some(&(trace, offset, earlier, _)) = dups.first() {
             let idempotence = if a.producer_id >= 0 {
@@ -821,11 +868,11 @@ impl PartitionState {
         log.leo = log.leo.max(end);
         self.hw.insert(follower, high_watermark);
         if overwrote {
-            self.changed(follower, fetch_offset, at);
+            self.changed(follower, fetch_offset, None, at);
         }
     }
 
-    fn truncate(&mut self, broker: BrokerId, to: Offset, _rule: TruncationRule, at: At) {
+    fn truncate(&mut self, broker: BrokerId, to: Offset, rule: TruncationRule, at: At) {
         let to = to.max(0);
         let log = self.logs.entry(broker).or_default();
         let had = log.cut(to);
@@ -834,7 +881,7 @@ impl PartitionState {
             *hw = (*hw).min(to);
         }
         if had {
-            self.changed(broker, to, at);
+            self.changed(broker, to, Some(rule), at);
         }
     }
 
@@ -905,22 +952,22 @@ impl PartitionState {
             self.compared.insert(key, end);
             for (offset, rec, their) in found {
                 self.diverged.insert(offset);
+                let cuts: Vec<&Cut> = self
+                    .cuts
+                    .iter()
+                    .filter(|c| (c.broker == broker || c.broker == other) && c.from <= offset)
+                    .collect();
                 let detail = format!(
                     "at offset {offset} replica {broker} holds trace {} and replica {other} \
-                     holds trace {}, below both high watermarks ({} and {})",
+                     holds trace {}, below both high watermarks ({} and {}){}",
                     rec.trace,
                     their.trace,
                     self.hw_of(broker),
-                    self.hw_of(other)
+                    self.hw_of(other),
+                    Cut::note(&cuts)
                 );
                 let mut events = vec![rec.appended, their.appended, at.index];
-                events.extend(
-                    self.cuts
-                        .iter()
-                        .rev()
-                        .find(|c| (c.1 == broker || c.1 == other) && c.2 <= offset)
-                        .map(|c| c.0),
-                );
+                events.extend(cuts.last().map(|c| c.index));
                 self.push(out, FindingKind::ReplicaDivergence, detail, at, events);
             }
         }
@@ -996,32 +1043,31 @@ impl PartitionState {
         };
         let how = match there {
             Some(other) => format!("holds trace {other} at offset {offset}"),
-            None => format!("ends at offset {leo}, without offset {offset}"),
+            None => format!("has no offset {offset} (its log end offset is {leo})"),
         };
         let election = if self.unclean {
             format!("epoch {}, elected uncleanly", self.leader_epoch)
         } else {
             format!("epoch {}", self.leader_epoch)
         };
+        let cuts: Vec<&Cut> = self
+            .cuts
+            .iter()
+            .filter(|c| c.index > ack.index && c.from <= offset)
+            .collect();
         let detail = format!(
-            "producer {} got acks={} for offsets {}..{} (trace {}..{}), but leader {leader} \
-             ({election}) {how}: {lost} of {} acknowledged record(s) lost",
+            "producer {} got acks={} for {} (trace {}), but leader {leader} ({election}) \
+             {how}: {lost} of {} acknowledged record(s) lost{}",
             ack.producer,
             acks_name(ack.acks),
-            ack.base,
-            end,
-            ack.first_trace,
-            ack.trace_at(end),
-            ack.count
+            span("offset", i128::from(ack.base), ack.count),
+            span("", i128::from(ack.first_trace), ack.count),
+            ack.count,
+            Cut::note(&cuts)
         );
         let mut events = vec![ack.index, at.index];
         events.extend(self.election.filter(|&e| e > ack.index));
-        events.extend(
-            self.cuts
-                .iter()
-                .filter(|c| c.0 > ack.index && c.2 <= offset)
-                .map(|c| c.0),
-        );
+        events.extend(cuts.iter().map(|c| c.index));
         self.push(out, FindingKind::AckedRecordLost, detail, at, events);
     }
 }
@@ -1212,7 +1258,11 @@ mod tests {
         assert_eq!(kinds(&f), vec![FindingKind::AckedRecordLost]);
         assert_eq!(f[0].events, vec![ack, election]);
         assert_eq!(f[0].time, t.0[election].time);
-        assert!(f[0].detail.contains("acks=1"), "{}", f[0].detail);
+        assert!(
+            f[0].detail.contains("acks=1 for offset 0 (trace 100)"),
+            "{}",
+            f[0].detail
+        );
         assert!(f[0].detail.contains("leader 1"), "{}", f[0].detail);
     }
 
@@ -1328,6 +1378,9 @@ mod tests {
             "{f:#?}"
         );
         assert!(f[1].detail.contains("offset 1"), "{}", f[1].detail);
+        for finding in &f {
+            assert!(finding.detail.contains("KIP-101"), "{}", finding.detail);
+        }
         // The truncation of follower 1 is among the causes of the loss.
         let cut =
             t.0.iter()
@@ -1385,6 +1438,11 @@ mod tests {
             let f = t.check();
             if disk_lost {
                 assert_eq!(kinds(&f), vec![FindingKind::AckedRecordLost]);
+                assert!(
+                    f[0].detail.contains("offsets 0-1 (trace 50-51)"),
+                    "{}",
+                    f[0].detail
+                );
                 assert!(f[0].detail.contains("2 of 2"), "{}", f[0].detail);
             } else {
                 assert_eq!(f, vec![]);
