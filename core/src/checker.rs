@@ -11,6 +11,37 @@
 //!
 //! Safe cases are not findings: a follower's uncommitted, unacknowledged tail
 //! being truncated is how Kafka works, and `acks=0` promises nothing.
+//!
+//! ```
+//! use streamlab_core::checker::{check, summary, Checker, FindingKind};
+//! use streamlab_core::{Event, EventKind, SimTime};
+//!
+//! // A consumer that read offsets 0..3 while the high watermark was 2.
+//! let trace = vec![Event {
+//!     time: SimTime(5),
+//!     kind: EventKind::RecordsConsumed {
+//!         consumer: "c".into(),
+//!         group: None,
+//!         topic: "t".into(),
+//!         partition: 0,
+//!         from: 0,
+//!         to: 3,
+//!         high_watermark: 2,
+//!     },
+//! }];
+//!
+//! // Incrementally, as the UI does while the trace grows...
+//! let mut checker = Checker::new();
+//! for (index, event) in trace.iter().enumerate() {
+//!     checker.observe(index, event);
+//! }
+//! checker.finish();
+//! assert_eq!(checker.findings()[0].kind, FindingKind::ReadAboveHw);
+//!
+//! // ...or all at once, as `sim check` does.
+//! let findings = check(&trace);
+//! assert!(summary(&findings).starts_with("read-above-hw t-0: consumer c read offsets 0..3"));
+//! ```
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -162,20 +193,22 @@ pub fn summary(findings: &[Finding]) -> String {
     if findings.is_empty() {
         return "No findings: every invariant held.".to_string();
     }
-    let mut out = String::new();
-    for f in findings {
-        let events: Vec<String> = f.events.iter().map(|e| format!("#{e}")).collect();
-        out.push_str(&format!(
-            "{} {}-{}: {} (at {}; events {})\n",
-            f.kind,
-            f.topic,
-            f.partition,
-            f.detail,
-            f.time,
-            events.join(", ")
-        ));
-    }
-    out
+    let lines: Vec<String> = findings
+        .iter()
+        .map(|f| {
+            let events: Vec<String> = f.events.iter().map(|e| format!("#{e}")).collect();
+            format!(
+                "{} {}-{}: {} (at {}; events {})",
+                f.kind,
+                f.topic,
+                f.partition,
+                f.detail,
+                f.time,
+                events.join(", ")
+            )
+        })
+        .collect();
+    lines.join("\n")
 }
 
 /// The incremental checker: feed it events in trace order with
