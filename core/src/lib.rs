@@ -7,6 +7,7 @@
 //! The same script and seed give the same event trace on x86 and in WASM.
 
 pub mod broker;
+pub mod checker;
 pub mod cluster;
 pub mod error;
 pub mod event;
