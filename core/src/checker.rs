@@ -393,6 +393,10 @@ impl Checker {
                     return;
                 };
                 p.isr.clone_from(isr);
+                // A replica declared in sync must agree with the others below the HW.
+                for b in added {
+                    p.scan_divergence(*b, &self.down, at, out);
+                }
                 if let Some(leader) = p.leader {
                     if !isr.contains(&leader) {
                         let detail = format!(

@@ -159,6 +159,8 @@ pub fn transcript(outputs: &[Output]) -> String {
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct ScriptRun {
     pub outputs: Vec<Output>,
+    /// What the invariant checker found in the whole trace.
+    pub findings: Vec<crate::checker::Finding>,
     pub trace_hash: u64,
     pub time_ms: u64,
 }
@@ -168,6 +170,7 @@ pub fn run_script(text: &str) -> (Session, ScriptRun) {
     let mut session = Session::new();
     let outputs = session.run(text);
     let run = ScriptRun {
+        findings: crate::checker::check(session.events()),
         outputs,
         trace_hash: session.sim.trace_hash(),
         time_ms: session.sim.now().as_millis(),

@@ -13,7 +13,7 @@ const USAGE: &str =
     "usage: sim brokers N | seed S | advance MS | crash B [--disk-lost] | restart B | \
 isolate B | heal | slow B MS | cut A B | drop A B PCT | set KEY=VALUE | elect-preferred [TOPIC] | \
 produce TOPIC VALUE [--key K] [--partition P] [--acks 0|1|all] [--idempotence] [--count N] | \
-status | events [KIND...]";
+status | events [KIND...] | check [--json]";
 
 fn usage() -> CommandError {
     CommandError::Usage(USAGE.into())
@@ -155,6 +155,17 @@ pub(super) fn run(
         },
         "produce" => produce(session, rest),
         "status" => Ok(status(session)),
+        "check" => {
+            let findings = crate::checker::check(session.events());
+            match rest.first().map(String::as_str) {
+                None => Ok(crate::checker::summary(&findings)),
+                Some("--json") => {
+                    serde_json::to_string(&serde_json::json!({ "findings": findings }))
+                        .map_err(|e| CommandError::Usage(e.to_string()))
+                }
+                Some(_) => Err(usage()),
+            }
+        }
         "events" => Ok(events(session, rest)),
         other => Err(CommandError::Usage(format!(
             "sim {other}: unknown command\n{USAGE}"

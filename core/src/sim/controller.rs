@@ -404,6 +404,7 @@ impl Simulation {
             ),
             None => (None, false),
         };
+        let unclean = unclean && leader.is_some();
         if leader.is_none() && part.leader.is_none() {
             return; // Still offline: nothing new to write.
         }
