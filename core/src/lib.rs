@@ -8,12 +8,14 @@
 
 pub mod broker;
 pub mod cluster;
+pub mod consumer;
 pub mod error;
 pub mod event;
 pub mod ids;
 pub mod log;
 pub mod network;
 pub mod partition;
+pub mod producer;
 pub mod rng;
 pub mod script;
 mod sim;
