@@ -270,7 +270,7 @@ impl<'a> Ctx<'a> {
             .collect()
     }
 
-    fn from_owners(&self, owner: &[u32]) -> Assignment {
+    fn finish_owners(&self, owner: &[u32]) -> Assignment {
         let mut lists = vec![Vec::new(); self.members.len()];
         for (g, &m) in owner.iter().enumerate() {
             if m != NONE {
@@ -387,7 +387,7 @@ pub fn sticky(
     if ctx.subs.windows(2).all(|w| w[0] == w[1]) {
         ctx.finish(constrained(&ctx, owned))
     } else {
-        ctx.from_owners(&general(&ctx, owned))
+        ctx.finish_owners(&general(&ctx, owned))
     }
 }
 
@@ -522,12 +522,18 @@ fn general(ctx: &Ctx<'_>, owned: Vec<Vec<u32>>) -> Vec<u32> {
     }
     let mut pass = |may_move_kept: bool| -> bool {
         let mut changed = false;
+        // Loads only rise from the minimum during a pass, so a member within
+        // one of this (stale) minimum can never give anything away: skip the
+        // candidate scan for its partitions.
+        let lowest = counts.iter().copied().min().unwrap_or(0);
         for (t, cs) in consumers.iter().enumerate() {
             if cs.len() < 2 {
                 continue;
             }
             for g in ctx.partitions(t as u32) {
-                if kept[g as usize] && !may_move_kept {
+                if (kept[g as usize] && !may_move_kept)
+                    || counts[owner[g as usize] as usize] <= lowest + 1
+                {
                     continue;
                 }
                 let from = owner[g as usize];

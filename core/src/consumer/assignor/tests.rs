@@ -352,13 +352,10 @@ fn assert_balanced(t: &BTreeMap<String, i32>, s: &BTreeMap<String, Vec<String>>,
     }
 }
 
-fn group() -> impl Strategy<
-    Value = (
-        BTreeMap<String, i32>,
-        BTreeMap<String, Vec<String>>,
-        BTreeMap<String, Vec<String>>,
-    ),
-> {
+type Subs = BTreeMap<String, Vec<String>>;
+
+/// Topics, members with any subscriptions, members with equal subscriptions.
+fn group() -> impl Strategy<Value = (BTreeMap<String, i32>, Subs, Subs)> {
     let topics = proptest::collection::btree_map("[a-e]", 0i32..12, 1..5);
     topics.prop_flat_map(|t| {
         let names: Vec<String> = t.keys().cloned().collect();
