@@ -41,6 +41,7 @@ pub enum AssignorKind {
     #[default]
     Range,
     /// `RoundRobinAssignor`.
+    #[serde(rename = "roundrobin", alias = "round-robin")]
     RoundRobin,
     /// `StickyAssignor` (KIP-54).
     Sticky,
@@ -294,6 +295,25 @@ impl<'a> Ctx<'a> {
 
 /// `RangeAssignor`: per topic, over the members subscribed to it, member `i`
 /// of `C` gets `P / C` contiguous partitions plus one if `i < P % C`.
+///
+/// The seed's first example (group `atguigu`):
+///
+/// ```
+/// use std::collections::BTreeMap;
+/// use streamlab_core::consumer::range;
+///
+/// let topics = BTreeMap::from([("hello2".to_string(), 3), ("hello3".to_string(), 3)]);
+/// let members = BTreeMap::from([
+///     ("a".to_string(), vec!["hello2".to_string()]),
+///     ("b".to_string(), vec!["hello2".to_string()]),
+///     ("c".to_string(), vec!["hello3".to_string()]),
+/// ]);
+/// let a = range(&topics, &members);
+/// let show = |m: &str| a[m].iter().map(|tp| tp.to_string()).collect::<Vec<_>>().join(",");
+/// assert_eq!(show("a"), "hello2-0,hello2-1");
+/// assert_eq!(show("b"), "hello2-2");
+/// assert_eq!(show("c"), "hello3-0,hello3-1,hello3-2");
+/// ```
 pub fn range(
     topics: &BTreeMap<String, i32>,
     subscriptions: &BTreeMap<String, Vec<String>>,
@@ -374,6 +394,9 @@ fn previous_owned(ctx: &Ctx<'_>, previous: &Assignment) -> Vec<Vec<u32>> {
 /// `StickyAssignor`: as balanced as the subscriptions allow (no partition
 /// could move to an eligible member with two or more fewer partitions), and
 /// within that, as many partitions as possible stay with their previous owner.
+///
+/// Like the other bare assignor functions this trusts its input; call
+/// [`validate`] (or use [`assign`]) for anything a user typed.
 pub fn sticky(
     topics: &BTreeMap<String, i32>,
     subscriptions: &BTreeMap<String, Vec<String>>,

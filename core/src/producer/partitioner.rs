@@ -238,39 +238,49 @@ impl Partitioner {
             return partition_for_key(key, num_partitions);
         }
         let strategy = self.strategy;
-        let state = self.state(topic);
-        match strategy {
-            NullKeyStrategy::Random => to_positive(rng.next_i32()) % num_partitions,
-            NullKeyStrategy::RoundRobin => {
-                let n = state.counter;
-                state.counter = state.counter.wrapping_add(1);
-                to_positive(n) % num_partitions
-            }
-            NullKeyStrategy::Sticky => match state.sticky {
-                // A topic that grew keeps its sticky partition; one that is
-                // out of range (never, since Kafka cannot shrink) is re-picked.
-                Some(p) if p < num_partitions => p,
-                _ => {
-                    let p = next_sticky(state.previous, num_partitions, rng);
-                    state.sticky = Some(p);
-                    p
-                }
-            },
+        // Look up before inserting: no allocation per record once a topic is known.
+        if let Some(state) = self.topics.get_mut(topic) {
+            return state.choose(strategy, num_partitions, rng);
         }
+        self.topics
+            .entry(topic.to_owned())
+            .or_default()
+            .choose(strategy, num_partitions, rng)
     }
 
     /// A batch for `topic` was completed (KIP-480's `onNewBatch`): the sticky
     /// partition moves on. The new one is chosen at the next null-key record,
     /// at random and different from this one when there is more than one.
     pub fn on_new_batch(&mut self, topic: &str) {
-        let state = self.state(topic);
-        if let Some(p) = state.sticky.take() {
-            state.previous = Some(p);
+        if let Some(state) = self.topics.get_mut(topic) {
+            if let Some(p) = state.sticky.take() {
+                state.previous = Some(p);
+            }
         }
     }
+}
 
-    fn state(&mut self, topic: &str) -> &mut TopicState {
-        self.topics.entry(topic.to_string()).or_default()
+impl TopicState {
+    /// The null-key choice for a topic with `n > 0` partitions.
+    fn choose(&mut self, strategy: NullKeyStrategy, n: i32, rng: &mut SimRng) -> PartitionId {
+        match strategy {
+            NullKeyStrategy::Random => to_positive(rng.next_i32()) % n,
+            NullKeyStrategy::RoundRobin => {
+                let c = self.counter;
+                self.counter = self.counter.wrapping_add(1);
+                to_positive(c) % n
+            }
+            NullKeyStrategy::Sticky => match self.sticky {
+                // A topic that grew keeps its sticky partition; one out of
+                // range (never, since Kafka cannot shrink) is re-picked.
+                Some(p) if p < n => p,
+                _ => {
+                    let p = next_sticky(self.previous, n, rng);
+                    self.sticky = Some(p);
+                    p
+                }
+            },
+        }
     }
 }
 

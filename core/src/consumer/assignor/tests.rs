@@ -255,6 +255,19 @@ fn kinds_parse_from_names_and_class_names() {
 }
 
 #[test]
+fn kinds_serialize_as_kafka_names() {
+    for k in AssignorKind::ALL {
+        let text = serde_json::to_string(&k).expect("serialize");
+        assert_eq!(text, format!("\"{}\"", k.name()));
+        assert_eq!(serde_json::from_str::<AssignorKind>(&text).expect("parse"), k);
+    }
+    assert_eq!(
+        serde_json::from_str::<AssignorKind>("\"round-robin\"").expect("alias"),
+        AssignorKind::RoundRobin
+    );
+}
+
+#[test]
 fn validation_errors() {
     let s = members(&[("a", &["t", "nope"])]);
     assert_eq!(
