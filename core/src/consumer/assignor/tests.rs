@@ -259,7 +259,10 @@ fn kinds_serialize_as_kafka_names() {
     for k in AssignorKind::ALL {
         let text = serde_json::to_string(&k).expect("serialize");
         assert_eq!(text, format!("\"{}\"", k.name()));
-        assert_eq!(serde_json::from_str::<AssignorKind>(&text).expect("parse"), k);
+        assert_eq!(
+            serde_json::from_str::<AssignorKind>(&text).expect("parse"),
+            k
+        );
     }
     assert_eq!(
         serde_json::from_str::<AssignorKind>("\"round-robin\"").expect("alias"),
