@@ -41,7 +41,7 @@ pub enum AssignorKind {
     #[default]
     Range,
     /// `RoundRobinAssignor`.
-    #[serde(rename = "roundrobin", alias = "round-robin")]
+    #[serde(rename = "roundrobin", alias = "round-robin", alias = "round_robin")]
     RoundRobin,
     /// `StickyAssignor` (KIP-54).
     Sticky,
@@ -108,7 +108,11 @@ impl FromStr for AssignorKind {
             .find(|k| {
                 t.eq_ignore_ascii_case(k.name())
                     || t == k.class_name()
-                    || (*k == Self::RoundRobin && t.eq_ignore_ascii_case("round-robin"))
+                    // The seed's notes write `round_robin`.
+                    || (*k == Self::RoundRobin
+                        && ["round-robin", "round_robin"]
+                            .iter()
+                            .any(|a| t.eq_ignore_ascii_case(a)))
             })
             .ok_or_else(|| AssignorError::UnknownAssignor(s.to_string()))
     }

@@ -108,10 +108,13 @@ pub fn explain(key: &[u8], num_partitions: i32) -> String {
 )]
 #[serde(rename_all = "kebab-case")]
 pub enum NullKeyStrategy {
-    /// `toPositive(random.nextInt()) % numPartitions` per record (the seed's
-    /// notes; Kafka's `DefaultPartitioner` before 2.4).
+    /// `toPositive(random.nextInt()) % numPartitions` per record, as the seed's
+    /// notes describe it. (Kafka's `DefaultPartitioner` before 2.4 actually
+    /// drew one random number per topic and counted up from it, which is
+    /// round-robin from a random start.)
     Random,
-    /// `RoundRobinPartitioner`: a per-topic counter, `toPositive(n++) % numPartitions`.
+    /// `RoundRobinPartitioner` (KIP-369): a per-topic counter from 0,
+    /// `toPositive(n++) % numPartitions`.
     RoundRobin,
     /// KIP-480 (Kafka ≥ 2.4, the real default): stay on one partition until a
     /// batch completes, then move to another one chosen at random.

@@ -245,6 +245,7 @@ fn kinds_parse_from_names_and_class_names() {
         assert_eq!(k.to_string(), k.name());
     }
     assert_eq!("round-robin".parse(), Ok(AssignorKind::RoundRobin));
+    assert_eq!("round_robin".parse(), Ok(AssignorKind::RoundRobin));
     assert_eq!("RANGE".parse(), Ok(AssignorKind::Range));
     let err = "fair".parse::<AssignorKind>().expect_err("unknown");
     assert_eq!(err, AssignorError::UnknownAssignor("fair".into()));
