@@ -9,6 +9,8 @@ use streamlab_core::export;
 use streamlab_core::script::{run_script, Session};
 use streamlab_core::share::{self, SharedScenario};
 
+mod clients;
+
 #[derive(Parser)]
 #[command(
     name = "streamlab",
@@ -32,6 +34,52 @@ enum Cmd {
     },
     /// Read scenario lines from stdin and run each as it arrives.
     Console,
+    /// Print the partition the producer picks for each key ("KEY<TAB>PARTITION").
+    Partition {
+        /// Number of partitions of the topic.
+        #[arg(long, allow_negative_numbers = true)]
+        partitions: i64,
+        /// What records without a key do: random, round-robin or sticky.
+        #[arg(long, default_value = "sticky")]
+        strategy: String,
+        /// How many records without a key to place after the keyed ones.
+        #[arg(long, default_value_t = 0)]
+        null_keys: u32,
+        /// Null-key records per batch (the sticky partitioner moves on after each).
+        #[arg(long, default_value_t = 1)]
+        batch_size: u32,
+        /// Seed of the random and sticky choices.
+        #[arg(long, default_value_t = 0)]
+        seed: u64,
+        /// Also print the arithmetic (murmur2 → toPositive → modulo).
+        #[arg(long)]
+        explain: bool,
+        /// Record keys (UTF-8).
+        keys: Vec<String>,
+    },
+    /// Run a consumer group assignor on JSON from stdin:
+    /// {"topics":{"t":3},"members":{"a":["t"]},"previous":{"a":["t-0"]}}.
+    Assign {
+        /// range, roundrobin, sticky or cooperative-sticky (or a Kafka class name).
+        #[arg(long, default_value = "range")]
+        assignor: String,
+    },
+    /// Place replicas as Kafka does without racks ("P: b1,b2,b3" per partition).
+    Place {
+        /// Broker ids, comma separated.
+        #[arg(long)]
+        brokers: String,
+        #[arg(long, allow_negative_numbers = true)]
+        partitions: i64,
+        #[arg(long, allow_negative_numbers = true)]
+        replication_factor: i64,
+        /// Broker index of partition 0's first replica (Kafka picks it at random).
+        #[arg(long, default_value_t = 0, allow_negative_numbers = true)]
+        start_index: i64,
+        /// Initial offset of the follower replicas (Kafka picks it at random).
+        #[arg(long, default_value_t = 0, allow_negative_numbers = true)]
+        shift: i64,
+    },
     /// Share links: a scenario packed into a URL fragment.
     Url {
         #[command(subcommand)]
@@ -70,7 +118,18 @@ enum UrlCmd {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            // --help and --version are not errors; bad arguments are bad input (exit 1).
+            return if e.use_stderr() {
+                ExitCode::FAILURE
+            } else {
+                ExitCode::SUCCESS
+            };
+        }
+    };
     match run(cli.command) {
         Ok(code) => code,
         Err(message) => {
@@ -99,6 +158,37 @@ fn run(cmd: Cmd) -> Result<ExitCode, String> {
             })
         }
         Cmd::Console => console(),
+        Cmd::Partition {
+            partitions,
+            strategy,
+            null_keys,
+            batch_size,
+            seed,
+            explain,
+            keys,
+        } => print(clients::partition(clients::PartitionArgs {
+            partitions,
+            strategy,
+            null_keys,
+            batch_size,
+            seed,
+            explain,
+            keys,
+        })?),
+        Cmd::Assign { assignor } => print(clients::assign(&assignor, std::io::stdin().lock())?),
+        Cmd::Place {
+            brokers,
+            partitions,
+            replication_factor,
+            start_index,
+            shift,
+        } => print(clients::place(clients::PlaceArgs {
+            brokers,
+            partitions,
+            replication_factor,
+            start_index,
+            shift,
+        })?),
         Cmd::Url { action } => url(action),
         Cmd::Export { file, compose } => {
             if compose {
@@ -166,6 +256,14 @@ fn url(action: UrlCmd) -> Result<ExitCode, String> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// Writes a command's whole output; a closed pipe is not worth a panic.
+fn print(text: String) -> Result<ExitCode, String> {
+    let mut stdout = std::io::stdout().lock();
+    let _ = stdout.write_all(text.as_bytes());
+    let _ = stdout.flush();
+    Ok(ExitCode::SUCCESS)
 }
 
 /// Lines are run one at a time; a here-document is collected until its marker.

@@ -1,5 +1,11 @@
-//! The producer's partitioner (the client itself lives in the simulation).
+//! The producer side of the client: how a record finds its partition.
+//!
+//! Only the partitioner lives here for now; batching, `acks` and retries are
+//! driven by the simulation's produce path.
 
 pub mod partitioner;
 
-pub use partitioner::{murmur2, partition_for_key, to_positive};
+pub use partitioner::{
+    check_partition, explain, murmur2, partition_for_key, to_positive, NullKeyStrategy,
+    Partitioner, PartitionerError, UNKNOWN_PARTITION,
+};
