@@ -28,6 +28,8 @@ pub use cluster::{Cluster, Topic, TopicConfig};
 pub use error::CommandError;
 pub use event::{Event, EventKind};
 pub use sim::{
-    Acks, ClusterConfig, Command, CreateTopic, Produce, ProducerConfig, Reply, Simulation,
+    error_message, java_string_hash, Acks, ClusterConfig, Command, ConsoleConsume, ConsumedRecord,
+    ConsumerConfig, CreateTopic, Group, Member, OffsetReset, Produce, ProducerConfig, Reply,
+    Simulation, StartOffset,
 };
 pub use time::SimTime;

@@ -14,7 +14,7 @@ const SERVER_SPEC: FlagSpec<'static> = FlagSpec {
 };
 
 /// The broker id from `--override broker.id=N` or a bare number.
-fn broker_id(args: &[String], tool: &str) -> Result<BrokerId, CommandError> {
+fn broker_id(args: &[String], tool: &str) -> Result<Option<BrokerId>, CommandError> {
     // `-daemon` has one dash in Kafka's scripts.
     let words: Vec<String> = args
         .iter()
@@ -29,21 +29,21 @@ fn broker_id(args: &[String], tool: &str) -> Result<BrokerId, CommandError> {
     let flags = Flags::parse(&words, &SERVER_SPEC)?;
     for o in flags.values("override") {
         if let Some(v) = o.strip_prefix("broker.id=") {
-            return parse_number("broker.id", v);
+            return parse_number("broker.id", v).map(Some);
         }
     }
     for p in &flags.positional {
         if let Ok(id) = p.parse::<BrokerId>() {
-            return Ok(id);
+            return Ok(Some(id));
         }
     }
-    Err(CommandError::Usage(format!(
-        "{tool}: which broker? Give `--override broker.id=N` or the broker id (e.g. `{tool} config/server.properties --override broker.id=1`)"
-    )))
+    let _ = tool;
+    Ok(None)
 }
 
 pub(super) fn start(session: &mut Session, args: &[String]) -> Result<String, CommandError> {
-    let id = broker_id(args, "kafka-server-start.sh")?;
+    // server.properties ships with broker.id=0.
+    let id = broker_id(args, "kafka-server-start.sh")?.unwrap_or(0);
     session.sim_mut().apply(Command::StartBroker(id))?;
     Ok(format!(
         "INFO [KafkaServer id={id}] started (kafka.server.KafkaServer)"
@@ -51,11 +51,33 @@ pub(super) fn start(session: &mut Session, args: &[String]) -> Result<String, Co
 }
 
 pub(super) fn stop(session: &mut Session, args: &[String]) -> Result<String, CommandError> {
-    let id = broker_id(args, "kafka-server-stop.sh")?;
-    session.sim_mut().apply(Command::StopBroker(id))?;
-    Ok(format!(
-        "INFO [KafkaServer id={id}] shut down completed (kafka.server.KafkaServer)"
-    ))
+    // Without an id the real script stops every Kafka process on the host;
+    // the playground is one host running all brokers.
+    let ids: Vec<BrokerId> = match broker_id(args, "kafka-server-stop.sh")? {
+        Some(id) => vec![id],
+        None => {
+            let running: Vec<BrokerId> = session
+                .sim()
+                .snapshot()
+                .brokers
+                .values()
+                .filter(|b| b.is_alive())
+                .map(|b| b.id)
+                .collect();
+            if running.is_empty() {
+                return Err(CommandError::Usage("No kafka server to stop".into()));
+            }
+            running
+        }
+    };
+    let mut out = Vec::new();
+    for id in ids {
+        session.sim_mut().apply(Command::StopBroker(id))?;
+        out.push(format!(
+            "INFO [KafkaServer id={id}] shut down completed (kafka.server.KafkaServer)"
+        ));
+    }
+    Ok(out.join("\n"))
 }
 
 const ELECTION_SPEC: FlagSpec<'static> = FlagSpec {

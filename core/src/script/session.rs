@@ -1,6 +1,6 @@
 //! Runs script lines against a simulation and collects what each printed.
 
-use super::{kafka_server, kafka_topics, parse, sim_cmd, split_words, Line};
+use super::{kafka_console, kafka_server, kafka_topics, parse, sim_cmd, split_words, Line};
 use crate::error::CommandError;
 use crate::event::Event;
 use crate::sim::{ClusterConfig, Simulation};
@@ -105,6 +105,9 @@ impl Session {
         let args = &words[1..];
         match program {
             "kafka-topics.sh" => kafka_topics::run(self, args),
+            "kafka-console-producer.sh" => kafka_console::producer(self, args, line),
+            "kafka-console-consumer.sh" => kafka_console::consumer(self, args),
+            "kafka-consumer-groups.sh" => kafka_console::groups(self, args),
             "kafka-server-start.sh" => kafka_server::start(self, args),
             "kafka-server-stop.sh" => kafka_server::stop(self, args),
             "kafka-leader-election.sh" | "kafka-preferred-replica-election.sh" => {

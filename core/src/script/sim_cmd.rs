@@ -13,7 +13,7 @@ const USAGE: &str =
     "usage: sim brokers N | seed S | advance MS | crash B [--disk-lost] | restart B | \
 isolate B | heal | slow B MS | cut A B | drop A B PCT | set KEY=VALUE | elect-preferred [TOPIC] | \
 produce TOPIC VALUE [--key K] [--partition P] [--acks 0|1|all] [--idempotence] [--count N] | \
-status | events [KIND...] | check [--json]";
+status | events [KIND...] | check [--json] | consumer join|leave|crash|commit GROUP MEMBER ...";
 
 fn usage() -> CommandError {
     CommandError::Usage(USAGE.into())
@@ -154,6 +154,7 @@ pub(super) fn run(
             _ => Ok(String::new()),
         },
         "produce" => produce(session, rest),
+        "consumer" => super::kafka_console::sim_consumer(session, rest),
         "status" => Ok(status(session)),
         "check" => {
             let findings = crate::checker::check(session.events());

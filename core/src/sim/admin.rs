@@ -154,6 +154,7 @@ impl Simulation {
         for p in current..to {
             self.elect_new_partition(&(name.to_string(), p));
         }
+        self.on_partitions_added(name);
         Ok(Reply::Done)
     }
 }

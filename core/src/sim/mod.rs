@@ -7,11 +7,16 @@
 
 mod admin;
 mod controller;
+mod group_coordinator;
 mod produce;
 mod replica_manager;
 mod timers;
 
-pub use produce::{Acks, ProducerConfig};
+pub use group_coordinator::{
+    java_string_hash, ConsoleConsume, ConsumedRecord, ConsumerConfig, Group, Member, OffsetReset,
+    StartOffset,
+};
+pub use produce::{error_message, Acks, ProducerConfig};
 
 use crate::cluster::settings::BrokerSettings;
 use crate::cluster::{Cluster, TopicConfig};
@@ -119,6 +124,31 @@ pub enum Command {
     },
     /// `kafka-leader-election.sh --election-type preferred`.
     ElectPreferred(Option<String>),
+    /// A consumer subscribes as a member of a group.
+    ConsumerJoin {
+        group: String,
+        member: String,
+        topics: Vec<String>,
+        assignor: crate::consumer::AssignorKind,
+        config: ConsumerConfig,
+    },
+    /// `close()`: commit (with auto-commit) and leave the group.
+    ConsumerLeave {
+        group: String,
+        member: String,
+    },
+    /// The member's process dies: no commit, no leave; the session times out.
+    ConsumerCrash {
+        group: String,
+        member: String,
+    },
+    /// `commitSync()` of the member's positions.
+    ConsumerCommit {
+        group: String,
+        member: String,
+    },
+    /// `kafka-console-consumer.sh` run once.
+    ConsoleConsume(ConsoleConsume),
 }
 
 /// What a successful command answered.
@@ -134,6 +164,8 @@ pub enum Reply {
     },
     /// Preferred leaders elected (topic-partition names).
     Elected(Vec<String>),
+    /// What a console consumer read.
+    Consumed(Vec<ConsumedRecord>),
 }
 
 /// A topic-partition key for internal maps.
@@ -179,6 +211,7 @@ pub struct Simulation {
     /// The controller's view of live brokers (`/brokers/ids` as last read).
     known_live: BTreeSet<BrokerId>,
     pub(crate) producers: BTreeMap<String, produce::ProducerClient>,
+    groups: BTreeMap<String, Group>,
     next_trace: TraceId,
     next_request: u64,
     pub(crate) next_producer_id: i64,
@@ -211,6 +244,7 @@ impl Simulation {
             controller_epoch: 0,
             known_live,
             producers: BTreeMap::new(),
+            groups: BTreeMap::new(),
             next_trace: 1,
             next_request: 1,
             next_producer_id: 0,
@@ -347,6 +381,17 @@ impl Simulation {
                 Ok(Reply::Done)
             }
             Command::ElectPreferred(topic) => self.elect_preferred(topic.as_deref()),
+            Command::ConsumerJoin {
+                group,
+                member,
+                topics,
+                assignor,
+                config,
+            } => self.consumer_join(&group, &member, topics, assignor, config),
+            Command::ConsumerLeave { group, member } => self.consumer_leave(&group, &member),
+            Command::ConsumerCrash { group, member } => self.consumer_crash(&group, &member),
+            Command::ConsumerCommit { group, member } => self.consumer_commit(&group, &member),
+            Command::ConsoleConsume(c) => self.console_consume(c),
         }?;
         self.reconcile();
         Ok(reply)
@@ -400,6 +445,21 @@ impl Simulation {
                 request,
             } => self.produce_timeout(&producer, batch, request),
             Timer::ProducerWake { producer } => self.producer_wake(&producer),
+            Timer::ConsumerPoll {
+                group,
+                member,
+                incarnation,
+            } => self.consumer_poll(&group, &member, incarnation),
+            Timer::AutoCommit {
+                group,
+                member,
+                incarnation,
+            } => self.auto_commit(&group, &member, incarnation),
+            Timer::MemberSessionTimeout {
+                group,
+                member,
+                incarnation,
+            } => self.member_session_timeout(&group, &member, incarnation),
         }
     }
 

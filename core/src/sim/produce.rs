@@ -10,6 +10,7 @@ use crate::ids::{BrokerId, Offset, PartitionId, ProducerId};
 use crate::log::RecordData;
 use crate::network::Node;
 use crate::partition::{PendingAck, Role};
+use crate::producer::{NullKeyStrategy, Partitioner};
 use crate::time::SimTime;
 use std::collections::{BTreeMap, VecDeque};
 use std::sync::Arc;
@@ -77,6 +78,8 @@ pub struct ProducerConfig {
     pub delivery_timeout_ms: u64,
     /// `max.in.flight.requests.per.connection` (5).
     pub max_in_flight: u32,
+    /// What records without key or partition do (`partitioner.class`).
+    pub partitioner: NullKeyStrategy,
 }
 
 impl Default for ProducerConfig {
@@ -89,6 +92,7 @@ impl Default for ProducerConfig {
             retry_backoff_ms: 100,
             delivery_timeout_ms: 120_000,
             max_in_flight: 5,
+            partitioner: NullKeyStrategy::Sticky,
         }
     }
 }
@@ -129,6 +133,18 @@ impl ProducerConfig {
                     .ok()
                     .filter(|&n| n >= 1)
                     .ok_or_else(|| bad("Value must be at least 1"))?
+            }
+            "partitioner" => {
+                self.partitioner = value
+                    .parse()
+                    .map_err(|_| bad("Expected random, round-robin or sticky"))?
+            }
+            "partitioner.class" => {
+                self.partitioner = match value.rsplit('.').next().unwrap_or(value) {
+                    "RoundRobinPartitioner" => NullKeyStrategy::RoundRobin,
+                    "UniformStickyPartitioner" | "DefaultPartitioner" => NullKeyStrategy::Sticky,
+                    _ => return Err(bad("Class could not be found")),
+                }
             }
             // Accepted and without effect in the simulation.
             "linger.ms" | "batch.size" | "compression.type" | "client.id" | "key.serializer"
@@ -188,8 +204,7 @@ pub(crate) struct ProducerClient {
     pub in_flight: u32,
     pub next_batch: u64,
     pub wake_pending: bool,
-    /// Round-robin position for records without key or partition.
-    pub round_robin: BTreeMap<String, u32>,
+    pub partitioner: Partitioner,
 }
 
 #[derive(Debug, Clone)]
@@ -288,7 +303,7 @@ impl Simulation {
                     in_flight: 0,
                     next_batch: 1,
                     wake_pending: false,
-                    round_robin: BTreeMap::new(),
+                    partitioner: Partitioner::new(config.partitioner),
                 },
             );
         }
@@ -323,6 +338,8 @@ impl Simulation {
         let Some(client) = self.producers.get_mut(&p.producer) else {
             return Err(CommandError::Usage("producer vanished".into()));
         };
+        // The batch is complete: a sticky partitioner moves on (KIP-480).
+        client.partitioner.on_new_batch(&p.topic);
         for (partition, mut records, trace) in groups {
             let tp = (p.topic.clone(), partition);
             let base_sequence = if client.producer_id >= 0 {
@@ -361,7 +378,7 @@ impl Simulation {
         })
     }
 
-    /// Explicit partition, else the key's hash, else round-robin.
+    /// Explicit partition, else the key's hash, else the null-key strategy.
     fn choose_partition(
         &mut self,
         producer: &str,
@@ -370,37 +387,19 @@ impl Simulation {
         key: Option<&str>,
         partitions: i32,
     ) -> PartitionId {
-        if let Some(p) = explicit {
-            return p;
-        }
-        if let Some(k) = key {
-            return crate::producer::partition_for_key(k.as_bytes(), partitions);
-        }
-        // Kafka's pre-2.4 default: a per-topic counter that starts at a
-        // random value, over the partitions that have a leader.
-        let start = self.client_rng.next_i32() as u32;
-        let available: Vec<PartitionId> = self
-            .cluster
-            .topic(topic)
-            .map(|t| {
-                t.partitions
-                    .iter()
-                    .filter(|p| p.leader.is_some())
-                    .map(|p| p.id)
-                    .collect()
-            })
-            .unwrap_or_default();
         let Some(client) = self.producers.get_mut(producer) else {
-            return 0;
+            return explicit.unwrap_or(0);
         };
-        let counter = client.round_robin.entry(topic.to_string()).or_insert(start);
-        let n = *counter & 0x7fff_ffff;
-        *counter = counter.wrapping_add(1);
-        if available.is_empty() {
-            (n % partitions.max(1) as u32) as PartitionId
-        } else {
-            available[(n as usize) % available.len()]
-        }
+        client
+            .partitioner
+            .partition(
+                topic,
+                key.map(str::as_bytes),
+                explicit,
+                partitions,
+                &mut self.client_rng,
+            )
+            .max(0)
     }
 
     fn auto_create_topic(&mut self, topic: &str) -> Result<(), CommandError> {

@@ -43,6 +43,21 @@ pub(crate) enum Timer {
     ProducerWake {
         producer: String,
     },
+    ConsumerPoll {
+        group: String,
+        member: String,
+        incarnation: u64,
+    },
+    AutoCommit {
+        group: String,
+        member: String,
+        incarnation: u64,
+    },
+    MemberSessionTimeout {
+        group: String,
+        member: String,
+        incarnation: u64,
+    },
 }
 
 #[derive(Debug, Clone, Default)]
