@@ -10,6 +10,7 @@ pub mod broker;
 pub mod cluster;
 pub mod error;
 pub mod event;
+pub mod flume;
 pub mod ids;
 pub mod log;
 pub mod network;
