@@ -415,7 +415,11 @@ mod tests {
             .starts_with("Take list for MemoryTransaction, capacity 2 full"));
         drop(tx);
         assert_eq!(ch.counter().event_put_attempt_count, 3);
-        assert_eq!(ch.len(), 2, "dropping the open take transaction rolled back");
+        assert_eq!(
+            ch.len(),
+            2,
+            "dropping the open take transaction rolled back"
+        );
     }
 
     #[test]

@@ -58,3 +58,6 @@ pub use sink::{
     KAFKA_SINK, MAX_BACKOFF_SLEEP_MS, MY_SINK,
 };
 pub use source::Status;
+
+#[cfg(test)]
+mod tests;

@@ -354,7 +354,8 @@ impl SinkRuntime {
                 let ch = channel;
                 // ② a transaction from the channel
                 let mut txn = ch.transaction(&name, trace);
-                // ③ declare the event
+                // ③ declare the event (kept separate: it is the seed's step)
+                #[allow(clippy::needless_late_init)]
                 let event;
                 // ④ begin
                 txn.begin()?;
