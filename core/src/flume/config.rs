@@ -9,12 +9,27 @@
 
 use std::collections::BTreeMap;
 
-/// A config error and the 1-based line it is about.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("line {line}: {kind}")]
+/// A config error and the 1-based line it is about (0: the whole file).
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConfigError {
     pub line: usize,
     pub kind: ConfigErrorKind,
+}
+
+impl std::fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.line == 0 {
+            write!(f, "{}", self.kind)
+        } else {
+            write!(f, "line {}: {}", self.line, self.kind)
+        }
+    }
+}
+
+impl std::error::Error for ConfigError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.kind)
+    }
 }
 
 /// What is wrong. Messages follow Flume's own where Flume has one.
@@ -327,7 +342,7 @@ pub fn parse_agent_config(text: &str, agent: &str) -> Result<AgentConfig, Config
     }
     if !any_line {
         return Err(ConfigError::new(
-            1,
+            0,
             ConfigErrorKind::NoConfiguration(agent.to_string()),
         ));
     }
@@ -672,6 +687,7 @@ a2.sources.x.type = nonsense
     fn no_lines_for_the_agent() {
         let e = err("a2.sources = r1\n");
         assert_eq!(e.kind, ConfigErrorKind::NoConfiguration("a1".into()));
+        assert_eq!(e.to_string(), "No configuration found for this host:a1");
     }
 
     #[test]
