@@ -101,8 +101,9 @@ fn flume(conf: &std::path::Path, name: &str, max_ms: u64, log: bool) -> Result<E
             Some(t) if t <= max_ms => agent.advance(t, &mut kafka),
             _ => break,
         }
-        if log {
-            for e in agent.drain_log() {
+        // Drained every step, so a long run does not hoard the log.
+        for e in agent.drain_log() {
+            if log {
                 let _ = writeln!(stderr, "{:>8} {:<6} {}", e.at_ms, e.component, e.what);
             }
         }

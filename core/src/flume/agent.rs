@@ -26,6 +26,20 @@ pub struct FlumeLogEntry {
     pub what: String,
 }
 
+impl FlumeLogEntry {
+    /// The entry as the simulation's typed event (`EventKind::Flume`).
+    pub fn to_event(&self, agent: &str) -> crate::event::Event {
+        crate::event::Event {
+            time: crate::time::SimTime(self.at_ms),
+            kind: crate::event::EventKind::Flume {
+                agent: agent.to_string(),
+                component: self.component.clone(),
+                what: self.what.clone(),
+            },
+        }
+    }
+}
+
 /// A command the agent cannot carry out.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum FlumeError {
@@ -106,13 +120,50 @@ impl Agent {
         for s in &cfg.sources {
             sources.push(SourceRuntime::build(s, registry, start_ms)?);
         }
+        let tx_cap = |c: &str| channels.get(c).map(MemoryChannel::transaction_capacity);
+        // Flume refuses a batch that can never fit in one transaction.
+        for (s, sc) in sources.iter().zip(&cfg.sources) {
+            let Some(batch) = s.batch_size_supported() else {
+                continue;
+            };
+            for c in &sc.channels {
+                match tx_cap(c) {
+                    Some(cap) if cap < batch => {
+                        return Err(ConfigError::new(
+                            sc.context.line_of("batchSize"),
+                            ConfigErrorKind::IncompatibleSource {
+                                source_name: sc.name.clone(),
+                                batch_size: batch,
+                                channel: c.clone(),
+                                transaction_capacity: cap,
+                            },
+                        ))
+                    }
+                    _ => {}
+                }
+            }
+        }
         let mut sinks = Vec::new();
         for k in &cfg.sinks {
-            sinks.push(SinkRuntime::build(k, start_ms)?);
+            let sink = SinkRuntime::build(k, start_ms)?;
+            if let (Some(batch), Some(cap)) = (sink.batch_size_supported(), tx_cap(&k.channel)) {
+                if cap < batch {
+                    return Err(ConfigError::new(
+                        k.context.line_of("flumeBatchSize"),
+                        ConfigErrorKind::IncompatibleSink {
+                            sink: k.name.clone(),
+                            batch_size: batch,
+                            channel: k.channel.clone(),
+                            transaction_capacity: cap,
+                        },
+                    ));
+                }
+            }
+            sinks.push(sink);
         }
         let mut trace = Trace {
             now_ms: start_ms,
-            entries: Vec::new(),
+            ..Trace::default()
         };
         for c in &channel_order {
             trace.log(c, "Component type: CHANNEL started");
@@ -398,7 +449,12 @@ impl Agent {
         std::mem::take(&mut self.trace.entries)
     }
 
-    /// Whether sink `name` is a Kafka sink (it needs a real `KafkaOutput`).
+    /// Log entries dropped because the log was not drained (see `TRACE_CAP`).
+    pub fn log_dropped(&self) -> u64 {
+        self.trace.dropped
+    }
+
+    /// Whether the agent has a Kafka sink (it needs a real `KafkaOutput`).
     pub fn has_kafka_sink(&self) -> bool {
         self.sinks.iter().any(SinkRuntime::is_kafka)
     }

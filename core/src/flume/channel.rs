@@ -47,15 +47,26 @@ impl std::fmt::Display for TxState {
     }
 }
 
+/// Undrained log entries kept at most; older ones are dropped (and counted)
+/// so an agent nobody drains cannot grow without bound.
+pub const TRACE_CAP: usize = 100_000;
+
 /// The step log: what each component did, stamped with virtual time.
 #[derive(Debug, Clone, Default)]
 pub struct Trace {
     pub now_ms: u64,
     pub entries: Vec<super::agent::FlumeLogEntry>,
+    /// Entries dropped because nobody drained them in time.
+    pub dropped: u64,
 }
 
 impl Trace {
     pub fn log(&mut self, component: &str, what: impl Into<String>) {
+        if self.entries.len() >= TRACE_CAP {
+            let half = TRACE_CAP / 2;
+            self.entries.drain(..half);
+            self.dropped += half as u64;
+        }
         self.entries.push(super::agent::FlumeLogEntry {
             at_ms: self.now_ms,
             component: component.to_string(),
@@ -419,6 +430,20 @@ mod tests {
             ch.len(),
             2,
             "dropping the open take transaction rolled back"
+        );
+    }
+
+    #[test]
+    fn undrained_trace_is_capped_and_counts_what_it_dropped() {
+        let mut t = Trace::default();
+        for i in 0..=TRACE_CAP {
+            t.log("c1", i.to_string());
+        }
+        assert_eq!(t.entries.len(), TRACE_CAP - TRACE_CAP / 2 + 1);
+        assert_eq!(t.dropped, (TRACE_CAP / 2) as u64);
+        assert_eq!(
+            t.entries.last().map(|e| e.what.clone()),
+            Some(TRACE_CAP.to_string())
         );
     }
 

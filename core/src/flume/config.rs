@@ -92,6 +92,22 @@ pub enum ConfigErrorKind {
     /// `Pattern.compile` failed.
     #[error("bad regex {regex}: {reason}")]
     BadRegex { regex: String, reason: String },
+    /// `AbstractConfigurationProvider.checkSourceChannelCompatibility`.
+    #[error("Incompatible source and channel settings defined. source's batch size is greater than the channels transaction capacity. Source: {source_name}, batch size = {batch_size}, channel {channel}, transaction capacity = {transaction_capacity}")]
+    IncompatibleSource {
+        source_name: String,
+        batch_size: u64,
+        channel: String,
+        transaction_capacity: u64,
+    },
+    /// `AbstractConfigurationProvider.checkSinkChannelCompatibility`.
+    #[error("Incompatible sink and channel settings defined. sink's batch size is greater than the channels transaction capacity. Sink: {sink}, batch size = {batch_size}, channel {channel}, transaction capacity = {transaction_capacity}")]
+    IncompatibleSink {
+        sink: String,
+        batch_size: u64,
+        channel: String,
+        transaction_capacity: u64,
+    },
     /// Any other invalid value (for example `acks`).
     #[error("Invalid value {value} for configuration {key}: {reason}")]
     InvalidValue {

@@ -40,7 +40,7 @@ mod sink;
 mod source;
 
 pub use agent::{Agent, FlumeError, FlumeLogEntry};
-pub use channel::{ChannelError, MemoryChannel, Trace, Transaction, TxState};
+pub use channel::{ChannelError, MemoryChannel, Trace, Transaction, TxState, TRACE_CAP};
 pub use config::{
     parse_agent_config, AgentConfig, ChannelConfig, ConfigError, ConfigErrorKind, Context,
     InterceptorConfig, Prop, SelectorConfig, SinkConfig, SourceConfig,

@@ -207,6 +207,14 @@ impl SinkRuntime {
         matches!(self.kind, SinkKind::Kafka { .. })
     }
 
+    /// `BatchSizeSupported.getBatchSize()` (only `KafkaSink` among these).
+    pub(crate) fn batch_size_supported(&self) -> Option<u64> {
+        match self.kind {
+            SinkKind::Kafka { batch_size, .. } => Some(batch_size),
+            _ => None,
+        }
+    }
+
     pub(crate) fn is_kafka(&self) -> bool {
         self.in_monitoring_json()
     }

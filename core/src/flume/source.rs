@@ -330,6 +330,14 @@ impl SourceRuntime {
         !matches!(self.kind, Kind::Netcat { .. })
     }
 
+    /// `BatchSizeSupported.getBatchSize()` (seq and exec) and its config line.
+    pub(crate) fn batch_size_supported(&self) -> Option<u64> {
+        match self.kind {
+            Kind::Netcat { .. } => None,
+            _ => Some(self.batch_size),
+        }
+    }
+
     pub(crate) fn is_netcat(&self) -> bool {
         matches!(self.kind, Kind::Netcat { .. })
     }

@@ -127,6 +127,22 @@ fn seq_through_regex_filter_to_logger_counts_exactly() {
 }
 
 #[test]
+fn log_entries_become_simulation_events() {
+    let mut a = agent(FILTER_WORKLOAD);
+    a.advance(0, &mut CountingKafkaOutput::default());
+    let log = a.drain_log();
+    assert!(!log.is_empty());
+    let ev = log[log.len() - 1].to_event("a1");
+    assert_eq!(ev.time, crate::time::SimTime(0));
+    match ev.kind {
+        crate::event::EventKind::Flume { agent, .. } => assert_eq!(agent, "a1"),
+        other => panic!("expected a flume event, got {other:?}"),
+    }
+    assert!(a.drain_log().is_empty(), "drained");
+    assert_eq!(a.log_dropped(), 0);
+}
+
+#[test]
 fn same_config_same_trace() {
     let run = || {
         let mut a = agent(FILTER_WORKLOAD);
@@ -521,6 +537,28 @@ fn build_errors_carry_line_numbers() {
     ));
     assert_eq!(err.line, 7);
     assert!(err.to_string().contains("Interceptor.Builder not found"));
+    let err = e(&format!(
+        "{base}a1.sources.r1.type = seq\na1.channels.c1.transactionCapacity = 10\n\
+         a1.sources.r1.batchSize = 11\n"
+    ));
+    assert_eq!(err.line, 7);
+    assert_eq!(
+        err.kind.to_string(),
+        "Incompatible source and channel settings defined. source's batch size is greater than the channels transaction capacity. Source: r1, batch size = 11, channel c1, transaction capacity = 10"
+    );
+    let err = e(&format!(
+        "{base}a1.sources.r1.type = seq\na1.sinks = k1\na1.sinks.k1.channel = c1\n\
+         a1.sinks.k1.type = org.apache.flume.sink.kafka.KafkaSink\n\
+         a1.sinks.k1.flumeBatchSize = 101\n"
+    ));
+    assert_eq!(err.line, 9);
+    assert!(matches!(
+        err.kind,
+        ConfigErrorKind::IncompatibleSink {
+            batch_size: 101,
+            ..
+        }
+    ));
     let err = e("a1.channels = c1\na1.channels.c1.type = file\n");
     assert_eq!(err.line, 2);
     let err = e(&format!(
