@@ -458,8 +458,12 @@ impl SourceRuntime {
                 batch_timeout_ms,
                 last_push_ms,
             } => {
-                // Read every line the command has printed by now.
+                // Read the lines printed by now, up to one batch (a batch
+                // that failed to commit is retried before reading more).
                 loop {
+                    if batch.len() as u64 >= self.batch_size {
+                        break;
+                    }
                     let line = match finite {
                         Some(q) => match q.pop_front() {
                             Some(l) => l,
@@ -476,9 +480,6 @@ impl SourceRuntime {
                     *generated += 1;
                     self.counter.event_received_count += 1;
                     batch.push(FlumeEvent::with_body(line));
-                    if batch.len() as u64 >= self.batch_size {
-                        break;
-                    }
                 }
                 let command_done = match finite {
                     Some(q) => q.is_empty(),
@@ -511,9 +512,11 @@ impl SourceRuntime {
                         }
                     }
                 }
-                let next_line = if command_done {
+                // A full batch waits for its retry instead of reading on.
+                let batch_full = batch.len() as u64 >= self.batch_size;
+                let next_line = if command_done || batch_full {
                     u64::MAX
-                } else if finite.is_some() || (batch.len() as u64) >= self.batch_size {
+                } else if finite.is_some() {
                     now + 1
                 } else {
                     (*started_ms + *generated * *interval_ms).max(now + 1)

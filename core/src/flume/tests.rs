@@ -465,6 +465,27 @@ fn exec_source_batches_by_size_and_by_timeout() {
         Some("line 0".into())
     );
 
+    // A full channel: the batch is retried whole, never grown past batchSize.
+    let mut c = agent(
+        "a1.sources = r1\na1.channels = c1\n\
+         a1.sources.r1.type = exec\na1.sources.r1.command = seq 1 100\n\
+         a1.sources.r1.batchSize = 20\na1.sources.r1.channels = c1\n\
+         a1.channels.c1.type = memory\na1.channels.c1.capacity = 30\n\
+         a1.channels.c1.transactionCapacity = 20\n",
+    );
+    c.advance(10_000, &mut out);
+    let s = c.snapshot();
+    assert_eq!(c.channel("c1").map(MemoryChannel::len), Some(20));
+    assert_eq!(src(&s, "r1").pending, 20);
+    assert_eq!(src(&s, "r1").counters.event_received_count, 40);
+    assert!(src(&s, "r1").counters.channel_write_fail > 0);
+    let c1 = &chan(&s, "c1").counters;
+    assert_eq!(c1.event_put_attempt_count % 20, 0, "whole batches only");
+    // Batch 1 commits at t=0; batch 2 fails at t=1 and is retried every
+    // backoffSleepIncrement (1000 ms): at 1001, 2001, ... up to 10 000.
+    let retries = (10_000 - 1) / 1000;
+    assert_eq!(c1.event_put_attempt_count, 20 * (2 + retries));
+
     // A finite command: `seq 1 45` prints 45 lines and exits.
     let mut b = agent(
         "a1.sources = r1\na1.channels = c1\n\
