@@ -98,7 +98,9 @@ fn flume(conf: &std::path::Path, name: &str, max_ms: u64, log: bool) -> Result<E
     let mut stderr = std::io::stderr();
     while !agent.is_quiescent() {
         match agent.next_wakeup() {
-            Some(t) if t <= max_ms => agent.advance(t, &mut kafka),
+            Some(t) if t <= max_ms => {
+                agent.advance(t, &mut kafka);
+            }
             _ => break,
         }
         // Drained every step, so a long run does not hoard the log.

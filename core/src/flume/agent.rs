@@ -67,7 +67,11 @@ pub struct Agent {
     sinks: Vec<SinkRuntime>,
     trace: Trace,
     stopped: bool,
+    step_budget: u64,
 }
+
+/// Runner iterations one `advance` call runs at most.
+pub const MAX_STEPS_PER_ADVANCE: u64 = 2_000_000;
 
 /// The host name the `host` interceptor writes unless `set_host` is called.
 pub const DEFAULT_HOST: &str = "localhost";
@@ -185,6 +189,7 @@ impl Agent {
             sinks,
             trace,
             stopped: false,
+            step_budget: MAX_STEPS_PER_ADVANCE,
         })
     }
 
@@ -324,6 +329,11 @@ impl Agent {
 
     // ---- commands ----
 
+    /// Changes the per-call iteration budget of `advance` (at least 1).
+    pub fn set_step_budget(&mut self, steps: u64) {
+        self.step_budget = steps.max(1);
+    }
+
     /// The name the `host` interceptor writes.
     pub fn set_host(&mut self, host: &str) {
         self.host = host.to_string();
@@ -397,13 +407,26 @@ impl Agent {
     // ---- input ----
 
     /// Runs every source and sink iteration due at or before `now_ms`, in
-    /// time order (ties: sources in declaration order, then sinks). Time
-    /// never goes back: an earlier `now_ms` does nothing.
-    pub fn advance(&mut self, now_ms: u64, kafka: &mut dyn KafkaOutput) {
+    /// time order (ties: sources in declaration order, then sinks), and
+    /// returns how many ran. Time never goes back: an earlier `now_ms` does
+    /// nothing. At most [`MAX_STEPS_PER_ADVANCE`] iterations (see
+    /// `set_step_budget`) run per call; if the budget ends first, the clock
+    /// stays at the last iteration and the next call continues from there,
+    /// so a huge jump cannot hang the caller.
+    pub fn advance(&mut self, now_ms: u64, kafka: &mut dyn KafkaOutput) -> u64 {
         if self.stopped {
-            return;
+            return 0;
         }
+        let mut steps = 0u64;
         loop {
+            if steps >= self.step_budget {
+                let msg = format!(
+                    "step budget of {} used up; paused at {} ms",
+                    self.step_budget, self.now_ms
+                );
+                self.trace.log(&self.name, msg);
+                return steps;
+            }
             let src = self
                 .sources
                 .iter()
@@ -414,10 +437,17 @@ impl Agent {
                 .iter()
                 .enumerate()
                 .map(|(i, k)| (k.next_run_ms, 1u8, i));
-            let Some((t, which, i)) = src.chain(snk).filter(|(t, _, _)| *t <= now_ms).min() else {
+            // u64::MAX means "never" (an idle netcat, a finished exec).
+            let Some((t, which, i)) = src
+                .chain(snk)
+                .filter(|(t, _, _)| *t <= now_ms && *t != u64::MAX)
+                .min()
+            else {
                 break;
             };
-            self.trace.now_ms = t.max(self.now_ms);
+            steps += 1;
+            self.now_ms = t.max(self.now_ms);
+            self.trace.now_ms = self.now_ms;
             let Agent {
                 host,
                 sources,
@@ -440,6 +470,7 @@ impl Agent {
         }
         self.now_ms = self.now_ms.max(now_ms);
         self.trace.now_ms = self.now_ms;
+        steps
     }
 
     // ---- output ----

@@ -39,7 +39,7 @@ mod metrics;
 mod sink;
 mod source;
 
-pub use agent::{Agent, FlumeError, FlumeLogEntry};
+pub use agent::{Agent, FlumeError, FlumeLogEntry, DEFAULT_HOST, MAX_STEPS_PER_ADVANCE};
 pub use channel::{ChannelError, MemoryChannel, Trace, Transaction, TxState, TRACE_CAP};
 pub use config::{
     parse_agent_config, AgentConfig, ChannelConfig, ConfigError, ConfigErrorKind, Context,

@@ -231,21 +231,23 @@ impl SinkRuntime {
         self.next_run_ms = match result {
             Ok(Status::Ready) => {
                 self.consecutive_backoffs = 0;
-                now + 1
+                now.saturating_add(1)
             }
             Ok(Status::Backoff) => {
                 self.consecutive_backoffs += 1;
-                let sleep = (self.consecutive_backoffs * BACKOFF_SLEEP_INCREMENT_MS)
+                let sleep = self
+                    .consecutive_backoffs
+                    .saturating_mul(BACKOFF_SLEEP_INCREMENT_MS)
                     .min(MAX_BACKOFF_SLEEP_MS);
                 trace.log(&self.name, format!("BACKOFF, sleeping {sleep} ms"));
-                now + sleep
+                now.saturating_add(sleep)
             }
             Err(e) => {
                 trace.log(
                     &self.name,
                     format!("Unable to deliver event. Exception follows. {e}; sleeping {MAX_BACKOFF_SLEEP_MS} ms"),
                 );
-                now + MAX_BACKOFF_SLEEP_MS
+                now.saturating_add(MAX_BACKOFF_SLEEP_MS)
             }
         };
     }

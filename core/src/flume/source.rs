@@ -405,7 +405,7 @@ impl SourceRuntime {
                 self.next_run_ms = match status {
                     Status::Ready => {
                         self.consecutive_backoffs = 0;
-                        now + 1
+                        now.saturating_add(1)
                     }
                     Status::Backoff => {
                         self.consecutive_backoffs += 1;
@@ -413,7 +413,7 @@ impl SourceRuntime {
                             .consecutive_backoffs
                             .saturating_mul(self.backoff_increment_ms)
                             .min(self.max_backoff_ms);
-                        now + sleep.max(1)
+                        now.saturating_add(sleep.max(1))
                     }
                 };
             }
@@ -442,7 +442,7 @@ impl SourceRuntime {
                     }
                 }
                 self.next_run_ms = if retry {
-                    now + NETCAT_RETRY_MS
+                    now.saturating_add(NETCAT_RETRY_MS)
                 } else {
                     u64::MAX
                 };
@@ -470,7 +470,8 @@ impl SourceRuntime {
                             None => break,
                         },
                         None => {
-                            let due = *started_ms + *generated * *interval_ms;
+                            let due =
+                                started_ms.saturating_add(generated.saturating_mul(*interval_ms));
                             if due > now || total_lines.is_some_and(|t| *generated >= t) {
                                 break;
                             }
@@ -517,16 +518,19 @@ impl SourceRuntime {
                 let next_line = if command_done || batch_full {
                     u64::MAX
                 } else if finite.is_some() {
-                    now + 1
+                    now.saturating_add(1)
                 } else {
-                    (*started_ms + *generated * *interval_ms).max(now + 1)
+                    (started_ms.saturating_add(generated.saturating_mul(*interval_ms)))
+                        .max(now.saturating_add(1))
                 };
                 let flush_at = if batch.is_empty() {
                     u64::MAX
                 } else if failed {
-                    now + self.backoff_increment_ms.max(1)
+                    now.saturating_add(self.backoff_increment_ms.max(1))
                 } else {
-                    (*last_push_ms + *batch_timeout_ms).max(now + 1)
+                    last_push_ms
+                        .saturating_add(*batch_timeout_ms)
+                        .max(now.saturating_add(1))
                 };
                 self.next_run_ms = next_line.min(flush_at);
             }
