@@ -395,6 +395,9 @@ impl SinkRuntime {
                 };
                 match outcome {
                     Ok(line) => {
+                        if let Some(l) = &line {
+                            txn.note(&format!("wrote {l}"));
+                        }
                         // ⑥ commit
                         txn.commit()?;
                         match line {
@@ -411,10 +414,10 @@ impl SinkRuntime {
                         }
                     }
                     Err(msg) => {
+                        txn.note(&msg);
                         // ⑦ on an exception, roll back: the event returns to the channel
                         txn.rollback()?;
                         counter.rollback_count += 1;
-                        txn.note(&msg);
                         status = Status::Backoff;
                     }
                 }
