@@ -340,6 +340,10 @@ impl SinkRuntime {
                         Ok(status)
                     }
                     Err(e) => {
+                        // Sends before the failure did reach Kafka.
+                        for l in &sent_log {
+                            tx.note(l);
+                        }
                         match &e {
                             EventDeliveryError::Channel(_) => counter.channel_read_fail += 1,
                             _ => counter.event_write_fail += 1,
