@@ -43,11 +43,12 @@ pub use agent::{Agent, FlumeError, FlumeLogEntry, DEFAULT_HOST, MAX_STEPS_PER_AD
 pub use channel::{ChannelError, MemoryChannel, Trace, Transaction, TxState, TRACE_CAP};
 pub use config::{
     parse_agent_config, AgentConfig, ChannelConfig, ConfigError, ConfigErrorKind, Context,
-    InterceptorConfig, Prop, SelectorConfig, SinkConfig, SourceConfig,
+    InterceptorConfig, Prop, SelectorConfig, SinkConfig, SourceConfig, DEFAULT_MULTIPLEX_HEADER,
 };
 pub use event::FlumeEvent;
 pub use interceptor::{
     InterceptContext, Interceptor, InterceptorBuilder, InterceptorFactory, InterceptorRegistry,
+    TYPE_INTERCEPTOR,
 };
 pub use metrics::{
     AgentSnapshot, ChannelCounter, ChannelSnapshot, SinkCounter, SinkSnapshot, SourceCounter,
