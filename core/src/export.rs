@@ -873,9 +873,9 @@ kafka-topics.sh --zookeeper localhost:2181 --describe --topic hello\n";
     #[test]
     fn consumers_get_a_timeout_and_misspellings_are_fixed() {
         let out = export(
-            "kafka-console-consumer.sh --bootstrap-server localhost:9092 --topic t --from-beginning\n\
-             kafka-console-consumer.sh --bootstrap-server localhost:9092 --topic t --max-messages 2\n\
-             kafka-topics.sh --bootstap-server=localhost:9092 --create --topic t --partitions 1 --replicas-factor 1\n",
+            "kafka-topics.sh --bootstap-server=localhost:9092 --create --topic t --partitions 1 --replicas-factor 1\n\
+             kafka-console-consumer.sh --bootstrap-server localhost:9092 --topic t --from-beginning\n\
+             kafka-console-consumer.sh --bootstrap-server localhost:9092 --topic t --max-messages 2\n",
         );
         check_lines(&out);
         assert!(out.lines().any(|l| l == "kafka-console-consumer.sh --bootstrap-server \"$BOOTSTRAP\" --topic t --from-beginning --timeout-ms 10000"), "{out}");

@@ -13,6 +13,7 @@ pub mod consumer;
 pub mod error;
 pub mod event;
 pub mod export;
+pub mod flume;
 pub mod ids;
 pub mod log;
 pub mod network;
