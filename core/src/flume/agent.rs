@@ -54,7 +54,7 @@ pub enum FlumeError {
 }
 
 /// A running Flume agent (`flume-ng agent --name NAME`).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Agent {
     name: String,
     host: String,

@@ -19,8 +19,25 @@ pub struct InterceptContext<'a> {
     pub host: &'a str,
 }
 
+/// Lets a running agent be cloned (the playground checkpoints simulations).
+pub trait InterceptorClone {
+    fn clone_box(&self) -> Box<dyn Interceptor>;
+}
+
+impl<T: 'static + Interceptor + Clone> InterceptorClone for T {
+    fn clone_box(&self) -> Box<dyn Interceptor> {
+        Box::new(self.clone())
+    }
+}
+
+impl Clone for Box<dyn Interceptor> {
+    fn clone(&self) -> Self {
+        self.clone_box()
+    }
+}
+
 /// `org.apache.flume.interceptor.Interceptor`: return `None` to drop the event.
-pub trait Interceptor: std::fmt::Debug {
+pub trait Interceptor: std::fmt::Debug + InterceptorClone {
     fn intercept(&mut self, event: FlumeEvent, ctx: &InterceptContext<'_>) -> Option<FlumeEvent>;
 
     /// `intercept(List<Event>)`: the default keeps what `intercept` keeps.
@@ -178,7 +195,7 @@ impl InterceptorBuilder for TimestampBuilder {
 }
 
 /// `timestamp`: header `timestamp` = the virtual time in ms.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 struct TimestampInterceptor {
     preserve_existing: bool,
     header: String,
@@ -218,7 +235,7 @@ impl InterceptorBuilder for HostBuilder {
 }
 
 /// `host`: header `host` (or `hostHeader`) = the agent's host name.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 struct HostInterceptor {
     preserve_existing: bool,
     header: String,
@@ -260,7 +277,7 @@ impl InterceptorBuilder for StaticBuilder {
 }
 
 /// `static`: a fixed header.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 struct StaticInterceptor {
     preserve_existing: bool,
     key: String,
@@ -310,7 +327,7 @@ impl InterceptorBuilder for RegexFilterBuilder {
 
 /// `regex_filter`: keeps events whose body *contains* a match (Java's
 /// `Matcher.find()`), or drops them with `excludeEvents = true`.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 struct RegexFilteringInterceptor {
     /// `None` only if `build` ran before `configure`: then everything matches.
     regex: Option<regex_lite::Regex>,
@@ -342,7 +359,7 @@ impl InterceptorBuilder for TypeInterceptorBuilder {
 /// header `type` = `letter` when the body starts with a letter, `number` when
 /// it starts with a digit; other bodies get no header, so a multiplexing
 /// selector sends them to its `default` channels.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 struct TypeInterceptor;
 
 impl Interceptor for TypeInterceptor {
@@ -515,7 +532,7 @@ mod tests {
         assert_eq!(t(""), None);
     }
 
-    #[derive(Debug)]
+    #[derive(Debug, Clone)]
     struct Upper;
     impl Interceptor for Upper {
         fn intercept(&mut self, mut e: FlumeEvent, _: &InterceptContext<'_>) -> Option<FlumeEvent> {

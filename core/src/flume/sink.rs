@@ -93,7 +93,7 @@ pub enum EventDeliveryError {
     Channel(#[from] ChannelError),
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 enum SinkKind {
     Logger {
         max_bytes: usize,
@@ -112,7 +112,7 @@ enum SinkKind {
 }
 
 /// A configured sink and its runner state.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) struct SinkRuntime {
     pub(crate) name: String,
     pub(crate) type_name: String,

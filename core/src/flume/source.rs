@@ -77,7 +77,7 @@ impl Selector {
 }
 
 /// Interceptors + selector: Flume's `ChannelProcessor`.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) struct ChannelProcessor {
     interceptors: Vec<Box<dyn Interceptor>>,
     selector: Selector,
@@ -160,7 +160,7 @@ fn put_all(
     tx.close()
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 enum Kind {
     Seq {
         total: u64,
@@ -185,7 +185,7 @@ enum Kind {
 }
 
 /// A configured source and its runner state.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) struct SourceRuntime {
     pub(crate) name: String,
     pub(crate) type_name: String,

@@ -594,7 +594,7 @@ fn build_errors_carry_line_numbers() {
 
 #[test]
 fn custom_interceptor_registered_by_the_caller() {
-    #[derive(Debug)]
+    #[derive(Debug, Clone)]
     struct Tag;
     impl Interceptor for Tag {
         fn intercept(&mut self, mut e: FlumeEvent, _: &InterceptContext<'_>) -> Option<FlumeEvent> {

@@ -4,6 +4,7 @@
 //! the console, the CLI, the tests and the share URL all speak it.
 
 mod args;
+mod flume_ng;
 mod kafka_console;
 mod kafka_server;
 mod kafka_topics;

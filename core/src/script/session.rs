@@ -1,6 +1,8 @@
 //! Runs script lines against a simulation and collects what each printed.
 
-use super::{kafka_console, kafka_server, kafka_topics, parse, sim_cmd, split_words, Line};
+use super::{
+    flume_ng, kafka_console, kafka_server, kafka_topics, parse, sim_cmd, split_words, Line,
+};
 use crate::error::CommandError;
 use crate::event::Event;
 use crate::sim::{ClusterConfig, Simulation};
@@ -109,6 +111,7 @@ impl Session {
             "kafka-console-consumer.sh" => kafka_console::consumer(self, args),
             "kafka-consumer-groups.sh" => kafka_console::groups(self, args),
             "kafka-server-start.sh" => kafka_server::start(self, args),
+            "flume-ng" => flume_ng::run(self, args, line),
             "kafka-server-stop.sh" => kafka_server::stop(self, args),
             "kafka-leader-election.sh" | "kafka-preferred-replica-election.sh" => {
                 kafka_server::leader_election(self, args)

@@ -13,7 +13,7 @@ const USAGE: &str =
     "usage: sim brokers N | seed S | advance MS | crash B [--disk-lost] | restart B | \
 isolate B | heal | slow B MS | cut A B | drop A B PCT | set KEY=VALUE | elect-preferred [TOPIC] | \
 produce TOPIC VALUE [--key K] [--partition P] [--acks 0|1|all] [--idempotence] [--count N] | \
-status | events [KIND...] | check [--json] | consumer join|leave|crash|commit GROUP MEMBER ...";
+status | events [KIND...] | check [--json] | consumer join|leave|crash|commit GROUP MEMBER ... | flume metrics|feed|fail ...";
 
 fn usage() -> CommandError {
     CommandError::Usage(USAGE.into())
@@ -155,6 +155,7 @@ pub(super) fn run(
         },
         "produce" => produce(session, rest),
         "consumer" => super::kafka_console::sim_consumer(session, rest),
+        "flume" => super::flume_ng::sim_flume(session, rest, _line),
         "status" => Ok(status(session)),
         "check" => {
             let findings = crate::checker::check(session.events());
@@ -228,9 +229,25 @@ fn produce(session: &mut Session, rest: &[String]) -> Result<String, CommandErro
 /// that mixes `--acks` values does not reset a producer's sequences.
 fn default_producer_name(c: &ProducerConfig) -> String {
     let c = c.effective();
+    let d = ProducerConfig::default();
     let mut name = format!("producer-acks{}", c.acks);
     if c.enable_idempotence {
         name.push_str("-idempotent");
+    }
+    if c.partitioner != d.partitioner {
+        let _ = write!(name, "-{}", c.partitioner);
+    }
+    if c.retries != d.retries {
+        let _ = write!(name, "-retries{}", c.retries);
+    }
+    if c.request_timeout_ms != d.request_timeout_ms {
+        let _ = write!(name, "-timeout{}", c.request_timeout_ms);
+    }
+    if c.max_in_flight != d.max_in_flight {
+        let _ = write!(name, "-inflight{}", c.max_in_flight);
+    }
+    if c.retry_backoff_ms != d.retry_backoff_ms || c.delivery_timeout_ms != d.delivery_timeout_ms {
+        name.push_str("-custom");
     }
     name
 }

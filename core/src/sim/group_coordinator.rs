@@ -299,6 +299,13 @@ impl Simulation {
         let missing = self.missing_offsets(group, name);
         if config.auto_offset_reset == OffsetReset::None && !missing.is_empty() {
             self.remove_member(group, name, false);
+            if self
+                .groups
+                .get(group)
+                .is_some_and(|g| g.members.is_empty() && g.committed.is_empty())
+            {
+                self.groups.remove(group);
+            }
             return Err(no_offset_error(&missing));
         }
         Ok(Reply::Done)

@@ -7,6 +7,7 @@
 
 mod admin;
 mod controller;
+mod flume_bridge;
 mod group_coordinator;
 mod produce;
 mod replica_manager;
@@ -149,6 +150,23 @@ pub enum Command {
     },
     /// `kafka-console-consumer.sh` run once.
     ConsoleConsume(ConsoleConsume),
+    /// `flume-ng agent --name NAME` with its properties text.
+    FlumeStart {
+        name: String,
+        config: String,
+    },
+    /// Lines typed into a Flume netcat source.
+    FlumeFeed {
+        agent: String,
+        source: String,
+        lines: Vec<String>,
+    },
+    /// Make a custom sink fail its next `count` batches.
+    FlumeFailSink {
+        agent: String,
+        sink: String,
+        count: u64,
+    },
 }
 
 /// What a successful command answered.
@@ -212,6 +230,7 @@ pub struct Simulation {
     known_live: BTreeSet<BrokerId>,
     pub(crate) producers: BTreeMap<String, produce::ProducerClient>,
     groups: BTreeMap<String, Group>,
+    flume: BTreeMap<String, crate::flume::Agent>,
     next_trace: TraceId,
     next_request: u64,
     pub(crate) next_producer_id: i64,
@@ -222,6 +241,7 @@ pub struct Simulation {
     roles_dirty: bool,
     /// Offline partitions may now be electable (a setting changed).
     elections_dirty: bool,
+    agents_ran_at: Option<SimTime>,
 }
 
 impl Simulation {
@@ -245,6 +265,7 @@ impl Simulation {
             known_live,
             producers: BTreeMap::new(),
             groups: BTreeMap::new(),
+            flume: BTreeMap::new(),
             next_trace: 1,
             next_request: 1,
             next_producer_id: 0,
@@ -252,6 +273,7 @@ impl Simulation {
             next_park_token: 0,
             roles_dirty: false,
             elections_dirty: false,
+            agents_ran_at: None,
         };
         // The first broker up creates /controller.
         sim.reconcile();
@@ -392,6 +414,21 @@ impl Simulation {
             Command::ConsumerCrash { group, member } => self.consumer_crash(&group, &member),
             Command::ConsumerCommit { group, member } => self.consumer_commit(&group, &member),
             Command::ConsoleConsume(c) => self.console_consume(c),
+            Command::FlumeStart { name, config } => self.start_flume_agent(&name, &config),
+            Command::FlumeFeed {
+                agent,
+                source,
+                lines,
+            } => self
+                .flume_agent_mut(&agent)?
+                .feed_lines(&source, &lines)
+                .map(|_| Reply::Done)
+                .map_err(|e| CommandError::Usage(e.to_string())),
+            Command::FlumeFailSink { agent, sink, count } => self
+                .flume_agent_mut(&agent)?
+                .fail_sink(&sink, count)
+                .map(|_| Reply::Done)
+                .map_err(|e| CommandError::Usage(e.to_string())),
         }?;
         self.reconcile();
         Ok(reply)
@@ -401,8 +438,23 @@ impl Simulation {
     /// in order.
     pub fn advance(&mut self, ms: u64) {
         let until = self.now + ms;
-        while let Some(at) = self.timers.next_due().filter(|&t| t <= until) {
+        loop {
+            let timer = self.timers.next_due().filter(|&t| t <= until);
+            // An agent still due at the instant it just ran waits for time to move.
+            let agent = self
+                .next_agent_wakeup()
+                .map(|t| t.max(self.now))
+                .filter(|&t| t <= until && self.agents_ran_at.is_none_or(|r| t > r));
+            let at = match (timer, agent) {
+                (None, None) => break,
+                (Some(a), Some(b)) => a.min(b),
+                (Some(a), None) | (None, Some(a)) => a,
+            };
             self.now = at;
+            if agent == Some(at) {
+                self.run_agents(at);
+                self.agents_ran_at = Some(at);
+            }
             // Everything due at one instant runs before the controller looks
             // at ZooKeeper, so simultaneous session expiries are one change.
             while let Some(timer) = self.timers.pop_due(at) {

@@ -281,10 +281,14 @@ impl Simulation {
             }
         }
         let config = p.config.effective();
-        let replace = self
-            .producers
-            .get(&p.producer)
-            .is_none_or(|c| c.config != config);
+        let existing = self.producers.get(&p.producer);
+        if existing.is_some_and(|c| c.config != config && !c.batches.is_empty()) {
+            return Err(CommandError::Usage(format!(
+                "producer {} still has records in flight with other settings; give this send another --producer name",
+                p.producer
+            )));
+        }
+        let replace = existing.is_none_or(|c| c.config != config);
         if replace {
             let producer_id = if config.enable_idempotence {
                 self.next_producer_id += 1;
