@@ -11,7 +11,10 @@ use streamlab_core::{
 const RECORDS: usize = 100_000;
 const BATCH: usize = 1_000;
 
-fn setup() -> (Simulation, Vec<Vec<(Option<String>, String)>>) {
+/// One `send()` of records per entry: (key, value) pairs.
+type Batches = Vec<Vec<(Option<String>, String)>>;
+
+fn setup() -> (Simulation, Batches) {
     let mut sim = Simulation::new(ClusterConfig { brokers: 3 }, 1);
     sim.apply(Command::CreateTopic(CreateTopic {
         name: "bench".into(),
@@ -43,7 +46,7 @@ fn setup() -> (Simulation, Vec<Vec<(Option<String>, String)>>) {
     (sim, batches)
 }
 
-fn run(mut sim: Simulation, batches: Vec<Vec<(Option<String>, String)>>) -> Simulation {
+fn run(mut sim: Simulation, batches: Batches) -> Simulation {
     let config = ProducerConfig {
         acks: Acks::All,
         ..ProducerConfig::default()

@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::event::{ElectionReason, IsrChangeReason, TruncationRule};
+use crate::network::Node;
 
 fn sim(brokers: i32) -> Simulation {
     Simulation::new(ClusterConfig { brokers }, 1)
@@ -445,4 +446,115 @@ fn same_seed_same_trace() {
     };
     assert_eq!(run(3), run(3));
     assert_ne!(run(3), run(4));
+}
+
+/// The seed's three acks settings under the same leader crash: acks=0 and
+/// acks=1 lose what only the leader had (acks=0 without ever knowing),
+/// acks=all never acknowledges it before it is safe.
+#[test]
+fn acks_outcomes_under_leader_crash() {
+    for acks in [Acks::Zero, Acks::One, Acks::All] {
+        let mut s = sim(3);
+        create(&mut s, "t", vec![vec![0, 1, 2]]);
+        s.advance(100);
+        s.apply(Command::Cut(Node::Broker(0), Node::Broker(1)))
+            .expect("nodes");
+        s.apply(Command::Cut(Node::Broker(0), Node::Broker(2)))
+            .expect("nodes");
+        let mut events = s.drain_events().collect::<Vec<_>>();
+        produce(&mut s, "t", 0, "v", acks);
+        s.advance(10);
+        s.apply(Command::CrashBroker {
+            broker: 0,
+            disk_lost: false,
+        })
+        .expect("running");
+        s.apply(Command::Heal).expect("heal");
+        s.advance(60_000);
+        events.extend(s.drain_events());
+        let acked: Vec<Offset> = events
+            .iter()
+            .filter_map(|e| match e.kind {
+                EventKind::ProduceAcked { base_offset, .. } => Some(base_offset),
+                _ => None,
+            })
+            .collect();
+        let findings = crate::checker::check(&events);
+        let new_leader_has = part(&s, "t", 0).log_end_offset();
+        match acks {
+            Acks::Zero => {
+                assert_eq!(acked, vec![-1], "counted as sent, no offset");
+                assert_eq!(new_leader_has, 0, "lost");
+                assert!(findings.is_empty(), "acks=0 promises nothing");
+            }
+            Acks::One => {
+                assert_eq!(acked, vec![0]);
+                assert_eq!(new_leader_has, 0, "lost after the ack");
+                assert!(findings
+                    .iter()
+                    .any(|f| f.kind == crate::checker::FindingKind::AckedRecordLost));
+            }
+            Acks::All => {
+                // Not acknowledged by the old leader; the retry lands on the new one.
+                assert_eq!(acked, vec![0]);
+                assert_eq!(new_leader_has, 1);
+                assert!(findings.is_empty(), "{findings:?}");
+            }
+        }
+    }
+}
+
+/// Consumers only ever read below the high watermark, whatever the faults.
+#[test]
+fn consumers_never_read_at_or_above_the_hw() {
+    let mut s = sim(3);
+    create(&mut s, "t", vec![vec![0, 1, 2], vec![1, 2, 0]]);
+    s.apply(Command::ConsumerJoin {
+        group: "g".into(),
+        member: "a".into(),
+        topics: vec!["t".into()],
+        assignor: crate::consumer::AssignorKind::Range,
+        config: ConsumerConfig {
+            auto_offset_reset: OffsetReset::Earliest,
+            ..ConsumerConfig::default()
+        },
+    })
+    .expect("join");
+    let mut events = Vec::new();
+    for i in 0..200 {
+        produce(
+            &mut s,
+            "t",
+            i % 2,
+            "v",
+            if i % 3 == 0 { Acks::One } else { Acks::All },
+        );
+        if i == 50 {
+            s.apply(Command::Slow {
+                broker: 2,
+                ms: 3_000,
+            })
+            .expect("broker");
+        }
+        if i == 120 {
+            s.apply(Command::CrashBroker {
+                broker: 0,
+                disk_lost: false,
+            })
+            .expect("running");
+        }
+        s.advance(97);
+        events.extend(s.drain_events());
+    }
+    let mut reads = 0;
+    for e in &events {
+        if let EventKind::RecordsConsumed {
+            to, high_watermark, ..
+        } = e.kind
+        {
+            assert!(to <= high_watermark);
+            reads += 1;
+        }
+    }
+    assert!(reads > 10);
 }
