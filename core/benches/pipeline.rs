@@ -1,71 +1,12 @@
 //! The simulated pipeline: produce → replicate → HW → consume, 3 brokers,
-//! RF 3, acks=all, one consumer group member reading everything.
+//! RF 3, acks=all, one consumer group member reading everything; and the
+//! seek cost (replaying a 10,000-event scenario from its script).
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
-use streamlab_core::consumer::AssignorKind;
-use streamlab_core::{
-    Acks, ClusterConfig, Command, ConsumerConfig, CreateTopic, OffsetReset, Produce,
-    ProducerConfig, Simulation, TopicConfig,
-};
+use streamlab_core::script::{run_script, Timeline};
+use streamlab_core::workload::{pipeline_batches, pipeline_cluster, run_pipeline, seek_scenario};
 
 const RECORDS: usize = 100_000;
-const BATCH: usize = 1_000;
-
-/// One `send()` of records per entry: (key, value) pairs.
-type Batches = Vec<Vec<(Option<String>, String)>>;
-
-fn setup() -> (Simulation, Batches) {
-    let mut sim = Simulation::new(ClusterConfig { brokers: 3 }, 1);
-    sim.apply(Command::CreateTopic(CreateTopic {
-        name: "bench".into(),
-        partitions: 3,
-        replication_factor: 3,
-        assignment: None,
-        config: TopicConfig::default(),
-    }))
-    .expect("topic");
-    sim.apply(Command::ConsumerJoin {
-        group: "g".into(),
-        member: "c".into(),
-        topics: vec!["bench".into()],
-        assignor: AssignorKind::Range,
-        config: ConsumerConfig {
-            auto_offset_reset: OffsetReset::Earliest,
-            max_poll_records: 100_000,
-            ..ConsumerConfig::default()
-        },
-    })
-    .expect("join");
-    let batches = (0..RECORDS / BATCH)
-        .map(|b| {
-            (0..BATCH)
-                .map(|i| (None, format!("v{}", b * BATCH + i)))
-                .collect()
-        })
-        .collect();
-    (sim, batches)
-}
-
-fn run(mut sim: Simulation, batches: Batches) -> Simulation {
-    let config = ProducerConfig {
-        acks: Acks::All,
-        ..ProducerConfig::default()
-    };
-    for records in batches {
-        sim.apply(Command::Produce(Produce {
-            producer: "p".into(),
-            topic: "bench".into(),
-            partition: None,
-            records,
-            config: config.clone(),
-        }))
-        .expect("produce");
-        sim.advance(5);
-    }
-    sim.advance(1_000);
-    let _ = sim.drain_events().count();
-    sim
-}
 
 fn pipeline(c: &mut Criterion) {
     let mut g = c.benchmark_group("pipeline");
@@ -73,13 +14,37 @@ fn pipeline(c: &mut Criterion) {
     g.sample_size(10);
     g.bench_function("produce-replicate-consume 3 brokers rf3 acks=all", |b| {
         b.iter_batched(
-            setup,
-            |(sim, batches)| run(sim, batches),
+            || (pipeline_cluster(), pipeline_batches(RECORDS, 1_000)),
+            |(mut sim, batches)| run_pipeline(&mut sim, batches),
             BatchSize::LargeInput,
         )
     });
     g.finish();
 }
 
-criterion_group!(benches, pipeline);
+fn seek(c: &mut Criterion) {
+    let script = seek_scenario(10_000);
+    let events = run_script(&script).0.events().len();
+    let mut g = c.benchmark_group("seek");
+    g.sample_size(20);
+    g.bench_function(format!("replay all {events} events from the script"), |b| {
+        b.iter(|| run_script(&script).1.trace_hash)
+    });
+    let timeline = Timeline::new(&script).expect("the workload parses");
+    let end = timeline.end_time_ms();
+    let mut at = 0;
+    g.bench_function(
+        format!("seek to any time in {events} events (checkpoints)"),
+        |b| {
+            b.iter(|| {
+                // Walk the timeline in uneven steps so every checkpoint distance shows up.
+                at = (at + end / 7 + 13) % end.max(1);
+                timeline.seek(at).sim().now()
+            })
+        },
+    );
+    g.finish();
+}
+
+criterion_group!(benches, pipeline, seek);
 criterion_main!(benches);

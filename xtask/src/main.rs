@@ -208,13 +208,84 @@ fn test() -> Result {
 
 fn bench() -> Result {
     tools::ensure_build_tools()?;
+    let chromedriver = tools::ensure_browser()?;
     run(cargo().args(["bench", "--workspace", "--exclude", "streamlab-e2e"]))?;
+    println!("\nxtask: the same workloads in headless Chromium (release wasm)");
+    let wasm = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        .current_dir(root())
+        .args([
+            "test",
+            "-p",
+            "streamlab-web",
+            "--release",
+            "--target",
+            "wasm32-unknown-unknown",
+            "--test",
+            "bench",
+            "--",
+            "--nocapture",
+        ])
+        .env("CHROMEDRIVER", &chromedriver)
+        .env("STREAMLAB_WASM_BENCH", "1")
+        .output()
+        .map_err(|e| format!("cargo test (wasm bench): {e}"))?;
+    let wasm_out = String::from_utf8_lossy(&wasm.stdout).into_owned();
+    if !wasm.status.success() {
+        return Err(format!(
+            "wasm bench failed:\n{wasm_out}\n{}",
+            String::from_utf8_lossy(&wasm.stderr)
+        ));
+    }
     let dist = dist()?;
     let (raw, gz) = wasm_size(&dist)?;
-    println!("\nbenchmark summary (see criterion's lines above for timings)");
+    println!("\nbenchmark summary (criterion means; targets from SPEC §6)");
+    println!("  {:<68} {:>12} {:>16}", "benchmark", "mean", "throughput");
+    for (name, mean_ns, elements) in criterion_results()? {
+        let per_sec = elements
+            .map(|n| format!("{:.2} M/s", n as f64 / (mean_ns / 1e9) / 1e6))
+            .unwrap_or_default();
+        println!("  {name:<68} {:>9.3} ms {per_sec:>16}", mean_ns / 1e6);
+    }
+    for line in wasm_out.lines().filter(|l| l.contains("BENCH ")) {
+        println!("  {}", line.trim().trim_start_matches("BENCH "));
+    }
     println!(
-        "  release wasm: {raw} bytes raw, {gz} bytes gzipped ({:.1} KiB; SPEC target <= 300 KiB)",
+        "  release wasm: {raw} bytes raw, {gz} bytes gzipped ({:.1} KiB; target <= 300 KiB)",
         gz as f64 / 1024.0
     );
     Ok(())
+}
+
+/// (group/bench, mean ns, elements per iteration) from criterion's reports.
+fn criterion_results() -> Result<Vec<(String, f64, Option<u64>)>> {
+    let dir = root().join("target/criterion");
+    let mut out = Vec::new();
+    let Ok(groups) = std::fs::read_dir(&dir) else {
+        return Ok(out);
+    };
+    let read_json = |p: &Path| -> Option<serde_json::Value> {
+        serde_json::from_str(&std::fs::read_to_string(p).ok()?).ok()
+    };
+    for group in groups.filter_map(|e| e.ok().map(|e| e.path())) {
+        let Ok(benches) = std::fs::read_dir(&group) else {
+            continue;
+        };
+        for bench in benches.filter_map(|e| e.ok().map(|e| e.path())) {
+            let new = bench.join("new");
+            let (Some(est), Some(meta)) = (
+                read_json(&new.join("estimates.json")),
+                read_json(&new.join("benchmark.json")),
+            ) else {
+                continue;
+            };
+            let Some(mean) = est["mean"]["point_estimate"].as_f64() else {
+                continue;
+            };
+            let name = meta["full_id"].as_str().unwrap_or_default().to_string();
+            let elements = meta["throughput"]["Elements"].as_u64();
+            out.push((name, mean, elements));
+        }
+    }
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok(out)
 }

@@ -10,9 +10,11 @@ mod kafka_server;
 mod kafka_topics;
 mod session;
 mod sim_cmd;
+mod timeline;
 
 pub use args::Flags;
 pub use session::{run_script, transcript, Output, ScriptRun, Session};
+pub use timeline::{Timeline, CHECKPOINT_EVERY};
 
 /// One command line of a script, with the here-document that followed it.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -63,6 +63,26 @@ impl Session {
         self.collect_events();
     }
 
+    /// A copy of the state without its event history (for checkpoints).
+    pub fn without_history(&self) -> Session {
+        let mut s = Session {
+            config: self.config.clone(),
+            seed: self.seed,
+            sim: self.sim.clone(),
+            started: self.started,
+            events: Vec::new(),
+        };
+        s.collect_events();
+        s
+    }
+
+    /// Puts back the history a checkpoint left out.
+    pub(crate) fn restore_history(&mut self, events: &[Event]) {
+        let mut all = events.to_vec();
+        all.append(&mut self.events);
+        self.events = all;
+    }
+
     /// The full event trace so far.
     pub fn events(&self) -> &[Event] {
         &self.events

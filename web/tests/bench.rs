@@ -1,0 +1,67 @@
+//! The core's workloads timed in headless Chromium, for `cargo xtask bench`
+//! (built with `STREAMLAB_WASM_BENCH=1`; otherwise they return at once).
+//! They print figures and assert only that the work was done.
+#![cfg(target_arch = "wasm32")]
+
+use streamlab_core::script::Timeline;
+use streamlab_core::workload::{pipeline_batches, pipeline_cluster, run_pipeline, seek_scenario};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_namespace = performance)]
+    fn now() -> f64;
+}
+
+fn enabled() -> bool {
+    option_env!("STREAMLAB_WASM_BENCH").is_some()
+}
+
+#[wasm_bindgen_test]
+fn pipeline_records_per_second() {
+    if !enabled() {
+        return;
+    }
+    const RECORDS: usize = 100_000;
+    let mut best = f64::MAX;
+    for _ in 0..5 {
+        let (mut sim, batches) = (pipeline_cluster(), pipeline_batches(RECORDS, 1_000));
+        let t0 = now();
+        let consumed = run_pipeline(&mut sim, batches);
+        best = best.min(now() - t0);
+        assert_eq!(consumed, RECORDS as i64);
+    }
+    console_log!(
+        "BENCH wasm pipeline: {RECORDS} records in {best:.1} ms = {:.0} records/s",
+        RECORDS as f64 / (best / 1000.0)
+    );
+}
+
+#[wasm_bindgen_test]
+fn seek_in_ten_thousand_events() {
+    if !enabled() {
+        return;
+    }
+    let timeline = Timeline::new(&seek_scenario(10_000)).expect("the workload parses");
+    let end = timeline.end_time_ms();
+    let mut worst: f64 = 0.0;
+    let mut total = 0.0;
+    let steps = 50;
+    for i in 0..steps {
+        let t = end * i / steps;
+        let t0 = now();
+        let s = timeline.seek(t);
+        let dt = now() - t0;
+        assert_eq!(s.sim().now().as_millis(), t);
+        worst = worst.max(dt);
+        total += dt;
+    }
+    console_log!(
+        "BENCH wasm seek: {} events, mean {:.2} ms, worst {worst:.2} ms",
+        timeline.events().len(),
+        total / steps as f64
+    );
+}
