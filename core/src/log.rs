@@ -126,6 +126,14 @@ impl Log {
             .map_or(self.log_end_offset(), |r| r.offset)
     }
 
+    /// The largest epoch in this log that is not above `epoch`.
+    pub fn largest_epoch_at_most(&self, epoch: LeaderEpoch) -> Option<LeaderEpoch> {
+        let i = self.records.partition_point(|r| r.leader_epoch <= epoch);
+        i.checked_sub(1)
+            .and_then(|j| self.records.get(j))
+            .map(|r| r.leader_epoch)
+    }
+
     /// KIP-101's OffsetsForLeaderEpoch answer: the end offset of `epoch` in
     /// this log (the start offset of the first larger epoch, or the LEO).
     pub fn end_offset_for_epoch(&self, epoch: LeaderEpoch) -> Offset {

@@ -70,7 +70,7 @@ impl Simulation {
             return Err(Self::not_running(id));
         }
         self.emit(EventKind::BrokerStopped { broker: id });
-        if self.controller.is_some() {
+        if self.controller_can_act() {
             for tp in self.all_tps() {
                 self.controlled_shutdown_partition(&tp, id);
             }
@@ -276,7 +276,9 @@ impl Simulation {
                 self.roles_dirty = true;
             }
         }
-        if self.controller.is_none() {
+        if !self.controller_can_act() {
+            // No controller, or one that hears nothing from ZooKeeper and
+            // cannot write to it: changes wait for the next controller.
             return;
         }
         let dead: BTreeSet<BrokerId> = self.known_live.difference(&registered).copied().collect();
@@ -293,13 +295,15 @@ impl Simulation {
         if changed || self.elections_dirty {
             self.elections_dirty = false;
             // A new controller (or new settings) may be able to bring
-            // offline partitions back.
+            // offline partitions back, and to elect partitions created
+            // while no controller could act.
             for tp in self.all_tps() {
-                let offline = self
-                    .cluster
-                    .partition(&tp.0, tp.1)
-                    .is_ok_and(|p| p.leader.is_none_or(|l| !registered.contains(&l)));
-                if offline {
+                let Ok(p) = self.cluster.partition(&tp.0, tp.1) else {
+                    continue;
+                };
+                if p.leader_epoch < 0 {
+                    self.elect_new_partition(&tp);
+                } else if p.leader.is_none_or(|l| !registered.contains(&l)) {
                     self.elect(&tp, ElectionReason::LeaderFailed, &registered);
                 }
             }
@@ -454,7 +458,7 @@ impl Simulation {
     /// the live replicas form the ISR.
     pub(super) fn elect_new_partition(&mut self, tp: &Tp) {
         let registered = self.registered();
-        let has_controller = self.controller.is_some();
+        let has_controller = self.controller_can_act();
         let Some(part) = self.partition_mut(&tp.0, tp.1) else {
             return;
         };
@@ -488,6 +492,12 @@ impl Simulation {
     pub(super) fn elect_preferred(&mut self, topic: Option<&str>) -> Result<Reply, CommandError> {
         if let Some(t) = topic {
             self.cluster.topic(t)?;
+        }
+        if !self.controller_can_act() {
+            return Err(CommandError::Usage(
+                "org.apache.kafka.common.errors.NotControllerException: no controller can act now"
+                    .into(),
+            ));
         }
         let registered = self.registered();
         let mut elected = Vec::new();
@@ -523,6 +533,13 @@ impl Simulation {
             elected.push(format!("{}-{}", tp.0, tp.1));
         }
         Ok(Reply::Elected(elected))
+    }
+
+    /// A controller acts only while it runs and reaches ZooKeeper.
+    pub(super) fn controller_can_act(&self) -> bool {
+        self.controller.is_some_and(|c| {
+            self.broker_alive(c) && !self.network.is_cut(Node::Broker(c), Node::ZooKeeper)
+        })
     }
 
     /// Whether the controller's LeaderAndIsr reaches broker `b` now.

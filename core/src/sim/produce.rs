@@ -618,6 +618,16 @@ impl Simulation {
                 if let Some(run) = dup {
                     let original =
                         run.base_offset + i64::from(req.base_sequence - run.first_sequence);
+                    let wait_for_hw = req.acks == Acks::All;
+                    if wait_for_hw {
+                        // Like any acks=all append, the answer waits until
+                        // the HW passes the original records.
+                        r.purgatory.push(PendingAck {
+                            required: original + i64::from(count),
+                            base_offset: original,
+                            ..ack.clone()
+                        });
+                    }
                     self.emit(EventKind::DuplicateIgnored {
                         topic: req.tp.0.clone(),
                         partition: req.tp.1,
@@ -626,7 +636,12 @@ impl Simulation {
                         base_sequence: req.base_sequence,
                         original_offset: original,
                     });
-                    self.respond(&req, Ok(original));
+                    if wait_for_hw {
+                        self.maybe_increment_hw(&req.tp, b);
+                        self.complete_purgatory(&req.tp, b);
+                    } else {
+                        self.respond(&req, Ok(original));
+                    }
                     return;
                 }
                 let last = runs.back().map_or(-1, |run| run.last_sequence);

@@ -29,6 +29,8 @@ pub(crate) struct FetchRequest {
     pub leader: BrokerId,
     pub session: u64,
     pub leader_incarnation: u64,
+    /// The follower process that sent it: a restart closes its connections.
+    pub follower_incarnation: u64,
     /// The leader epoch the follower was told (KIP-320 fencing).
     pub epoch: LeaderEpoch,
     pub kind: FetchKind,
@@ -40,7 +42,10 @@ pub(crate) enum FetchBody {
         records: Vec<Record>,
         hw: Offset,
     },
+    /// The leader's largest epoch not above the one asked for, and where
+    /// that epoch ends in the leader's log (KIP-279).
     EpochEnd {
+        epoch: LeaderEpoch,
         end: Offset,
     },
     OutOfRange {
@@ -230,6 +235,7 @@ impl Simulation {
         }
         let delay = self.delay(from, to);
         let leader_incarnation = self.incarnation(leader);
+        let follower_incarnation = self.incarnation(follower);
         self.schedule(
             delay,
             Timer::FetchArrive(Box::new(FetchRequest {
@@ -238,6 +244,7 @@ impl Simulation {
                 leader,
                 session,
                 leader_incarnation,
+                follower_incarnation,
                 epoch,
                 kind,
             })),
@@ -271,6 +278,15 @@ impl Simulation {
     }
 
     pub(super) fn fetch_arrive(&mut self, req: Box<FetchRequest>) {
+        if self.incarnation(req.follower) != req.follower_incarnation {
+            return; // Its connection closed when the follower restarted.
+        }
+        let stale_session = self
+            .replica(&req.tp, req.follower)
+            .is_some_and(|r| r.fetch_session != req.session);
+        if stale_session {
+            return; // The follower's fetcher for that role is gone.
+        }
         let leader = req.leader;
         if !self.broker_alive(leader) || self.incarnation(leader) != req.leader_incarnation {
             self.respond_fetch(&req, FetchBody::Error);
@@ -291,8 +307,13 @@ impl Simulation {
         }
         let offset = match req.kind {
             FetchKind::EpochQuery { epoch: e } => {
-                let end = r.log.end_offset_for_epoch(e);
-                self.respond_fetch(&req, FetchBody::EpochEnd { end });
+                let (epoch, end) = match r.log.largest_epoch_at_most(e) {
+                    Some(le) => (le, r.log.end_offset_for_epoch(le)),
+                    // The leader has nothing that old: everything after
+                    // its log start is in question.
+                    None => (-1, r.log.log_start_offset()),
+                };
+                self.respond_fetch(&req, FetchBody::EpochEnd { epoch, end });
                 return;
             }
             FetchKind::Records { offset } => offset,
@@ -495,11 +516,6 @@ impl Simulation {
         }
         let epoch = *epoch;
         r.high_watermark = hw;
-        let isr_size = isr.len();
-        let (done, waiting): (Vec<_>, Vec<_>) = std::mem::take(&mut r.purgatory)
-            .into_iter()
-            .partition(|p| p.required <= hw);
-        r.purgatory = waiting;
         self.emit(EventKind::HighWatermarkChanged {
             topic: tp.0.clone(),
             partition: tp.1,
@@ -507,7 +523,24 @@ impl Simulation {
             leader_epoch: epoch,
             high_watermark: hw,
         });
+        self.complete_purgatory(tp, leader);
+    }
+
+    /// Answers the acks=all requests the leader's HW has passed
+    /// (`DelayedProduce.tryComplete`).
+    pub(super) fn complete_purgatory(&mut self, tp: &Tp, leader: BrokerId) {
         let min_isr = self.min_insync(&tp.0);
+        let Some(r) = self.replica_mut(tp, leader) else {
+            return;
+        };
+        let Role::Leader { isr, .. } = &r.role else {
+            return;
+        };
+        let (isr_size, hw) = (isr.len(), r.high_watermark);
+        let (done, waiting): (Vec<_>, Vec<_>) = std::mem::take(&mut r.purgatory)
+            .into_iter()
+            .partition(|p| p.required <= hw);
+        r.purgatory = waiting;
         for ack in done {
             if (isr_size as i32) < min_isr {
                 self.respond_produce_error(leader, tp, ack, "NOT_ENOUGH_REPLICAS_AFTER_APPEND");
@@ -561,10 +594,16 @@ impl Simulation {
                     });
                 }
             }
-            FetchBody::EpochEnd { end } => {
+            FetchBody::EpochEnd { epoch, end } => {
                 r.epoch_check_pending = false;
                 let from = r.log.log_end_offset();
-                let to = end.min(from);
+                // KIP-279: truncate where the common epoch ends in *both* logs.
+                let own_end = if epoch < 0 {
+                    r.log.log_start_offset()
+                } else {
+                    r.log.end_offset_for_epoch(epoch)
+                };
+                let to = end.min(own_end).min(from);
                 if to < from {
                     r.log.truncate_to(to);
                     r.high_watermark = r.high_watermark.min(to);
