@@ -34,9 +34,9 @@ pub struct Scenario {
     /// Whether every producer is idempotent (then duplicates are failures even in safe mode).
     pub all_idempotent: bool,
     pub script: String,
-    /// Lines whose success depends on state the fuzzer cannot model
+    /// Commands whose success depends on state the fuzzer cannot model
     /// (e.g. placement needs registered brokers); an error there is allowed.
-    pub may_fail: BTreeSet<u32>,
+    pub may_fail: BTreeSet<String>,
 }
 
 /// Why a seed failed.
@@ -53,7 +53,10 @@ pub enum Failure {
     /// The cluster did not recover after healing.
     Liveness(String),
     /// The same script gave two different trace hashes.
-    Nondeterminism { first: u64, second: u64 },
+    Nondeterminism {
+        first: u64,
+        second: u64,
+    },
 }
 
 impl std::fmt::Display for Failure {
@@ -91,7 +94,7 @@ const BOOTSTRAP: &str = "--bootstrap-server localhost:9092";
 struct Gen {
     rng: SimRng,
     lines: Vec<String>,
-    may_fail: BTreeSet<u32>,
+    may_fail: BTreeSet<String>,
 }
 
 impl Gen {
@@ -113,8 +116,9 @@ impl Gen {
     }
     /// A line that may legitimately be refused.
     fn fallible(&mut self, s: impl Into<String>) {
-        self.lines.push(s.into());
-        self.may_fail.insert(self.lines.len() as u32);
+        let s = s.into();
+        self.may_fail.insert(s.clone());
+        self.lines.push(s);
     }
     /// A duration in the forms `sim advance` accepts.
     fn duration(&mut self, ms: u64) -> String {
@@ -159,7 +163,9 @@ pub fn generate(seed: u64) -> Scenario {
         "# streamlab fuzz seed {seed}: {} mode, {brokers} brokers",
         if safe { "safe" } else { "unsafe" }
     ));
-    g.line(format!("# reproduce: cargo xtask fuzz --seed {seed} --runs 1"));
+    g.line(format!(
+        "# reproduce: cargo xtask fuzz --seed {seed} --runs 1"
+    ));
     g.line(format!("sim brokers {brokers}"));
     let sim_seed = g.rng.next_u64() >> g.below(64);
     g.line(format!("sim seed {sim_seed}"));
@@ -236,10 +242,7 @@ pub fn generate(seed: u64) -> Scenario {
                 .collect();
             let _ = write!(cmd, " --replica-assignment {}", parts.join(","));
         } else {
-            let _ = write!(
-                cmd,
-                " --partitions {partitions} --replication-factor {rf}"
-            );
+            let _ = write!(cmd, " --partitions {partitions} --replication-factor {rf}");
         }
         if safe && !min_isr_on_broker {
             cmd.push_str(" --config min.insync.replicas=2");
@@ -311,8 +314,8 @@ pub fn generate(seed: u64) -> Scenario {
     // The workload and the fault schedule.
     let mut model = vec![BrokerModel::Running; brokers as usize];
     let steps = g.range(10, 80);
-    let fault_pct = g.range(5, 40) as u32;
-    let max_advance = *g.pick(&[500u64, 3_000, 15_000]);
+    let fault_pct = g.range(5, 50) as u32;
+    let max_advance = *g.pick(&[1_000u64, 5_000, 20_000]);
     for step in 0..steps {
         let roll = g.below(100);
         if roll < 45 {
@@ -369,7 +372,11 @@ fn produce(g: &mut Gen, topics: &[TopicSpec], producers: &[ProducerSpec], step: 
         let n = g.range(2, 20);
         let _ = write!(cmd, " --count {n}");
     }
-    let _ = write!(cmd, " --producer {}{}", producers[p].name, producers[p].flags);
+    let _ = write!(
+        cmd,
+        " --producer {}{}",
+        producers[p].name, producers[p].flags
+    );
     g.line(cmd);
 }
 
@@ -538,7 +545,7 @@ fn judge(s: &Scenario, determinism: bool) -> Outcome {
     if let Some(o) = run
         .outputs
         .iter()
-        .find(|o| o.is_error && !s.may_fail.contains(&o.line))
+        .find(|o| o.is_error && !s.may_fail.contains(&o.command))
     {
         return fail(Failure::ScriptError {
             line: o.line,
@@ -626,6 +633,50 @@ fn live(cluster: &streamlab_core::Cluster) -> Result<(), String> {
     Ok(())
 }
 
+/// The same failure for minimizing: same variant and, for safety, the same finding kind.
+fn same_failure(a: &Failure, b: &Failure) -> bool {
+    match (a, b) {
+        (Failure::Safety(x), Failure::Safety(y)) => x.split(' ').next() == y.split(' ').next(),
+        (Failure::Panic(x), Failure::Panic(y)) => x == y,
+        _ => std::mem::discriminant(a) == std::mem::discriminant(b),
+    }
+}
+
+/// Drops script lines one at a time while the failure stays the same
+/// (delta debugging, one line granularity), so a report starts small.
+pub fn minimize(scenario: &Scenario, failure: &Failure) -> Scenario {
+    let mut best = scenario.clone();
+    loop {
+        let lines: Vec<&str> = best.script.lines().collect();
+        let mut shrunk = None;
+        // Remove from the end first: late lines rarely matter to an early failure.
+        for i in (0..lines.len()).rev() {
+            let l = lines[i];
+            if l.starts_with("sim brokers") || l.starts_with("# reproduce") {
+                continue;
+            }
+            let mut candidate = best.clone();
+            candidate.script = lines
+                .iter()
+                .enumerate()
+                .filter(|(j, _)| *j != i)
+                .map(|(_, l)| format!("{l}\n"))
+                .collect();
+            let still = catch_unwind(AssertUnwindSafe(|| judge(&candidate, false)))
+                .map(|o| o.failure)
+                .unwrap_or_else(|_| Some(failure.clone()));
+            if still.is_some_and(|f| same_failure(&f, failure)) {
+                shrunk = Some(candidate);
+                break;
+            }
+        }
+        match shrunk {
+            Some(s) => best = s,
+            None => return best,
+        }
+    }
+}
+
 // ---------------------------------------------------------------------------
 // The command
 // ---------------------------------------------------------------------------
@@ -647,7 +698,13 @@ pub struct Summary {
 /// Runs seeds `start..start+runs`; writes each failing seed's script to
 /// `target/fuzz/seed-S.script` (every seed's with `save`). `quiet` prints
 /// only failures and the summary.
-pub fn fuzz(start: u64, runs: u64, quiet: bool, save: bool) -> crate::Result<Summary> {
+pub fn fuzz(
+    start: u64,
+    runs: u64,
+    quiet: bool,
+    save: bool,
+    minimize_failures: bool,
+) -> crate::Result<Summary> {
     let dir = crate::root().join("target/fuzz");
     // Our hook records where a panic happened; the default one would print
     // a backtrace hint for every caught panic.
@@ -701,6 +758,18 @@ pub fn fuzz(start: u64, runs: u64, quiet: bool, save: bool) -> crate::Result<Sum
                 "fuzz: seed {seed} FAILED ({} mode): {f}\n      reproduce: {saved}",
                 if scenario.safe { "safe" } else { "unsafe" }
             );
+            if minimize_failures {
+                let small = minimize(&scenario, &f);
+                let path = dir.join(format!("seed-{seed}.min.script"));
+                match std::fs::write(&path, &small.script) {
+                    Ok(()) => println!(
+                        "      minimized to {} lines: {}",
+                        small.script.lines().count(),
+                        path.display()
+                    ),
+                    Err(e) => println!("      (could not write {}: {e})", path.display()),
+                }
+            }
             sum.failures.push((seed, f));
         }
         if !quiet && (i + 1) % progress_every == 0 {
@@ -737,11 +806,7 @@ fn print_summary(start: u64, s: &Summary) {
             s.seeds_with.get(k).copied().unwrap_or(0)
         );
     }
-    println!(
-        "fuzz: {} failures ({} panics)",
-        s.failures.len(),
-        s.panics
-    );
+    println!("fuzz: {} failures ({} panics)", s.failures.len(), s.panics);
 }
 
 #[cfg(test)]

@@ -37,6 +37,9 @@ enum Task {
         /// Also write passing seeds' scripts to target/fuzz/ (to read or replay them).
         #[arg(long)]
         save: bool,
+        /// Shrink each failing script line by line, to target/fuzz/seed-S.min.script.
+        #[arg(long)]
+        minimize: bool,
     },
 }
 
@@ -47,7 +50,12 @@ fn main() -> ExitCode {
         Task::Test => test(),
         Task::Bench => bench(),
         Task::Dist => dist().map(|_| ()),
-        Task::Fuzz { seed, runs, save } => fuzz_task(seed, runs, save),
+        Task::Fuzz {
+            seed,
+            runs,
+            save,
+            minimize,
+        } => fuzz_task(seed, runs, save, minimize),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -153,7 +161,7 @@ fn native_trace_hashes() -> Result<String> {
 /// Seeds the `test` task fuzzes: fixed, so CI is reproducible.
 const TEST_FUZZ_SEEDS: std::ops::Range<u64> = 0..200;
 
-fn fuzz_task(seed: Option<u64>, runs: u64, save: bool) -> Result {
+fn fuzz_task(seed: Option<u64>, runs: u64, save: bool, minimize: bool) -> Result {
     let start = seed.unwrap_or_else(|| {
         // Only here may the clock pick anything: the seed is printed, so the run repeats.
         let s = std::time::SystemTime::now()
@@ -162,7 +170,7 @@ fn fuzz_task(seed: Option<u64>, runs: u64, save: bool) -> Result {
         println!("xtask: fuzz starting at seed {s} (from the clock)");
         s
     });
-    let summary = fuzz::fuzz(start, runs, false, save)?;
+    let summary = fuzz::fuzz(start, runs, false, save, minimize)?;
     match summary.failures.first() {
         None => Ok(()),
         Some((seed, f)) => Err(format!(
@@ -207,7 +215,7 @@ fn test() -> Result {
         }),
         ("fuzz (fixed seeds)", &|| {
             let seeds = TEST_FUZZ_SEEDS;
-            let summary = fuzz::fuzz(seeds.start, seeds.end - seeds.start, true, false)?;
+            let summary = fuzz::fuzz(seeds.start, seeds.end - seeds.start, true, false, true)?;
             match summary.failures.first() {
                 None => Ok(()),
                 Some((seed, f)) => Err(format!(
