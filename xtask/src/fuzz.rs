@@ -90,6 +90,8 @@ pub struct Outcome {
 // ---------------------------------------------------------------------------
 
 const BOOTSTRAP: &str = "--bootstrap-server localhost:9092";
+/// The comment that starts the healed liveness phase.
+const LIVENESS: &str = "# liveness phase: heal, bring every broker back, settle";
 
 struct Gen {
     rng: SimRng,
@@ -330,7 +332,7 @@ pub fn generate(seed: u64) -> Scenario {
     }
 
     // Liveness phase: heal everything, bring every broker back, let it settle.
-    g.line("# liveness: heal, restart every broker, settle");
+    g.line(LIVENESS);
     g.line("sim heal");
     for (b, state) in model.iter().enumerate() {
         if *state == BrokerModel::Down {
@@ -638,6 +640,16 @@ fn same_failure(a: &Failure, b: &Failure) -> bool {
     match (a, b) {
         (Failure::Safety(x), Failure::Safety(y)) => x.split(' ').next() == y.split(' ').next(),
         (Failure::Panic(x), Failure::Panic(y)) => x == y,
+        // The same complaint about possibly other partitions or brokers.
+        (Failure::Liveness(x), Failure::Liveness(y)) => {
+            let shape = |m: &str| -> Vec<String> {
+                m.split(' ')
+                    .filter(|w| !w.contains(|c: char| c.is_ascii_digit()))
+                    .map(String::from)
+                    .collect()
+            };
+            shape(x) == shape(y)
+        }
         _ => std::mem::discriminant(a) == std::mem::discriminant(b),
     }
 }
@@ -648,11 +660,17 @@ pub fn minimize(scenario: &Scenario, failure: &Failure) -> Scenario {
     let mut best = scenario.clone();
     loop {
         let lines: Vec<&str> = best.script.lines().collect();
+        let liveness_from = lines
+            .iter()
+            .position(|l| l.starts_with(LIVENESS))
+            .unwrap_or(lines.len());
         let mut shrunk = None;
         // Remove from the end first: late lines rarely matter to an early failure.
         for i in (0..lines.len()).rev() {
             let l = lines[i];
-            if l.starts_with("sim brokers") || l.starts_with("# reproduce") {
+            // The healing phase is what a liveness failure is about.
+            let healing = i >= liveness_from && !l.contains("restart") && !l.contains("start.sh");
+            if healing || l.starts_with("sim brokers") || l.starts_with("# reproduce") {
                 continue;
             }
             let mut candidate = best.clone();
