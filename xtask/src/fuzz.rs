@@ -124,7 +124,7 @@ impl Gen {
     }
     /// A duration in the forms `sim advance` accepts.
     fn duration(&mut self, ms: u64) -> String {
-        if ms % 1000 == 0 && self.chance(50) {
+        if ms.is_multiple_of(1000) && self.chance(50) {
             format!("{}s", ms / 1000)
         } else if self.chance(30) {
             format!("{ms}ms")
@@ -742,7 +742,7 @@ pub fn fuzz(
     for i in 0..runs {
         let seed = start.wrapping_add(i);
         // Every 8th seed is run twice to check the trace hash is stable.
-        let (scenario, outcome) = run_seed(seed, seed % 8 == 0);
+        let (scenario, outcome) = run_seed(seed, seed.is_multiple_of(8));
         sum.runs += 1;
         if outcome.safe {
             sum.safe += 1;
