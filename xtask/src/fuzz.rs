@@ -26,6 +26,7 @@ use std::time::Instant;
 use streamlab_core::checker::{Finding, FindingKind};
 use streamlab_core::rng::SimRng;
 use streamlab_core::script::run_script;
+use streamlab_core::{Event, EventKind};
 
 /// A generated scenario: the script and what the fuzzer expects of it.
 #[derive(Debug, Clone)]
@@ -57,6 +58,19 @@ pub enum Failure {
         first: u64,
         second: u64,
     },
+}
+
+impl Failure {
+    /// A short name for grouping failures in the summary.
+    pub fn signature(&self) -> String {
+        match self {
+            Failure::Panic(_) => "panic".into(),
+            Failure::ScriptError { .. } => "script-error".into(),
+            Failure::Safety(m) => m.split(' ').next().unwrap_or("safety").to_string(),
+            Failure::Liveness(_) => "liveness".into(),
+            Failure::Nondeterminism { .. } => "nondeterminism".into(),
+        }
+    }
 }
 
 impl std::fmt::Display for Failure {
@@ -555,6 +569,10 @@ fn judge(s: &Scenario, determinism: bool) -> Outcome {
             text: o.text.clone(),
         });
     }
+    // Checked before the checker's findings: an early ack is the cause, a lost record the effect.
+    if let Some(m) = ack_before_commit(session.events()) {
+        return fail(Failure::Safety(m));
+    }
     if s.safe {
         if let Some(f) = run.findings.iter().find(|f| !allowed_in_safe(s, f)) {
             return fail(Failure::Safety(format!(
@@ -580,6 +598,68 @@ fn judge(s: &Scenario, determinism: bool) -> Outcome {
         findings,
         failure: None,
     }
+}
+
+/// The fuzzer's own oracle, beside the checker's: an `acks=all` ack may only
+/// cover offsets below the high watermark (every ISR member has them).
+/// The bound used is the highest HW any replica has reported for the
+/// partition so far, so this never fires on a correct trace.
+fn ack_before_commit(events: &[Event]) -> Option<String> {
+    let mut hw: BTreeMap<(&str, i32), i64> = BTreeMap::new();
+    // Offsets a leader answered a retry with, from its producer state.
+    let mut answered_duplicate: BTreeSet<(&str, i32, i64)> = BTreeSet::new();
+    for (i, e) in events.iter().enumerate() {
+        match &e.kind {
+            EventKind::HighWatermarkChanged {
+                topic,
+                partition,
+                high_watermark,
+                ..
+            } => {
+                let h = hw.entry((topic.as_str(), *partition)).or_insert(0);
+                *h = (*h).max(*high_watermark);
+            }
+            EventKind::DuplicateIgnored {
+                topic,
+                partition,
+                original_offset,
+                ..
+            } => {
+                answered_duplicate.insert((topic.as_str(), *partition, *original_offset));
+            }
+            EventKind::ProduceAcked {
+                producer,
+                topic,
+                partition,
+                base_offset,
+                count,
+                acks: -1,
+                ..
+            } => {
+                let end = base_offset + i64::from(*count);
+                let h = hw.get(&(topic.as_str(), *partition)).copied().unwrap_or(0);
+                if end > h {
+                    // Named apart: an idempotent retry answered before its
+                    // original was committed is one known cause.
+                    let kind =
+                        if answered_duplicate.contains(&(topic.as_str(), *partition, *base_offset))
+                        {
+                            "acked-above-hw/duplicate"
+                        } else {
+                            "acked-above-hw"
+                        };
+                    return Some(format!(
+                        "{kind} {topic}-{partition}: {producer} got acks=all for offsets \
+                         {base_offset}..{end} at {}ms (event #{i}) but the high watermark never \
+                         passed {h}",
+                        e.time.as_millis()
+                    ));
+                }
+            }
+            _ => {}
+        }
+    }
+    None
 }
 
 /// Retries without idempotence may write a record twice: at-least-once is
@@ -825,6 +905,19 @@ fn print_summary(start: u64, s: &Summary) {
         );
     }
     println!("fuzz: {} failures ({} panics)", s.failures.len(), s.panics);
+    let mut by: BTreeMap<String, Vec<u64>> = BTreeMap::new();
+    for (seed, f) in &s.failures {
+        by.entry(f.signature()).or_default().push(*seed);
+    }
+    for (sig, seeds) in by {
+        let shown: Vec<String> = seeds.iter().take(10).map(u64::to_string).collect();
+        println!(
+            "fuzz:   {sig}: {} seeds ({}{})",
+            seeds.len(),
+            shown.join(", "),
+            if seeds.len() > 10 { ", ..." } else { "" }
+        );
+    }
 }
 
 #[cfg(test)]
@@ -879,6 +972,71 @@ mod tests {
             assert!(!s.script.contains("unclean.leader.election.enable=true"));
             assert!(s.script.contains("min.insync.replicas=2"), "seed {seed}");
         }
+    }
+
+    fn acked(base_offset: i64, count: i32) -> Event {
+        Event {
+            time: streamlab_core::SimTime(9),
+            kind: EventKind::ProduceAcked {
+                producer: "p".into(),
+                request: 1,
+                topic: "t".into(),
+                partition: 0,
+                base_offset,
+                count,
+                first_trace: 1,
+                acks: -1,
+            },
+        }
+    }
+
+    fn hw(high_watermark: i64) -> Event {
+        Event {
+            time: streamlab_core::SimTime(8),
+            kind: EventKind::HighWatermarkChanged {
+                topic: "t".into(),
+                partition: 0,
+                broker: 1,
+                leader_epoch: 0,
+                high_watermark,
+            },
+        }
+    }
+
+    #[test]
+    fn an_ack_must_follow_the_high_watermark() {
+        assert_eq!(ack_before_commit(&[hw(3), acked(0, 3)]), None);
+        let early = ack_before_commit(&[hw(2), acked(0, 3)]).expect("offset 2 not committed");
+        assert!(early.starts_with("acked-above-hw t-0"), "{early}");
+        let dup = Event {
+            time: streamlab_core::SimTime(7),
+            kind: EventKind::DuplicateIgnored {
+                topic: "t".into(),
+                partition: 0,
+                broker: 1,
+                producer_id: 0,
+                base_sequence: 0,
+                original_offset: 0,
+            },
+        };
+        let early = ack_before_commit(&[dup, acked(0, 1)]).expect("nothing committed");
+        assert!(early.starts_with("acked-above-hw/duplicate"), "{early}");
+    }
+
+    #[test]
+    fn failures_group_by_signature() {
+        assert_eq!(
+            Failure::Safety("acked-record-lost t-0: x".into()).signature(),
+            "acked-record-lost"
+        );
+        assert!(same_failure(
+            &Failure::Liveness("t0-1: ISR [1] is not all replicas [1, 2]".into()),
+            &Failure::Liveness("t1-0: ISR [2, 0] is not all replicas [0, 1, 2]".into()),
+        ));
+        assert!(!same_failure(
+            &Failure::Liveness("t0-1 has no leader after heal".into()),
+            &Failure::Liveness("t1-0: ISR [2, 0] is not all replicas [0, 1, 2]".into()),
+        ));
     }
 
     #[test]
