@@ -34,6 +34,11 @@ pub struct Scenario {
     pub safe: bool,
     /// Whether every producer is idempotent (then duplicates are failures even in safe mode).
     pub all_idempotent: bool,
+    /// Whether replicas may hold different committed records at one offset:
+    /// under high-watermark truncation (pre-0.11, KIP-101) for good; after
+    /// an unclean election or a lost disk for the moment between the new
+    /// leader's first write and the old replica's truncation.
+    pub may_diverge: bool,
     pub script: String,
     /// Commands whose success depends on state the fuzzer cannot model
     /// (e.g. placement needs registered brokers); an error there is allowed.
@@ -174,6 +179,7 @@ pub fn generate(seed: u64) -> Scenario {
     let safe = g.chance(50);
     let brokers = g.range(3, 5) as i32;
     let mut all_idempotent = true;
+    let mut hw_truncation = false;
 
     g.line(format!(
         "# streamlab fuzz seed {seed}: {} mode, {brokers} brokers",
@@ -228,6 +234,7 @@ pub fn generate(seed: u64) -> Scenario {
         }
         if g.chance(30) {
             let v = *g.pick(&["0.10.2", "0.11.0", "2.8", "1.0"]);
+            hw_truncation = v == "0.10.2";
             g.line(format!("sim set inter.broker.protocol.version={v}"));
         }
     }
@@ -367,6 +374,9 @@ pub fn generate(seed: u64) -> Scenario {
     Scenario {
         safe,
         all_idempotent,
+        may_diverge: hw_truncation
+            || script.contains("--disk-lost")
+            || script.contains("unclean.leader.election.enable=true"),
         script,
         may_fail: g.may_fail,
     }
@@ -573,16 +583,16 @@ fn judge(s: &Scenario, determinism: bool) -> Outcome {
     if let Some(m) = ack_before_commit(session.events()) {
         return fail(Failure::Safety(m));
     }
-    if s.safe {
-        if let Some(f) = run.findings.iter().find(|f| !allowed_in_safe(s, f)) {
-            return fail(Failure::Safety(format!(
-                "{} {}-{}: {}",
-                f.kind, f.topic, f.partition, f.detail
-            )));
-        }
-        if let Err(m) = live(session.sim().snapshot()) {
-            return fail(Failure::Liveness(m));
-        }
+    if let Some(f) = run.findings.iter().find(|f| !allowed(s, f)) {
+        return fail(Failure::Safety(format!(
+            "{} {}-{}: {}",
+            f.kind, f.topic, f.partition, f.detail
+        )));
+    }
+    // Unsafe settings lose data, not availability: once every broker is
+    // back, each partition has a live replica of its ISR to elect.
+    if let Err(m) = live(session.sim().snapshot()) {
+        return fail(Failure::Liveness(m));
     }
     if determinism {
         let (_, again) = run_script(&s.script);
@@ -662,10 +672,20 @@ fn ack_before_commit(events: &[Event]) -> Option<String> {
     None
 }
 
-/// Retries without idempotence may write a record twice: at-least-once is
-/// Kafka's documented contract for them, not a bug.
-fn allowed_in_safe(s: &Scenario, f: &Finding) -> bool {
-    f.kind == FindingKind::DuplicateRecord && !s.all_idempotent
+/// Which findings a seed may have. Retries without idempotence may write a
+/// record twice: at-least-once is Kafka's documented contract, not a bug.
+///
+/// Unsafe settings (acks 0/1, unclean elections, lost disks, pre-0.11
+/// truncation) lose acknowledged records and duplicate them; replicas
+/// diverge only as [`Scenario::may_diverge`] says. Nothing excuses the rest:
+/// offset gaps, HW going backwards, a leader outside the ISR.
+fn allowed(s: &Scenario, f: &Finding) -> bool {
+    match f.kind {
+        FindingKind::DuplicateRecord => !s.safe || !s.all_idempotent,
+        FindingKind::AckedRecordLost => !s.safe,
+        FindingKind::ReplicaDivergence => !s.safe && s.may_diverge,
+        _ => false,
+    }
 }
 
 /// After healing: every partition led by a running, registered broker, its
@@ -768,11 +788,61 @@ pub fn minimize(scenario: &Scenario, failure: &Failure) -> Scenario {
                 break;
             }
         }
+        if shrunk.is_none() {
+            shrunk = merge_advances(&best, failure);
+        }
         match shrunk {
             Some(s) => best = s,
             None => return best,
         }
     }
+}
+
+/// The milliseconds of a `sim advance` line the fuzzer wrote.
+fn advance_ms(line: &str) -> Option<u64> {
+    let d = line.strip_prefix("sim advance ")?;
+    let (digits, factor) = if let Some(n) = d.strip_suffix("ms") {
+        (n, 1)
+    } else if let Some(n) = d.strip_suffix('s') {
+        (n, 1_000)
+    } else if let Some(n) = d.strip_suffix('m') {
+        (n, 60_000)
+    } else {
+        (d, 1)
+    };
+    digits.parse::<u64>().ok()?.checked_mul(factor)
+}
+
+/// Joins the first pair of neighbouring `sim advance` lines that can be one
+/// without changing the failure (time passes the same; fewer lines to read).
+fn merge_advances(best: &Scenario, failure: &Failure) -> Option<Scenario> {
+    let lines: Vec<&str> = best.script.lines().collect();
+    for i in 1..lines.len() {
+        let (Some(a), Some(b)) = (advance_ms(lines[i - 1]), advance_ms(lines[i])) else {
+            continue;
+        };
+        let mut candidate = best.clone();
+        let mut out = String::new();
+        for (j, l) in lines.iter().enumerate() {
+            if j == i - 1 {
+                continue;
+            }
+            if j == i {
+                let _ = writeln!(out, "sim advance {}ms", a + b);
+            } else {
+                out.push_str(l);
+                out.push('\n');
+            }
+        }
+        candidate.script = out;
+        let still = catch_unwind(AssertUnwindSafe(|| judge(&candidate, false)))
+            .map(|o| o.failure)
+            .unwrap_or_else(|_| Some(failure.clone()));
+        if still.is_some_and(|f| same_failure(&f, failure)) {
+            return Some(candidate);
+        }
+    }
+    None
 }
 
 // ---------------------------------------------------------------------------
@@ -1021,6 +1091,15 @@ mod tests {
         };
         let early = ack_before_commit(&[dup, acked(0, 1)]).expect("nothing committed");
         assert!(early.starts_with("acked-above-hw/duplicate"), "{early}");
+    }
+
+    #[test]
+    fn advance_lines_read_back() {
+        assert_eq!(advance_ms("sim advance 250"), Some(250));
+        assert_eq!(advance_ms("sim advance 250ms"), Some(250));
+        assert_eq!(advance_ms("sim advance 3s"), Some(3_000));
+        assert_eq!(advance_ms("sim advance 2m"), Some(120_000));
+        assert_eq!(advance_ms("sim crash 1"), None);
     }
 
     #[test]
