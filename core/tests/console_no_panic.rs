@@ -294,9 +294,8 @@ fn check_outputs(outputs: &[streamlab_core::script::Output]) -> Result<(), TestC
     Ok(())
 }
 
+// 256 cases by default; `PROPTEST_CASES=20000` for a longer hunt.
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
-
     /// Whole scripts through `Session::run` (the splitter, here-documents and every command).
     #[test]
     fn scripts_never_panic(prelude in prop::sample::select(PRELUDES), body in script()) {
