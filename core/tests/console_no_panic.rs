@@ -201,8 +201,27 @@ const VALUES: &[&str] = &[
 
 /// Bits of shell syntax that stress the line and word splitter.
 const JUNK: &[&str] = &[
-    "'", "\"", "\\", "'unclosed", "\"unclosed", "<<", "<<EOF", "<<'EOF'", "<<-END", "<<\"X\"",
-    "#", "# comment", "$x", "`x`", "|", ";", "&&", "\t", "\\\"", "'a b'", "\"a\\\"b\"",
+    "'",
+    "\"",
+    "\\",
+    "'unclosed",
+    "\"unclosed",
+    "<<",
+    "<<EOF",
+    "<<'EOF'",
+    "<<-END",
+    "<<\"X\"",
+    "#",
+    "# comment",
+    "$x",
+    "`x`",
+    "|",
+    ";",
+    "&&",
+    "\t",
+    "\\\"",
+    "'a b'",
+    "\"a\\\"b\"",
 ];
 
 fn word() -> impl Strategy<Value = String> {
@@ -432,11 +451,18 @@ fn every_error_text_is_non_empty() {
         }
     }
     // Nearly all of them must be refused; a few may be accepted as real Kafka would.
-    assert!(errors * 10 >= lines.len() * 9, "only {errors} of {} refused", lines.len());
+    assert!(
+        errors * 10 >= lines.len() * 9,
+        "only {errors} of {} refused",
+        lines.len()
+    );
 
     // Script-level errors too.
     for text in ["a <<EOF\nnever closed\n", "sim produce 'x\n"] {
         let outputs = Session::new().run(text);
-        assert!(outputs.iter().any(|o| o.is_error && !o.text.is_empty()), "{text:?}");
+        assert!(
+            outputs.iter().any(|o| o.is_error && !o.text.is_empty()),
+            "{text:?}"
+        );
     }
 }
