@@ -348,7 +348,7 @@ pub fn generate(seed: u64) -> Scenario {
             let d = g.duration(ms);
             g.line(format!("sim advance {d}"));
         } else {
-            fault(&mut g, safe, brokers, &mut model, &mut topics);
+            fault(&mut g, safe, brokers, &mut model, &topics);
         }
     }
 
@@ -419,7 +419,7 @@ fn fault(
     safe: bool,
     brokers: i32,
     model: &mut [BrokerModel],
-    topics: &mut [TopicSpec],
+    topics: &[TopicSpec],
 ) {
     let b = g.below(brokers as u32) as usize;
     match g.below(13) {
