@@ -2,6 +2,7 @@
 //! needs two commands. Each task first installs what is missing (and says
 //! what and why), then runs plain cargo/trunk commands, printing each one.
 
+mod fuzz;
 mod tools;
 
 use clap::{Parser, Subcommand};
@@ -19,12 +20,27 @@ struct Cli {
 enum Task {
     /// Install what is missing, build, and serve http://127.0.0.1:8080.
     Serve,
-    /// Everything: fmt, clippy, native tests, wasm tests in headless Chromium, release build, browser e2e.
+    /// Everything: fmt, clippy, native tests, fixed-seed fuzzing, wasm tests in headless Chromium, release build, browser e2e.
     Test,
     /// Run the benchmarks and print what they measured.
     Bench,
     /// Build the release site into dist/.
     Dist,
+    /// Seeded swarm fuzzer: random clusters, workloads and faults as scenario scripts.
+    Fuzz {
+        /// First seed (default: from the clock, printed).
+        #[arg(long)]
+        seed: Option<u64>,
+        /// How many seeds, from --seed on.
+        #[arg(long, default_value_t = 1000)]
+        runs: u64,
+        /// Also write passing seeds' scripts to target/fuzz/ (to read or replay them).
+        #[arg(long)]
+        save: bool,
+        /// Shrink each failing script line by line, to target/fuzz/seed-S.min.script.
+        #[arg(long)]
+        minimize: bool,
+    },
 }
 
 fn main() -> ExitCode {
@@ -34,6 +50,12 @@ fn main() -> ExitCode {
         Task::Test => test(),
         Task::Bench => bench(),
         Task::Dist => dist().map(|_| ()),
+        Task::Fuzz {
+            seed,
+            runs,
+            save,
+            minimize,
+        } => fuzz_task(seed, runs, save, minimize),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -136,10 +158,32 @@ fn native_trace_hashes() -> Result<String> {
     Ok(pairs.join(","))
 }
 
+/// Seeds the `test` task fuzzes: fixed, so CI is reproducible.
+const TEST_FUZZ_SEEDS: std::ops::Range<u64> = 0..1000;
+
+fn fuzz_task(seed: Option<u64>, runs: u64, save: bool, minimize: bool) -> Result {
+    let start = seed.unwrap_or_else(|| {
+        // Only here may the clock pick anything: the seed is printed, so the run repeats.
+        let s = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
+        println!("xtask: fuzz starting at seed {s} (from the clock)");
+        s
+    });
+    let summary = fuzz::fuzz(start, runs, false, save, minimize)?;
+    match summary.failures.first() {
+        None => Ok(()),
+        Some((seed, f)) => Err(format!(
+            "{} failing seeds; first: seed {seed}: {f} (script in target/fuzz/seed-{seed}.script)",
+            summary.failures.len()
+        )),
+    }
+}
+
 fn test() -> Result {
     tools::ensure_build_tools()?;
     let chromedriver = tools::ensure_browser()?;
-    let steps: [(&str, &dyn Fn() -> Result); 7] = [
+    let steps: [(&str, &dyn Fn() -> Result); 8] = [
         ("format", &|| {
             run(cargo().args(["fmt", "--all", "--", "--check"]))
         }),
@@ -168,6 +212,17 @@ fn test() -> Result {
         }),
         ("native tests", &|| {
             run(cargo().args(["test", "--workspace"]))
+        }),
+        ("fuzz (fixed seeds)", &|| {
+            let seeds = TEST_FUZZ_SEEDS;
+            let summary = fuzz::fuzz(seeds.start, seeds.end - seeds.start, true, false, false)?;
+            match summary.failures.first() {
+                None => Ok(()),
+                Some((seed, f)) => Err(format!(
+                    "seed {seed}: {f} (script in target/fuzz/seed-{seed}.script; \
+                     shrink it with `cargo xtask fuzz --seed {seed} --runs 1 --minimize`)"
+                )),
+            }
         }),
         ("wasm tests in headless Chromium", &|| {
             let hashes = native_trace_hashes()?;
