@@ -256,6 +256,8 @@ impl Simulation {
             }
         }
         self.roles_dirty = true;
+        // A controller that was cut off may act again: catch up on elections.
+        self.elections_dirty = true;
     }
 
     /// What the controller does whenever ZooKeeper may have changed:
