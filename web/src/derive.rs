@@ -91,19 +91,15 @@ pub fn groups(events: &[Event]) -> BTreeMap<String, Group> {
     for e in events {
         match &e.kind {
             EventKind::MemberJoined { group, member } => {
-                {
-                    let g = entry(&mut out, group);
-                    if g.members.insert(member.clone()) {
-                        g.history.push(g.members.clone());
-                    }
+                let g = entry(&mut out, group);
+                if g.members.insert(member.clone()) {
+                    g.history.push(g.members.clone());
                 }
             }
             EventKind::MemberLeft { group, member, .. } => {
-                {
-                    let g = entry(&mut out, group);
-                    if g.members.remove(member) {
-                        g.history.push(g.members.clone());
-                    }
+                let g = entry(&mut out, group);
+                if g.members.remove(member) {
+                    g.history.push(g.members.clone());
                 }
             }
             EventKind::GroupRebalanced {
@@ -113,13 +109,11 @@ pub fn groups(events: &[Event]) -> BTreeMap<String, Group> {
                 assignment,
                 moved,
             } => {
-                {
-                    let g = entry(&mut out, group);
-                    g.generation = *generation;
-                    g.assignor = assignor.clone();
-                    g.assignment = assignment.clone();
-                    g.moved = moved.clone();
-                }
+                let g = entry(&mut out, group);
+                g.generation = *generation;
+                g.assignor = assignor.clone();
+                g.assignment = assignment.clone();
+                g.moved = moved.clone();
             }
             EventKind::OffsetCommitted {
                 group,
@@ -128,10 +122,8 @@ pub fn groups(events: &[Event]) -> BTreeMap<String, Group> {
                 offset,
                 ..
             } => {
-                {
-                    let g = entry(&mut out, group);
-                    g.committed.insert((topic.clone(), *partition), *offset);
-                }
+                let g = entry(&mut out, group);
+                g.committed.insert((topic.clone(), *partition), *offset);
             }
             _ => {}
         }
@@ -201,7 +193,10 @@ pub fn compare(
                 .collect();
             match assign(kind, topics, &s, &prev) {
                 Ok(next) => {
-                    last_moved = moved(&prev, &next).iter().map(ToString::to_string).collect();
+                    last_moved = moved(&prev, &next)
+                        .iter()
+                        .map(ToString::to_string)
+                        .collect();
                     prev = next;
                 }
                 Err(e) => {
@@ -282,11 +277,11 @@ pub fn metrics(events: &[Event], end_ms: u64) -> Metrics {
                 partition,
                 high_watermark,
                 ..
-            } => m
-                .hw
-                .entry(tp(topic, *partition))
-                .or_default()
-                .push((t, *high_watermark)),
+            } => {
+                m.hw.entry(tp(topic, *partition))
+                    .or_default()
+                    .push((t, *high_watermark))
+            }
             EventKind::BatchAppended {
                 topic,
                 partition,
@@ -324,9 +319,15 @@ mod tests {
     fn outcomes_name_acks_and_errors() {
         let s = run("sim brokers 3\nkafka-topics.sh --bootstrap-server x --create --topic t --partitions 1 --replication-factor 3\nsim set min.insync.replicas=3\nsim produce t a --acks all --retries 0\nsim advance 1s\nsim crash 0\nsim crash 1\nsim advance 8s\nsim produce t b --acks all --retries 0\nsim advance 1s");
         let out = produce_outcomes(s.events(), 10);
-        assert!(out.iter().any(|o| o.ok && o.text.contains("acks=all")), "{out:?}");
+        assert!(
+            out.iter().any(|o| o.ok && o.text.contains("acks=all")),
+            "{out:?}"
+        );
         assert!(out.iter().any(|o| !o.ok), "{out:?}");
-        assert!(out.windows(2).all(|w| w[0].time >= w[1].time), "newest first");
+        assert!(
+            out.windows(2).all(|w| w[0].time >= w[1].time),
+            "newest first"
+        );
     }
 
     #[test]

@@ -54,7 +54,10 @@ mod tests {
 
     #[test]
     fn titles_and_explanations() {
-        let (t, e) = describe("x.script", "# title: Hello\n# one\n# two\nsim brokers 3\n# later");
+        let (t, e) = describe(
+            "x.script",
+            "# title: Hello\n# one\n# two\nsim brokers 3\n# later",
+        );
         assert_eq!(t, "Hello");
         assert_eq!(e, "one two");
         let (t, e) = describe("first-slice.script", "# just a note\nsim brokers 1");
@@ -66,6 +69,8 @@ mod tests {
     fn every_fixture_is_a_preset_with_a_title() {
         let p = presets();
         assert!(!p.is_empty());
-        assert!(p.iter().all(|p| !p.title.is_empty() && !p.script.is_empty()));
+        assert!(p
+            .iter()
+            .all(|p| !p.title.is_empty() && !p.script.is_empty()));
     }
 }

@@ -490,7 +490,10 @@ mod tests {
         let s = reduce(s, Action::Step(TICK_MS));
         let s = reduce(s, Action::Run("sim advance 1s".into()));
         assert_eq!(s.script.len(), n + 1);
-        assert_eq!(s.script.last().map(String::as_str), Some("sim advance 1200"));
+        assert_eq!(
+            s.script.last().map(String::as_str),
+            Some("sim advance 1200")
+        );
         assert_eq!(s.now_ms(), 1_200);
     }
 
@@ -501,9 +504,8 @@ mod tests {
         let s = reduce(s, Action::Run("sim advance 1s".into()));
         let s = reduce(s, Action::Run("sim produce hello b --partition 0".into()));
         let s = reduce(s, Action::Run("sim advance 1s".into()));
-        let leo = |s: &State| {
-            s.session().sim().snapshot().topics["hello"].partitions[0].log_end_offset()
-        };
+        let leo =
+            |s: &State| s.session().sim().snapshot().topics["hello"].partitions[0].log_end_offset();
         assert_eq!(leo(&s), 2);
         let full = s.script.len();
         let s = reduce(s, Action::Seek(500));

@@ -27,7 +27,11 @@ pub fn bench(props: &BenchProps) -> Html {
         use_effect_with((), move |_| {
             let stopped = Rc::new(Cell::new(false));
             let slot: Rc<RefCell<Option<Closure<dyn FnMut(f64)>>>> = Rc::new(RefCell::new(None));
-            let (start, last, frames) = (Rc::new(Cell::new(-1.0)), Rc::new(Cell::new(0.0)), Rc::new(Cell::new(0u32)));
+            let (start, last, frames) = (
+                Rc::new(Cell::new(-1.0)),
+                Rc::new(Cell::new(0.0)),
+                Rc::new(Cell::new(0u32)),
+            );
             let request = |slot: &Rc<RefCell<Option<Closure<dyn FnMut(f64)>>>>| {
                 if let (Some(w), Some(cb)) = (web_sys::window(), slot.borrow().as_ref()) {
                     let _ = w.request_animation_frame(cb.as_ref().unchecked_ref());

@@ -60,8 +60,8 @@ pub fn cluster_view(props: &ClusterViewProps) -> Html {
                 <p class="empty">{"No topics yet. Create one in the console: kafka-topics.sh --bootstrap-server localhost:9092 --create --topic hello --partitions 3 --replication-factor 2"}</p>
             } } else { html! {} } }
             <p class="legend" aria-hidden="true">
-                <span class="record below-hw">{"0"}</span>{" committed (below HW) "}
-                <span class="record above-hw">{"1"}</span>{" not yet committed "}
+                <span class="legend-rec below-hw">{"0"}</span>{" committed (below HW) "}
+                <span class="legend-rec above-hw">{"1"}</span>{" not yet committed "}
                 <span class="marker hw">{"HW"}</span>{" high watermark "}
                 <span class="marker leo">{"LEO"}</span>{" log end offset"}
             </p>

@@ -43,7 +43,10 @@ pub fn event_log(props: &EventLogProps) -> Html {
     let session = props.session.borrow();
     let events = session.events();
     let kinds: BTreeSet<&'static str> = events.iter().map(|e| e.kind.name()).collect();
-    let flagged: BTreeSet<usize> = findings.iter().flat_map(|f| f.events.iter().copied()).collect();
+    let flagged: BTreeSet<usize> = findings
+        .iter()
+        .flat_map(|f| f.events.iter().copied())
+        .collect();
     let onchange = {
         let filter = filter.clone();
         Callback::from(move |e: Event| {

@@ -86,6 +86,17 @@ impl Form {
     }
 }
 
+/// Field edits go through a reducer, so two edits before a render both land.
+impl Reducible for Form {
+    type Action = (fn(&mut Form, String), String);
+
+    fn reduce(self: Rc<Self>, (f, v): Self::Action) -> Rc<Self> {
+        let mut next = (*self).clone();
+        f(&mut next, v);
+        Rc::new(next)
+    }
+}
+
 fn input_value(e: &InputEvent) -> String {
     e.target_dyn_into::<HtmlInputElement>()
         .map(|i| i.value())
@@ -100,7 +111,7 @@ fn select_value(e: &Event) -> String {
 
 #[function_component(ProducerPanel)]
 pub fn producer_panel(props: &ProducerPanelProps) -> Html {
-    let form = use_state(|| Form {
+    let form = use_reducer(|| Form {
         topic: String::new(),
         key: String::new(),
         value: String::new(),
@@ -124,12 +135,8 @@ pub fn producer_panel(props: &ProducerPanelProps) -> Html {
     let partitions = topic.as_ref().map_or(0, |t| t.1);
 
     let set = |f: fn(&mut Form, String)| {
-        let form = form.clone();
-        move |v: String| {
-            let mut next = (*form).clone();
-            f(&mut next, v);
-            form.set(next);
-        }
+        let d = form.dispatcher();
+        move |v: String| d.dispatch((f, v))
     };
     let on_topic = {
         let s = set(|f, v| {
@@ -203,7 +210,9 @@ pub fn producer_panel(props: &ProducerPanelProps) -> Html {
                 error.set(None);
                 on_run.emit(format!("sim set min.insync.replicas={n}"));
             }
-            _ => error.set(Some("min.insync.replicas: a whole number, 1 or more".into())),
+            _ => error.set(Some(
+                "min.insync.replicas: a whole number, 1 or more".into(),
+            )),
         })
     };
 
