@@ -12,6 +12,9 @@ use yew::prelude::*;
 const WARMUP_MS: f64 = 1_000.0;
 const MEASURE_MS: f64 = 5_000.0;
 
+/// The frame callback, kept where it can re-request itself.
+type FrameSlot = Rc<RefCell<Option<Closure<dyn FnMut(f64)>>>>;
+
 #[derive(Properties, PartialEq)]
 pub struct BenchProps {
     /// Called every frame with the wall-clock milliseconds since the last.
@@ -26,13 +29,13 @@ pub fn bench(props: &BenchProps) -> Html {
         let result = result.clone();
         use_effect_with((), move |_| {
             let stopped = Rc::new(Cell::new(false));
-            let slot: Rc<RefCell<Option<Closure<dyn FnMut(f64)>>>> = Rc::new(RefCell::new(None));
+            let slot: FrameSlot = Rc::new(RefCell::new(None));
             let (start, last, frames) = (
                 Rc::new(Cell::new(-1.0)),
                 Rc::new(Cell::new(0.0)),
                 Rc::new(Cell::new(0u32)),
             );
-            let request = |slot: &Rc<RefCell<Option<Closure<dyn FnMut(f64)>>>>| {
+            let request = |slot: &FrameSlot| {
                 if let (Some(w), Some(cb)) = (web_sys::window(), slot.borrow().as_ref()) {
                     let _ = w.request_animation_frame(cb.as_ref().unchecked_ref());
                 }
