@@ -196,21 +196,41 @@ async fn bench_frames_per_second_at_9_brokers_48_partitions() -> Result<(), Erro
     let driver = Driver::start()?;
     let c = browser(&driver, 1400, 900).await?;
     let result = async {
-        open(&c, &format!("{}?bench", site.url)).await?;
-        assert_eq!(count(&c, "th.broker").await?, 9);
-        assert_eq!(count(&c, "tr[data-partition]").await?, 48);
+        // Baseline: what requestAnimationFrame gives on an idle page here
+        // (headless, no GPU, a shared machine), so the bench can be read.
+        open(&c, &site.url).await?;
+        let idle = c
+            .execute_async(
+                "const done = arguments[0]; let n = 0; const t0 = performance.now();
+                 function f() { n++; if (performance.now() - t0 < 2000) requestAnimationFrame(f); else done(n / 2); }
+                 requestAnimationFrame(f);",
+                vec![],
+            )
+            .await?;
+        println!("idle page: {idle} fps");
+        // STREAMLAB_BENCH_SKIP=events,console leaves panels out (to find costs).
+        let skip = std::env::var("STREAMLAB_BENCH_SKIP").unwrap_or_default();
+        open(&c, &format!("{}?bench&skip={skip}", site.url)).await?;
+        if skip.is_empty() {
+            assert_eq!(count(&c, "th.broker").await?, 9);
+            assert_eq!(count(&c, "tr[data-partition]").await?, 48);
+        }
         c.wait()
             .at_most(Duration::from_secs(60))
             .for_element(Locator::Css("#bench-fps[data-done='true']"))
             .await?;
         let fps = text_of(&c, "#bench-fps").await?;
-        let records = text_of(&c, "#throughput-chart figcaption").await?;
+        let records = if skip.is_empty() {
+            text_of(&c, "#throughput-chart figcaption").await?
+        } else {
+            format!("skipped: {skip}")
+        };
         println!("bench: {fps}; {records}");
         std::fs::write(
             screenshot_dir().join("bench.txt"),
             format!("{fps}\n{records}\n"),
         )?;
-        let n: f64 = fps.trim_end_matches(" fps").parse()?;
+        let n: f64 = fps.split(' ').next().unwrap_or_default().parse()?;
         assert!(n > 0.0, "{fps}");
         Ok::<(), Error>(())
     }

@@ -32,6 +32,17 @@ fn location() -> Option<web_sys::Location> {
     web_sys::window().map(|w| w.location())
 }
 
+/// `?bench&skip=events,console`: panels left out, to see what a frame costs.
+fn skipped(panel: &str) -> bool {
+    location()
+        .and_then(|l| l.search().ok())
+        .and_then(|s| {
+            s.split(['?', '&'])
+                .find_map(|kv| kv.strip_prefix("skip=").map(String::from))
+        })
+        .is_some_and(|list| list.split(',').any(|p| p == panel))
+}
+
 fn is_bench() -> bool {
     location()
         .and_then(|l| l.search().ok())
@@ -236,6 +247,11 @@ pub fn app() -> Html {
         Callback::from(move |_| d.dispatch(Action::DismissNotice))
     };
     let applied_script = Rc::new(state.applied_script().to_vec());
+    let skip = use_memo((), |_| {
+        ["timeline", "cluster", "metrics", "producer", "consumers", "events", "console", "script"]
+            .map(skipped)
+    });
+    let show = |i: usize, h: Html| if skip[i] { html! {} } else { h };
 
     html! {
         <div class="app">
@@ -245,19 +261,19 @@ pub fn app() -> Html {
             { if *bench { html!{ <Bench on_frame={on_bench_frame} /> } } else { html!{} } }
             <main class="layout">
                 <div class="col-main">
-                    <Timeline now_ms={now_ms} end_ms={state.end_ms} in_past={state.cursor.is_some()}
-                        playing={state.playing} speed={state.speed} {on_play} {on_step} {on_speed} {on_seek} />
-                    <ClusterView session={state.handle()} on_run={run.clone()} />
-                    <MetricsPanel session={state.handle()} />
+                    { show(0, html!{ <Timeline now_ms={now_ms} end_ms={state.end_ms} in_past={state.cursor.is_some()}
+                        playing={state.playing} speed={state.speed} {on_play} {on_step} {on_speed} {on_seek} /> }) }
+                    { show(1, html!{ <ClusterView session={state.handle()} on_run={run.clone()} /> }) }
+                    { show(2, html!{ <MetricsPanel session={state.handle()} /> }) }
                 </div>
                 <div class="col-side">
-                    <ProducerPanel {topics} {outcomes} {min_isr} on_run={run.clone()} />
-                    <ConsumerPanel session={state.handle()} script={applied_script} on_run={run.clone()} />
+                    { show(3, html!{ <ProducerPanel {topics} {outcomes} {min_isr} on_run={run.clone()} /> }) }
+                    { show(4, html!{ <ConsumerPanel session={state.handle()} script={applied_script} on_run={run.clone()} /> }) }
                 </div>
                 <div class="col-bottom">
-                    <EventLog session={state.handle()} />
-                    <Console outputs={Rc::clone(&state.outputs)} on_run={run} />
-                    <ScriptPanel script={Rc::clone(&state.script)} times={Rc::clone(&state.times)} applied={state.applied} />
+                    { show(5, html!{ <EventLog session={state.handle()} /> }) }
+                    { show(6, html!{ <Console outputs={Rc::clone(&state.outputs)} on_run={run} /> }) }
+                    { show(7, html!{ <ScriptPanel script={Rc::clone(&state.script)} times={Rc::clone(&state.times)} applied={state.applied} /> }) }
                 </div>
             </main>
             <footer class="foot">

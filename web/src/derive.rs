@@ -220,35 +220,40 @@ pub fn compare(
 /// A step series: `(time, value)` points, each value holding until the next.
 pub type Series = Vec<(u64, i64)>;
 
-/// Figures over time for the metrics charts.
+/// Topic → partition → series; nested so a lookup borrows the event's `&str`.
+pub type PerPartition = BTreeMap<String, BTreeMap<i32, Series>>;
+
+/// Figures over time for the metrics charts, folded from the trace one
+/// event at a time (the UI feeds only the events it has not seen).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Metrics {
-    /// `t-p` → ISR size.
-    pub isr: BTreeMap<String, Series>,
-    /// `t-p` → high watermark.
-    pub hw: BTreeMap<String, Series>,
-    /// `t-p` → leader's log end offset.
-    pub leo: BTreeMap<String, Series>,
-    /// Records appended per bucket of `bucket_ms`.
-    pub throughput: Vec<u64>,
-    pub bucket_ms: u64,
-    pub end_ms: u64,
+    pub isr: PerPartition,
+    /// The leader's high watermark.
+    pub hw: PerPartition,
+    /// The leader's log end offset.
+    pub leo: PerPartition,
+    /// Records appended in each simulated second.
+    pub per_second: Vec<u64>,
 }
 
-/// Derives the metrics from the trace up to `end_ms`.
-pub fn metrics(events: &[Event], end_ms: u64) -> Metrics {
-    // About 40 bars, whole seconds at least.
-    let bucket_ms = (end_ms / 40).max(1_000).div_ceil(1_000) * 1_000;
-    let buckets = (end_ms / bucket_ms + 1) as usize;
-    let mut m = Metrics {
-        throughput: vec![0; buckets],
-        bucket_ms,
-        end_ms,
-        ..Metrics::default()
+fn push_step(map: &mut PerPartition, topic: &str, partition: i32, t: u64, v: i64) {
+    if !map.contains_key(topic) {
+        map.insert(topic.to_string(), BTreeMap::new());
+    }
+    let Some(parts) = map.get_mut(topic) else {
+        return;
     };
-    for e in events {
+    let series = parts.entry(partition).or_default();
+    match series.last_mut() {
+        Some(last) if last.1 == v => {}
+        Some(last) if last.0 == t => last.1 = v,
+        _ => series.push((t, v)),
+    }
+}
+
+impl Metrics {
+    pub fn observe(&mut self, e: &Event) {
         let t = e.time.as_millis();
-        let tp = |topic: &str, p: i32| format!("{topic}-{p}");
         match &e.kind {
             EventKind::LeaderElected {
                 topic,
@@ -267,21 +272,13 @@ pub fn metrics(events: &[Event], end_ms: u64) -> Metrics {
                 partition,
                 isr,
                 ..
-            } => m
-                .isr
-                .entry(tp(topic, *partition))
-                .or_default()
-                .push((t, isr.len() as i64)),
+            } => push_step(&mut self.isr, topic, *partition, t, isr.len() as i64),
             EventKind::HighWatermarkChanged {
                 topic,
                 partition,
                 high_watermark,
                 ..
-            } => {
-                m.hw.entry(tp(topic, *partition))
-                    .or_default()
-                    .push((t, *high_watermark))
-            }
+            } => push_step(&mut self.hw, topic, *partition, t, *high_watermark),
             EventKind::BatchAppended {
                 topic,
                 partition,
@@ -289,16 +286,43 @@ pub fn metrics(events: &[Event], end_ms: u64) -> Metrics {
                 count,
                 ..
             } => {
-                m.leo
-                    .entry(tp(topic, *partition))
-                    .or_default()
-                    .push((t, base_offset + i64::from(*count)));
-                if let Some(b) = m.throughput.get_mut((t / bucket_ms) as usize) {
-                    *b += u64::try_from(*count).unwrap_or(0);
+                push_step(
+                    &mut self.leo,
+                    topic,
+                    *partition,
+                    t,
+                    base_offset + i64::from(*count),
+                );
+                let second = (t / 1_000) as usize;
+                if self.per_second.len() <= second {
+                    self.per_second.resize(second + 1, 0);
                 }
+                self.per_second[second] += u64::try_from(*count).unwrap_or(0);
             }
             _ => {}
         }
+    }
+
+    /// Records appended per bucket up to `end_ms`, about 40 buckets of
+    /// whole seconds: `(bucket_ms, counts)`.
+    pub fn throughput(&self, end_ms: u64) -> (u64, Vec<u64>) {
+        let secs_per_bucket = (end_ms / 40).div_ceil(1_000).max(1);
+        let buckets = (end_ms / 1_000 / secs_per_bucket + 1) as usize;
+        let mut out = vec![0; buckets];
+        for (s, n) in self.per_second.iter().enumerate() {
+            if let Some(b) = out.get_mut(s / secs_per_bucket as usize) {
+                *b += n;
+            }
+        }
+        (secs_per_bucket * 1_000, out)
+    }
+}
+
+/// Folds a whole trace.
+pub fn metrics(events: &[Event]) -> Metrics {
+    let mut m = Metrics::default();
+    for e in events {
+        m.observe(e);
     }
     m
 }
@@ -333,11 +357,16 @@ mod tests {
     #[test]
     fn metrics_follow_the_hw_and_throughput() {
         let s = run("sim brokers 3\nkafka-topics.sh --bootstrap-server x --create --topic t --partitions 2 --replication-factor 2\nsim produce t a --partition 0 --count 5\nsim advance 2s\nsim produce t b --partition 1 --count 3\nsim advance 2s");
-        let m = metrics(s.events(), s.sim().now().as_millis());
-        assert_eq!(m.hw["t-0"].last().map(|p| p.1), Some(5));
-        assert_eq!(m.leo["t-1"].last().map(|p| p.1), Some(3));
-        assert_eq!(m.throughput.iter().sum::<u64>(), 8);
-        assert_eq!(m.isr["t-0"].last().map(|p| p.1), Some(2));
+        let m = metrics(s.events());
+        assert_eq!(m.hw["t"][&0].last().map(|p| p.1), Some(5));
+        assert_eq!(m.leo["t"][&1].last().map(|p| p.1), Some(3));
+        let (bucket, counts) = m.throughput(s.sim().now().as_millis());
+        assert_eq!(bucket, 1_000);
+        assert_eq!(counts, vec![5, 0, 3, 0, 0]);
+        assert_eq!(m.isr["t"][&0].last().map(|p| p.1), Some(2));
+        // 200 s: 40 buckets of 5 s.
+        let (bucket, counts) = m.throughput(200_000);
+        assert_eq!((bucket, counts.len(), counts[0]), (5_000, 41, 8));
     }
 
     #[test]

@@ -2,12 +2,13 @@
 //! its LEO and high-watermark markers, leader/ISR/OSR/offline/epoch badges,
 //! and one-click faults on each broker's header.
 
+use crate::components::partition_row::PartitionRow;
 use crate::state::SessionHandle;
+use std::hash::{Hash, Hasher};
 use streamlab_core::broker::{Broker, BrokerState};
-use streamlab_core::log::Record;
 use streamlab_core::network::Node;
 use streamlab_core::partition::Partition;
-use streamlab_core::Simulation;
+use streamlab_core::{Cluster, Simulation};
 use yew::prelude::*;
 
 /// How many of a log's newest records are drawn (older ones are summarised).
@@ -37,7 +38,9 @@ pub fn cluster_view(props: &ClusterViewProps) -> Html {
         <section class="panel cluster" aria-labelledby="cluster-h">
             <h2 id="cluster-h">{"Cluster"}</h2>
             <div class="table-scroll" tabindex="0" aria-label="cluster table, scrolls sideways">
-            <table class="cluster-table">
+            // Fixed table layout: a changed cell does not make the browser
+            // measure every other cell again (what keeps 48 rows fluid).
+            <table class="cluster-table" style={format!("--brokers: {}", cluster.brokers.len())}>
                 <caption class="sr-only">{"Replicas of every partition on every broker"}</caption>
                 <thead>
                     <tr>
@@ -47,11 +50,8 @@ pub fn cluster_view(props: &ClusterViewProps) -> Html {
                 </thead>
                 <tbody>
                     { for cluster.topics.values().flat_map(|t| t.partitions.iter()).map(|p| html! {
-                        <tr data-partition={format!("{}-{}", p.topic, p.id)}
-                            data-leader={p.leader.map_or("none".to_string(), |l| l.to_string())}>
-                            { partition_header(p) }
-                            { for cluster.brokers.values().map(|b| replica_cell(p, b, visible)) }
-                        </tr>
+                        <PartitionRow key={format!("{}-{}", p.topic, p.id)} session={props.session.clone()}
+                            topic={p.topic.clone()} partition={p.id} {visible} fingerprint={fingerprint(p, cluster)} />
                     }) }
                 </tbody>
             </table>
@@ -116,91 +116,26 @@ fn broker_header(sim: &Simulation, b: &Broker, on_run: &Callback<String>) -> Htm
     }
 }
 
-fn partition_header(p: &Partition) -> Html {
-    let osr = p.osr();
-    let ids = |v: &[i32]| {
-        v.iter()
-            .map(ToString::to_string)
-            .collect::<Vec<_>>()
-            .join(",")
-    };
-    html! {
-        <th scope="row" class="partition-name">
-            <span class="tp">{format!("{}-{}", p.topic, p.id)}</span>
-            <span class="badges">
-                { match p.leader {
-                    Some(l) => html!{ <span class="badge leader">{format!("leader {l}")}</span> },
-                    None => html!{ <span class="badge offline" title="no leader: reads and writes fail">{"offline"}</span> },
-                } }
-                <span class="badge epoch" title="leader epoch">{format!("epoch {}", p.leader_epoch)}</span>
-                <span class="badge isr" title="in-sync replicas">{format!("ISR {}", ids(&p.isr))}</span>
-                { if osr.is_empty() { html!{} } else { html!{ <span class="badge osr" title="out-of-sync replicas">{format!("OSR {}", ids(&osr))}</span> } } }
-            </span>
-            <span class="meta">{format!("HW {} · LEO {}", p.high_watermark(), p.log_end_offset())}</span>
-        </th>
-    }
-}
-
-fn replica_cell(p: &Partition, b: &Broker, visible: usize) -> Html {
-    let broker = b.id;
-    let Some(replica) = p.replica_state.get(&broker) else {
-        return html! { <td class="no-replica"><span class="sr-only">{"no replica"}</span></td> };
-    };
-    let leader = p.leader == Some(broker);
-    let in_isr = p.isr.contains(&broker);
-    let down = b.state != BrokerState::Running;
-    let role = if leader { "leader" } else { "follower" };
-    let records = replica.log.records();
-    let hidden = records.len().saturating_sub(visible);
-    let hw = replica.high_watermark;
-    let leo = replica.log.log_end_offset();
-    let shown = &records[hidden..];
-    // The HW marker goes before the first record at or above it.
-    let hw_at = shown.iter().position(|r| r.offset >= hw);
-    html! {
-        <td class={classes!("replica", role, (!in_isr).then_some("osr"), down.then_some("down"))}
-            aria-label={format!("broker {broker}, {role}, {}, LEO {leo}, HW {hw}{}",
-                if in_isr { "in sync" } else { "out of sync" }, if down { ", broker down" } else { "" })}>
-            <div class="badges">
-                <span class={classes!("badge", role)}>{role}</span>
-                <span class={classes!("badge", if in_isr { "isr" } else { "osr" })}>{ if in_isr { "ISR" } else { "OSR" } }</span>
-                <span class="badge hwv" title="this replica's high watermark">{format!("HW {hw}")}</span>
-            </div>
-            <ol class="log" aria-label={format!("log of broker {broker}")}>
-                { if hidden > 0 { html!{ <li class="more" title={format!("{hidden} older records")}>{format!("…{hidden}")}</li> } } else { html!{} } }
-                { for shown.iter().enumerate().map(|(i, r)| html! {
-                    <>
-                        { if hw_at == Some(i) { html!{ <li class="marker hw" aria-hidden="true">{"HW"}</li> } } else { html!{} } }
-                        { record_cell(r, hw) }
-                    </>
-                }) }
-                { if hw_at.is_none() { html!{ <li class="marker hw" aria-hidden="true">{"HW"}</li> } } else { html!{} } }
-                <li class="marker leo" aria-hidden="true" title={format!("log end offset {leo}")}>{format!("LEO {leo}")}</li>
-            </ol>
-        </td>
-    }
-}
-
-fn record_cell(r: &Record, hw: i64) -> Html {
-    let committed = r.offset < hw;
-    let title = format!(
-        "offset {} · key {} · value {} · producer id {} · sequence {} · leader epoch {}{}",
-        r.offset,
-        r.key.as_deref().unwrap_or("null"),
-        r.value,
-        r.producer_id,
-        r.sequence,
-        r.leader_epoch,
-        if committed {
-            " · committed"
-        } else {
-            " · above the HW, consumers cannot read it yet"
+/// Everything a partition's row draws, hashed: rows whose fingerprint did
+/// not change are not re-rendered (most rows, under load).
+fn fingerprint(p: &Partition, cluster: &Cluster) -> u64 {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    (p.leader, p.leader_epoch, &p.isr).hash(&mut h);
+    for b in cluster.brokers.values() {
+        (b.id, b.state == BrokerState::Running).hash(&mut h);
+        if let Some(r) = p.replica_state.get(&b.id) {
+            (r.high_watermark, r.log.log_end_offset()).hash(&mut h);
+            if let Some(last) = r.log.records().last() {
+                (
+                    last.offset,
+                    last.leader_epoch,
+                    last.producer_id,
+                    last.sequence,
+                )
+                    .hash(&mut h);
+                last.value.hash(&mut h);
+            }
         }
-    );
-    html! {
-        <li class={classes!("record", if committed { "below-hw" } else { "above-hw" })}
-            title={title.clone()} aria-label={title} tabindex="0">
-            {r.offset}
-        </li>
     }
+    h.finish()
 }

@@ -75,8 +75,8 @@ pub fn console(props: &ConsoleProps) -> Html {
             <h2 id="console-h">{"Console"}</h2>
             <div class="transcript" role="log" aria-live="polite" ref={transcript} tabindex="0">
                 { if skipped > 0 { html!{ <div class="more">{format!("… {skipped} earlier commands")}</div> } } else { html!{} } }
-                { for props.outputs.iter().skip(skipped).map(|o| html! {
-                    <div class={classes!("entry", o.is_error.then_some("error"))}>
+                { for props.outputs.iter().enumerate().skip(skipped).map(|(i, o)| html! {
+                    <div key={i} class={classes!("entry", o.is_error.then_some("error"))}>
                         <div class="cmd"><span class="prompt" aria-hidden="true">{"$ "}</span>{&o.command}</div>
                         { if o.text.is_empty() { html!{} } else { html!{ <pre class="out">{ if o.is_error { format!("Error: {}", o.text) } else { o.text.clone() } }</pre> } } }
                     </div>

@@ -11,6 +11,16 @@ use yew::prelude::*;
 /// Only the newest events are drawn; the rest are a count.
 const SHOWN: usize = 200;
 
+/// What the log has folded from the trace so far.
+#[derive(Default)]
+struct Fold {
+    epoch: u64,
+    seen: usize,
+    checker: Checker,
+    kinds: BTreeSet<&'static str>,
+    findings: Option<Rc<Vec<Finding>>>,
+}
+
 #[derive(Properties, PartialEq)]
 pub struct EventLogProps {
     pub session: SessionHandle,
@@ -19,30 +29,31 @@ pub struct EventLogProps {
 #[function_component(EventLog)]
 pub fn event_log(props: &EventLogProps) -> Html {
     let filter = use_state(|| "all".to_string());
-    // The checker folds the trace incrementally: only new events are fed,
-    // and it starts over when a replay rebuilt the session.
-    let checker = use_mut_ref(|| (Checker::new(), 0usize, 0u64));
-    let findings: Rc<Vec<Finding>> = {
-        let session = props.session.clone();
-        (*use_memo(props.session.version, move |_| {
-            let s = session.borrow();
-            let events = s.events();
-            let mut c = checker.borrow_mut();
-            if c.2 != session.epoch || c.1 > events.len() {
-                *c = (Checker::new(), 0, session.epoch);
-            }
-            for (i, e) in events.iter().enumerate().skip(c.1) {
-                c.0.observe(i, e);
-            }
-            c.1 = events.len();
-            c.0.finish();
-            Rc::new(c.0.findings().to_vec())
-        }))
-        .clone()
-    };
+    // The checker (and the set of kinds seen) fold the trace incrementally:
+    // only new events are fed; they start over when a replay rebuilt the session.
+    let fold = use_mut_ref(Fold::default);
     let session = props.session.borrow();
     let events = session.events();
-    let kinds: BTreeSet<&'static str> = events.iter().map(|e| e.kind.name()).collect();
+    let findings: Rc<Vec<Finding>> = {
+        let mut f = fold.borrow_mut();
+        if f.epoch != props.session.epoch || f.seen > events.len() {
+            *f = Fold {
+                epoch: props.session.epoch,
+                ..Fold::default()
+            };
+        }
+        if f.seen < events.len() || f.findings.is_none() {
+            for (i, e) in events.iter().enumerate().skip(f.seen) {
+                f.checker.observe(i, e);
+                f.kinds.insert(e.kind.name());
+            }
+            f.seen = events.len();
+            f.checker.finish();
+            f.findings = Some(Rc::new(f.checker.findings().to_vec()));
+        }
+        f.findings.clone().unwrap_or_default()
+    };
+    let kinds = fold.borrow().kinds.clone();
     let flagged: BTreeSet<usize> = findings
         .iter()
         .flat_map(|f| f.events.iter().copied())
@@ -55,13 +66,18 @@ pub fn event_log(props: &EventLogProps) -> Html {
             }
         })
     };
-    let matching: Vec<usize> = events
-        .iter()
-        .enumerate()
-        .filter(|(_, e)| *filter == "all" || e.kind.name() == filter.as_str())
-        .map(|(i, _)| i)
+    // Newest first, scanning back only as far as the page shows.
+    let shown: Vec<usize> = (0..events.len())
+        .rev()
+        .filter(|&i| *filter == "all" || events[i].kind.name() == filter.as_str())
+        .take(SHOWN)
         .collect();
-    let skipped = matching.len().saturating_sub(SHOWN);
+    let older = shown.last().map_or(0, |&first| {
+        events[..first]
+            .iter()
+            .filter(|e| *filter == "all" || e.kind.name() == filter.as_str())
+            .count()
+    });
     html! {
         <section class="panel events" aria-labelledby="events-h">
             <h2 id="events-h">{"Events"}</h2>
@@ -90,17 +106,17 @@ pub fn event_log(props: &EventLogProps) -> Html {
                 </select>
             </div>
             <ol class="event-list" aria-label="events, newest first">
-                { for matching.iter().rev().take(SHOWN).map(|&i| {
+                { for shown.iter().map(|&i| {
                     let e = &events[i];
                     let flag = flagged.contains(&i);
                     html! {
-                        <li class={classes!("ev", e.kind.name(), flag.then_some("flagged"))}
+                        <li key={i} class={classes!("ev", e.kind.name(), flag.then_some("flagged"))}
                             title={flag.then_some("the checker names this event in a finding")}>
                             { if flag { "⚠ " } else { "" } }{e.to_string()}
                         </li>
                     }
                 }) }
-                { if skipped > 0 { html!{ <li class="more">{format!("… {skipped} older events")}</li> } } else { html!{} } }
+                { if older > 0 { html!{ <li class="more">{format!("… {older} older events")}</li> } } else { html!{} } }
             </ol>
         </section>
     }

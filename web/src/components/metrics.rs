@@ -1,10 +1,8 @@
 //! Small hand-drawn SVG charts derived from the event trace: ISR size, high
 //! watermark and LEO per partition, and throughput over time.
 
-use crate::derive::{metrics, Metrics, Series};
+use crate::derive::{Metrics, PerPartition, Series};
 use crate::state::SessionHandle;
-use std::collections::BTreeMap;
-use std::rc::Rc;
 use yew::prelude::*;
 
 /// Lines drawn per chart; the rest are named in a note.
@@ -19,101 +17,125 @@ pub struct MetricsProps {
 
 #[function_component(MetricsPanel)]
 pub fn metrics_panel(props: &MetricsProps) -> Html {
-    let m: Rc<Metrics> = {
-        let session = props.session.clone();
-        (*use_memo(props.session.version, move |_| {
-            let s = session.borrow();
-            Rc::new(metrics(s.events(), s.sim().now().as_millis()))
-        }))
-        .clone()
-    };
-    let end = m.end_ms.max(1);
+    // Folded incrementally: only events not seen yet; from scratch after a replay.
+    let fold = use_mut_ref(|| (Metrics::default(), 0usize, 0u64));
+    let session = props.session.borrow();
+    let events = session.events();
+    {
+        let mut f = fold.borrow_mut();
+        if f.2 != props.session.epoch || f.1 > events.len() {
+            *f = (Metrics::default(), 0, props.session.epoch);
+        }
+        for e in &events[f.1..] {
+            f.0.observe(e);
+        }
+        f.1 = events.len();
+    }
+    let f = fold.borrow();
+    let m = &f.0;
+    let end = session.sim().now().as_millis().max(1);
     html! {
         <section class="panel metrics" aria-labelledby="metrics-h">
             <h2 id="metrics-h">{"Metrics"}</h2>
             <div class="charts">
                 { step_chart("ISR size", "isr-chart", &m.isr, None, end) }
                 { step_chart("High watermark (solid) and LEO (dashed)", "hw-chart", &m.hw, Some(&m.leo), end) }
-                { bars("Records appended per bucket", &m) }
+                { bars("Records appended", m, end) }
             </div>
         </section>
     }
 }
 
-fn x(t: u64, end: u64) -> f64 {
-    t as f64 / end as f64 * W
-}
-
+/// An SVG path of a step series, at most one point per horizontal unit.
 fn path(series: &Series, end: u64, max: f64) -> String {
     let y = |v: i64| H - (v as f64 / max) * (H - 8.0) - 4.0;
     let mut d = String::new();
-    let mut last = None;
+    let mut last_x = -1.0;
+    let mut started = false;
     for &(t, v) in series {
-        let px = x(t, end);
-        match last {
-            None => d.push_str(&format!("M{px:.1},{:.1}", y(v))),
-            Some(_) => d.push_str(&format!("H{px:.1}V{:.1}", y(v))),
+        let px = (t as f64 / end as f64 * W).min(W);
+        if !started {
+            d.push_str(&format!("M{px:.0},{:.0}", y(v)));
+            started = true;
+        } else if px - last_x >= 1.0 || Some(&(t, v)) == series.last() {
+            d.push_str(&format!("H{px:.0}V{:.0}", y(v)));
+        } else {
+            continue;
         }
-        last = Some(v);
+        last_x = px;
     }
-    if last.is_some() {
-        d.push_str(&format!("H{W:.1}"));
+    if started {
+        d.push_str(&format!("H{W:.0}"));
     }
     d
+}
+
+fn flat(map: &PerPartition) -> impl Iterator<Item = (String, &Series)> {
+    map.iter()
+        .flat_map(|(t, ps)| ps.iter().map(move |(p, s)| (format!("{t}-{p}"), s)))
 }
 
 fn step_chart(
     title: &str,
     id: &str,
-    solid: &BTreeMap<String, Series>,
-    dashed: Option<&BTreeMap<String, Series>>,
+    solid: &PerPartition,
+    dashed: Option<&PerPartition>,
     end: u64,
 ) -> Html {
-    let max = solid
-        .values()
-        .chain(dashed.into_iter().flat_map(|d| d.values()))
-        .flat_map(|s| s.iter().map(|p| p.1))
+    let max = flat(solid)
+        .chain(dashed.into_iter().flat_map(flat))
+        .flat_map(|(_, s)| s.iter().map(|p| p.1))
         .max()
         .unwrap_or(1)
         .max(1) as f64;
-    let names: Vec<&String> = solid.keys().take(MAX_LINES).collect();
-    let more = solid.len().saturating_sub(MAX_LINES);
+    let total = flat(solid).count();
+    let shown: Vec<(String, &Series, Option<&Series>)> = flat(solid)
+        .take(MAX_LINES)
+        .map(|(n, s)| {
+            let d = dashed.and_then(|d| {
+                let (t, p) = n.rsplit_once('-')?;
+                d.get(t)?.get(&p.parse::<i32>().ok()?)
+            });
+            (n, s, d)
+        })
+        .collect();
+    let more = total.saturating_sub(MAX_LINES);
     html! {
         <figure class="chart" id={id.to_string()}>
-            <figcaption>{title}<span class="axis">{format!(" · max {max} · 0–{} ms", end)}</span></figcaption>
+            <figcaption>{title}<span class="axis">{format!(" · max {max} · 0–{end} ms")}</span></figcaption>
             <svg viewBox={format!("0 0 {W} {H}")} preserveAspectRatio="none" role="img"
-                aria-label={format!("{title}: {} series over {} ms", solid.len(), end)}>
+                aria-label={format!("{title}: {total} series over {end} ms")}>
                 <line class="axis-line" x1="0" y1={H.to_string()} x2={W.to_string()} y2={H.to_string()} />
-                { for names.iter().enumerate().map(|(i, n)| html! {
+                { for shown.iter().enumerate().map(|(i, (_, s, d))| html! {
                     <>
-                        <path class={format!("line c{i}")} d={path(&solid[*n], end, max)} />
-                        { if let Some(d) = dashed.and_then(|d| d.get(*n)) { html!{ <path class={format!("line dashed c{i}")} d={path(d, end, max)} /> } } else { html!{} } }
+                        <path class={format!("line c{i}")} d={path(s, end, max)} />
+                        { if let Some(d) = d { html!{ <path class={format!("line dashed c{i}")} d={path(d, end, max)} /> } } else { html!{} } }
                     </>
                 }) }
             </svg>
             <div class="chart-legend">
-                { for names.iter().enumerate().map(|(i, n)| html! { <span class={format!("key c{i}")}>{n.as_str()}</span> }) }
+                { for shown.iter().enumerate().map(|(i, (n, _, _))| html! { <span class={format!("key c{i}")}>{n.as_str()}</span> }) }
                 { if more > 0 { html!{ <span class="more">{format!("+{more} more")}</span> } } else { html!{} } }
             </div>
         </figure>
     }
 }
 
-fn bars(title: &str, m: &Metrics) -> Html {
-    let max = m.throughput.iter().copied().max().unwrap_or(0).max(1) as f64;
-    let n = m.throughput.len().max(1) as f64;
-    let w = W / n;
-    let total: u64 = m.throughput.iter().sum();
+fn bars(title: &str, m: &Metrics, end: u64) -> Html {
+    let (bucket_ms, counts) = m.throughput(end);
+    let max = counts.iter().copied().max().unwrap_or(0).max(1) as f64;
+    let w = W / counts.len().max(1) as f64;
+    let total: u64 = counts.iter().sum();
     html! {
         <figure class="chart" id="throughput-chart">
-            <figcaption>{title}<span class="axis">{format!(" · {} ms each · {} total", m.bucket_ms, total)}</span></figcaption>
+            <figcaption>{title}<span class="axis">{format!(" · per {} s · {total} total", bucket_ms / 1_000)}</span></figcaption>
             <svg viewBox={format!("0 0 {W} {H}")} preserveAspectRatio="none" role="img"
-                aria-label={format!("{title}: {total} records in {} buckets", m.throughput.len())}>
+                aria-label={format!("{title}: {total} records in {} buckets of {bucket_ms} ms", counts.len())}>
                 <line class="axis-line" x1="0" y1={H.to_string()} x2={W.to_string()} y2={H.to_string()} />
-                { for m.throughput.iter().enumerate().filter(|(_, v)| **v > 0).map(|(i, &v)| {
+                { for counts.iter().enumerate().filter(|(_, v)| **v > 0).map(|(i, &v)| {
                     let h = v as f64 / max * (H - 6.0);
-                    html! { <rect class="bar" x={format!("{:.1}", i as f64 * w + 0.5)} y={format!("{:.1}", H - h)}
-                        width={format!("{:.1}", (w - 1.0).max(0.5))} height={format!("{h:.1}")}><title>{format!("{v} records")}</title></rect> }
+                    html! { <rect class="bar" x={format!("{:.0}", i as f64 * w)} y={format!("{:.0}", H - h)}
+                        width={format!("{:.0}", (w - 1.0).max(1.0))} height={format!("{h:.0}")}><title>{format!("{v} records")}</title></rect> }
                 }) }
             </svg>
         </figure>

@@ -7,6 +7,7 @@ pub mod consumer_panel;
 pub mod event_log;
 pub mod metrics;
 pub mod notice;
+pub mod partition_row;
 pub mod producer_panel;
 pub mod script_panel;
 pub mod timeline;

@@ -25,7 +25,7 @@ pub fn script_panel(props: &ScriptPanelProps) -> Html {
                 { for props.script.iter().enumerate().skip(skipped).map(|(i, l)| {
                     let future = i >= props.applied;
                     html! {
-                        <li class={classes!("script-line", future.then_some("future"))}>
+                        <li key={i} class={classes!("script-line", future.then_some("future"))}>
                             <span class="t">{ props.times.get(i).map_or("later".to_string(), |t| format!("{t} ms")) }</span>
                             <code>{l}</code>
                         </li>
