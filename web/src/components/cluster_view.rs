@@ -40,7 +40,7 @@ pub fn cluster_view(props: &ClusterViewProps) -> Html {
             <div class="table-scroll" tabindex="0" aria-label="cluster table, scrolls sideways">
             // Fixed table layout: a changed cell does not make the browser
             // measure every other cell again (what keeps 48 rows fluid).
-            <table class="cluster-table" style={format!("--brokers: {}", cluster.brokers.len())}>
+            <table class={classes!("cluster-table", (rows > 12).then_some("big"))} style={format!("--brokers: {}", cluster.brokers.len())}>
                 <caption class="sr-only">{"Replicas of every partition on every broker"}</caption>
                 <thead>
                     <tr>
