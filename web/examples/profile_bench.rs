@@ -12,16 +12,22 @@ fn main() {
     let mut m = streamlab_web::derive::Metrics::default();
     for _ in 0..300 {
         let t = Instant::now();
-        s = s.reduce(Action::Run("sim produce bench v --count 16 --acks 1\nsim advance 16".into()));
+        s = s.reduce(Action::Run(
+            "sim produce bench v --count 16 --acks 1\nsim advance 16".into(),
+        ));
         tr += t.elapsed().as_secs_f64();
         let sess = s.session();
         let ev = sess.events();
         let t = Instant::now();
-        for (i, e) in ev.iter().enumerate().skip(seen) { c.observe(i, e); }
+        for (i, e) in ev.iter().enumerate().skip(seen) {
+            c.observe(i, e);
+        }
         c.finish();
         tc += t.elapsed().as_secs_f64();
         let t = Instant::now();
-        for e in &ev[seen..] { m.observe(e); }
+        for e in &ev[seen..] {
+            m.observe(e);
+        }
         tm += t.elapsed().as_secs_f64();
         seen = ev.len();
         let t = Instant::now();

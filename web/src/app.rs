@@ -199,9 +199,9 @@ pub fn app() -> Html {
             // 1,000 records per simulated second; simulated time = wall time.
             let mut o = owed.borrow_mut();
             *o += dt;
-            let ms = o.floor();
-            if ms >= 1.0 {
-                *o -= ms;
+            let ms = o.floor() as u64;
+            if ms >= 1 {
+                *o -= ms as f64;
                 d.dispatch(Action::Run(format!(
                     "sim produce bench v --count {ms} --acks 1\nsim advance {ms}"
                 )));
@@ -248,10 +248,25 @@ pub fn app() -> Html {
     };
     let applied_script = Rc::new(state.applied_script().to_vec());
     let skip = use_memo((), |_| {
-        ["timeline", "cluster", "metrics", "producer", "consumers", "events", "console", "script"]
-            .map(skipped)
+        [
+            "timeline",
+            "cluster",
+            "metrics",
+            "producer",
+            "consumers",
+            "events",
+            "console",
+            "script",
+        ]
+        .map(skipped)
     });
-    let show = |i: usize, h: Html| if skip[i] { html! {} } else { h };
+    let show = |i: usize, h: Html| {
+        if skip[i] {
+            html! {}
+        } else {
+            h
+        }
+    };
 
     html! {
         <div class="app">

@@ -7,8 +7,9 @@ use yew::prelude::*;
 
 /// Lines drawn per chart; the rest are named in a note.
 const MAX_LINES: usize = 6;
-const W: f64 = 320.0;
-const H: f64 = 110.0;
+// Integer geometry: no float formatting code in the bundle.
+const W: i64 = 320;
+const H: i64 = 110;
 
 #[derive(Properties, PartialEq)]
 pub struct MetricsProps {
@@ -47,25 +48,26 @@ pub fn metrics_panel(props: &MetricsProps) -> Html {
 }
 
 /// An SVG path of a step series, at most one point per horizontal unit.
-fn path(series: &Series, end: u64, max: f64) -> String {
-    let y = |v: i64| H - (v as f64 / max) * (H - 8.0) - 4.0;
+fn path(series: &Series, end: u64, max: i64) -> String {
+    let y = |v: i64| H - v.clamp(0, max) * (H - 8) / max - 4;
+    let x = |t: u64| {
+        (i64::try_from(t.min(end)).unwrap_or(0) * W / i64::try_from(end).unwrap_or(1).max(1)).min(W)
+    };
     let mut d = String::new();
-    let mut last_x = -1.0;
-    let mut started = false;
-    for &(t, v) in series {
-        let px = (t as f64 / end as f64 * W).min(W);
-        if !started {
-            d.push_str(&format!("M{px:.0},{:.0}", y(v)));
-            started = true;
-        } else if px - last_x >= 1.0 || Some(&(t, v)) == series.last() {
-            d.push_str(&format!("H{px:.0}V{:.0}", y(v)));
+    let mut last_x = -1;
+    for (i, &(t, v)) in series.iter().enumerate() {
+        let px = x(t);
+        if i == 0 {
+            d.push_str(&format!("M{px},{}", y(v)));
+        } else if px > last_x || i + 1 == series.len() {
+            d.push_str(&format!("H{px}V{}", y(v)));
         } else {
             continue;
         }
         last_x = px;
     }
-    if started {
-        d.push_str(&format!("H{W:.0}"));
+    if !series.is_empty() {
+        d.push_str(&format!("H{W}"));
     }
     d
 }
@@ -87,7 +89,7 @@ fn step_chart(
         .flat_map(|(_, s)| s.iter().map(|p| p.1))
         .max()
         .unwrap_or(1)
-        .max(1) as f64;
+        .max(1);
     let total = flat(solid).count();
     let shown: Vec<(String, &Series, Option<&Series>)> = flat(solid)
         .take(MAX_LINES)
@@ -123,8 +125,8 @@ fn step_chart(
 
 fn bars(title: &str, m: &Metrics, end: u64) -> Html {
     let (bucket_ms, counts) = m.throughput(end);
-    let max = counts.iter().copied().max().unwrap_or(0).max(1) as f64;
-    let w = W / counts.len().max(1) as f64;
+    let max = counts.iter().copied().max().unwrap_or(0).max(1);
+    let n = i64::try_from(counts.len()).unwrap_or(1).max(1);
     let total: u64 = counts.iter().sum();
     html! {
         <figure class="chart" id="throughput-chart">
@@ -133,9 +135,10 @@ fn bars(title: &str, m: &Metrics, end: u64) -> Html {
                 aria-label={format!("{title}: {total} records in {} buckets of {bucket_ms} ms", counts.len())}>
                 <line class="axis-line" x1="0" y1={H.to_string()} x2={W.to_string()} y2={H.to_string()} />
                 { for counts.iter().enumerate().filter(|(_, v)| **v > 0).map(|(i, &v)| {
-                    let h = v as f64 / max * (H - 6.0);
-                    html! { <rect class="bar" x={format!("{:.0}", i as f64 * w)} y={format!("{:.0}", H - h)}
-                        width={format!("{:.0}", (w - 1.0).max(1.0))} height={format!("{h:.0}")}><title>{format!("{v} records")}</title></rect> }
+                    let h = i64::try_from(v * (H as u64 - 6) / max).unwrap_or(0);
+                    let x = i64::try_from(i).unwrap_or(0) * W / n;
+                    html! { <rect class="bar" x={x.to_string()} y={(H - h).to_string()}
+                        width={(W / n - 1).max(1).to_string()} height={h.to_string()}><title>{format!("{v} records")}</title></rect> }
                 }) }
             </svg>
         </figure>

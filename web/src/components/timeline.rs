@@ -21,7 +21,7 @@ pub struct TimelineProps {
 
 fn fmt_ms(ms: u64) -> String {
     if ms >= 10_000 {
-        format!("{:.1} s", ms as f64 / 1000.0)
+        format!("{}.{} s", ms / 1000, ms % 1000 / 100)
     } else {
         format!("{ms} ms")
     }
