@@ -370,6 +370,60 @@ mod tests {
     }
 
     #[test]
+    fn groups_follow_membership_rebalances_and_commits() {
+        use streamlab_core::SimTime;
+        let ev = |t: u64, kind: EventKind| Event {
+            time: SimTime(t),
+            kind,
+        };
+        let joined = |m: &str| EventKind::MemberJoined {
+            group: "g".into(),
+            member: m.into(),
+        };
+        let trace = vec![
+            ev(0, joined("a")),
+            ev(1, joined("b")),
+            ev(
+                2,
+                EventKind::GroupRebalanced {
+                    group: "g".into(),
+                    generation: 2,
+                    assignor: "range".into(),
+                    assignment: vec![
+                        ("a".into(), vec!["t-0".into()]),
+                        ("b".into(), vec!["t-1".into()]),
+                    ],
+                    moved: vec!["t-1".into()],
+                },
+            ),
+            ev(
+                3,
+                EventKind::OffsetCommitted {
+                    group: "g".into(),
+                    topic: "t".into(),
+                    partition: 1,
+                    offset: 7,
+                    high_watermark: 9,
+                },
+            ),
+            ev(
+                4,
+                EventKind::MemberLeft {
+                    group: "g".into(),
+                    member: "a".into(),
+                    timed_out: true,
+                },
+            ),
+        ];
+        let g = &groups(&trace)["g"];
+        assert_eq!(g.members.iter().collect::<Vec<_>>(), vec!["b"]);
+        assert_eq!(g.history.len(), 3, "joined a, joined b, a left");
+        assert_eq!((g.generation, g.assignor.as_str()), (2, "range"));
+        assert_eq!(g.moved, vec!["t-1"]);
+        assert_eq!(g.committed.get(&("t".to_string(), 1)), Some(&7));
+    }
+
+    #[test]
     fn subscriptions_come_from_join_lines() {
         let script = vec![
             "sim consumer join g a --topics t1,t2".to_string(),
