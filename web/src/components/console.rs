@@ -18,19 +18,9 @@ pub struct ConsoleProps {
 #[function_component(Console)]
 pub fn console(props: &ConsoleProps) -> Html {
     let input = use_node_ref();
-    let transcript = use_node_ref();
     // Typed lines, oldest first, and where Up/Down is in them.
     let history = use_mut_ref(Vec::<String>::new);
     let cursor = use_mut_ref(|| 0usize);
-    {
-        // Keep the newest output in view.
-        let transcript = transcript.clone();
-        use_effect_with(props.outputs.len(), move |_| {
-            if let Some(el) = transcript.cast::<web_sys::Element>() {
-                el.set_scroll_top(el.scroll_height());
-            }
-        });
-    }
     let onsubmit = {
         let input = input.clone();
         let on_run = props.on_run.clone();
@@ -73,14 +63,16 @@ pub fn console(props: &ConsoleProps) -> Html {
     html! {
         <section class="panel console" aria-labelledby="console-h">
             <h2 id="console-h">{"Console"}</h2>
-            <div class="transcript" role="log" aria-live="polite" ref={transcript} tabindex="0">
-                { if skipped > 0 { html!{ <div class="more">{format!("… {skipped} earlier commands")}</div> } } else { html!{} } }
-                { for props.outputs.iter().enumerate().skip(skipped).map(|(i, o)| html! {
+            <div class="transcript" role="log" aria-live="polite" tabindex="0">
+                // Newest first in the DOM, shown bottom-up (column-reverse):
+                // the browser keeps the newest in view without a forced layout.
+                { for props.outputs.iter().enumerate().skip(skipped).rev().map(|(i, o)| html! {
                     <div key={i} class={classes!("entry", o.is_error.then_some("error"))}>
                         <div class="cmd"><span class="prompt" aria-hidden="true">{"$ "}</span>{&o.command}</div>
                         { if o.text.is_empty() { html!{} } else { html!{ <pre class="out">{ if o.is_error { format!("Error: {}", o.text) } else { o.text.clone() } }</pre> } } }
                     </div>
                 }) }
+                { if skipped > 0 { html!{ <div class="more">{format!("… {skipped} earlier commands")}</div> } } else { html!{} } }
             </div>
             <form {onsubmit}>
                 <label for="console-input" class="sr-only">{"Command (Up and Down recall earlier ones)"}</label>
