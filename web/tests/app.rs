@@ -349,3 +349,47 @@ async fn a_bad_share_link_shows_a_message_and_a_working_page() {
     assert_eq!(count(&root, ".record"), 2, "leader and follower");
     set_hash("");
 }
+
+#[wasm_bindgen_test]
+async fn theme_toggle_cycles_auto_light_dark() {
+    let root = mount();
+    flush().await;
+    let html = gloo_utils::document()
+        .document_element()
+        .expect("an <html>");
+    assert!(text(&root, "#theme").contains("auto"));
+    click(&root, "#theme");
+    flush().await;
+    assert_eq!(html.get_attribute("data-theme").as_deref(), Some("light"));
+    click(&root, "#theme");
+    flush().await;
+    assert_eq!(html.get_attribute("data-theme").as_deref(), Some("dark"));
+    click(&root, "#theme");
+    flush().await;
+    assert_eq!(html.get_attribute("data-theme"), None);
+}
+
+#[wasm_bindgen_test]
+async fn scrubbing_to_the_very_end_goes_live_again() {
+    let root = mount();
+    flush().await;
+    click(&root, "#step-1s");
+    click(&root, "#step");
+    flush().await;
+    // 1,150 ms: not a multiple of 100; the end of the range is live.
+    let input = find(&root, ".console input");
+    input
+        .clone()
+        .dyn_into::<HtmlInputElement>()
+        .expect("an input")
+        .set_value("sim advance 50");
+    click(&root, ".console button[type=submit]");
+    flush().await;
+    type_into(&root, "#scrubber", "300");
+    flush().await;
+    assert!(text(&root, ".timeline").contains("Viewing the past"));
+    type_into(&root, "#scrubber", "1150");
+    flush().await;
+    assert_eq!(text(&root, "#clock"), "t = 1150 ms");
+    assert!(!text(&root, ".timeline").contains("Viewing the past"));
+}

@@ -78,7 +78,7 @@ pub fn timeline(props: &TimelineProps) -> Html {
             </div>
             <div class="scrubber">
                 <label for="scrubber" class="sr-only">{"simulated time"}</label>
-                <input id="scrubber" type="range" min="0" max={max.to_string()} step="100"
+                <input id="scrubber" type="range" min="0" max={max.to_string()} step="1"
                     value={props.now_ms.to_string()} oninput={on_seek}
                     aria-valuetext={format!("{} of {}", fmt_ms(props.now_ms), fmt_ms(props.end_ms))} />
                 <span class="end">{fmt_ms(props.end_ms)}</span>
