@@ -196,8 +196,8 @@ fn replay(entries: &[String], until: Option<u64>) -> Replayed {
                     complete: false,
                 };
             }
-            if now + ms > u {
-                let short = format!("sim advance {}", u - now);
+            if now.saturating_add(ms) > u {
+                let short = format!("sim advance {}", u.saturating_sub(now));
                 outputs.extend(session.run(&short));
                 times.push(now);
                 ran.push(short);
