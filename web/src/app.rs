@@ -1,54 +1,299 @@
-//! The app shell: header, the panels, and the reducer that owns the scenario.
+//! The app shell: reads the share link, owns the reducer, lays out the
+//! panels, and keeps the side effects (the play timer, the address bar,
+//! clipboard and downloads) in effects and callbacks, never in `reduce`.
 
+use crate::components::bench::Bench;
 use crate::components::cluster_view::ClusterView;
 use crate::components::console::Console;
+use crate::components::consumer_panel::ConsumerPanel;
+use crate::components::event_log::EventLog;
+use crate::components::metrics::MetricsPanel;
+use crate::components::notice::NoticeBar;
 use crate::components::producer_panel::ProducerPanel;
-use crate::state::{Action, State};
+use crate::components::script_panel::ScriptPanel;
+use crate::components::timeline::Timeline;
+use crate::components::toolbar::Toolbar;
+use crate::derive::produce_outcomes;
+use crate::presets::presets;
+use crate::state::{Action, Notice, State, DEFAULT_SCRIPT};
 use std::rc::Rc;
+use streamlab_core::share::{decode_with_version, encode, SharedScenario};
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
+
+/// The scenario `?bench` measures: 9 brokers, 48 partitions, RF 3.
+pub const BENCH_SCRIPT: &str = "\
+sim brokers 9
+sim seed 1
+kafka-topics.sh --bootstrap-server localhost:9092 --create --topic bench --partitions 48 --replication-factor 3
+";
+
+fn location() -> Option<web_sys::Location> {
+    web_sys::window().map(|w| w.location())
+}
+
+/// `?bench&skip=events,console`: panels left out, to see what a frame costs.
+fn skipped(panel: &str) -> bool {
+    location()
+        .and_then(|l| l.search().ok())
+        .and_then(|s| {
+            s.split(['?', '&'])
+                .find_map(|kv| kv.strip_prefix("skip=").map(String::from))
+        })
+        .is_some_and(|list| list.split(',').any(|p| p == panel))
+}
+
+fn is_bench() -> bool {
+    location()
+        .and_then(|l| l.search().ok())
+        .is_some_and(|s| s.contains("bench"))
+}
+
+/// The first state: the share link in the address bar, or the default
+/// playground (with a message when the link could not be opened).
+pub fn initial_state() -> State {
+    if is_bench() {
+        return State::from_script(BENCH_SCRIPT);
+    }
+    let hash = location().and_then(|l| l.hash().ok()).unwrap_or_default();
+    if hash.trim_start_matches('#').trim().is_empty() {
+        return State::default();
+    }
+    match decode_with_version(&hash) {
+        Ok((_, shared)) => {
+            let s = Rc::new(State::from_script(&shared.script));
+            let s = match shared.time_ms {
+                Some(t) => yew::Reducible::reduce(s, Action::Seek(t)),
+                None => s,
+            };
+            Rc::try_unwrap(s).unwrap_or_else(|_| State::default())
+        }
+        Err(e) => {
+            let mut s = State::from_script(DEFAULT_SCRIPT);
+            s.notice = Some(Notice {
+                title: "This share link could not be opened; here is a fresh playground instead."
+                    .into(),
+                body: e.to_string(),
+                is_error: true,
+            });
+            s
+        }
+    }
+}
+
+/// The address-bar fragment for a state.
+pub fn fragment(state: &State) -> String {
+    encode(&SharedScenario {
+        script: state.script_text(),
+        time_ms: state.cursor,
+        view: None,
+    })
+}
+
+fn replace_hash(fragment: &str) {
+    if let Some(w) = web_sys::window() {
+        if let Ok(h) = w.history() {
+            let _ = h.replace_state_with_url(
+                &wasm_bindgen::JsValue::NULL,
+                "",
+                Some(&format!("#{fragment}")),
+            );
+        }
+    }
+}
+
+fn download(name: &str, text: &str) -> Result<(), wasm_bindgen::JsValue> {
+    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
+    let opts = web_sys::BlobPropertyBag::new();
+    opts.set_type("text/x-shellscript");
+    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &opts)?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob)?;
+    let doc = web_sys::window()
+        .and_then(|w| w.document())
+        .ok_or("no document")?;
+    let a: web_sys::HtmlAnchorElement = doc.create_element("a")?.dyn_into()?;
+    a.set_href(&url);
+    a.set_download(name);
+    a.click();
+    web_sys::Url::revoke_object_url(&url)
+}
 
 #[function_component(App)]
 pub fn app() -> Html {
-    let state = use_reducer(State::default);
-    let (partitions, now) = {
-        let session = state.session();
-        let partitions = session
-            .sim()
-            .snapshot()
-            .topics
-            .values()
-            .flat_map(|t| t.partitions.iter().map(|p| (p.topic.clone(), p.id)))
-            .collect::<Vec<_>>();
-        (partitions, session.sim().now())
-    };
-    let on_produce = {
+    let state = use_reducer(initial_state);
+    let bench = use_memo((), |_| is_bench());
+    let presets = use_memo((), |_| Rc::new(presets()));
+    let shared = use_state(|| None::<(String, bool)>);
+
+    // The play timer: one tick every 100 ms of wall time while playing.
+    {
+        let dispatcher = state.dispatcher();
+        use_effect_with(state.playing, move |playing| {
+            let interval = playing.then(|| {
+                gloo_timers::callback::Interval::new(100, move || dispatcher.dispatch(Action::Tick))
+            });
+            move || drop(interval)
+        });
+    }
+    // The address bar follows the scenario, without adding history entries.
+    {
         let state = state.clone();
-        Callback::from(move |(topic, partition)| {
-            state.dispatch(Action::Produce { topic, partition })
+        let bench = *bench;
+        use_effect_with(state.version, move |_| {
+            if !bench {
+                replace_hash(&fragment(&state));
+            }
+        });
+    }
+
+    let run = {
+        let d = state.dispatcher();
+        Callback::from(move |line: String| d.dispatch(Action::Run(line)))
+    };
+    let on_preset = {
+        let d = state.dispatcher();
+        let presets = presets.clone();
+        Callback::from(move |i: usize| {
+            if let Some(p) = presets.get(i) {
+                d.dispatch(Action::Load {
+                    script: p.script.to_string(),
+                    time_ms: None,
+                    notice: Some(Notice {
+                        title: p.title.clone(),
+                        body: p.explanation.clone(),
+                        is_error: false,
+                    }),
+                });
+            }
         })
     };
-    let on_advance = {
+    let on_share = {
         let state = state.clone();
-        Callback::from(move |ms| state.dispatch(Action::Advance(ms)))
+        let shared = shared.clone();
+        Callback::from(move |_| {
+            let frag = fragment(&state);
+            replace_hash(&frag);
+            let url = location().and_then(|l| l.href().ok()).unwrap_or_default();
+            let copied = web_sys::window()
+                .map(|w| {
+                    let _ = w.navigator().clipboard().write_text(&url);
+                })
+                .is_some();
+            shared.set(Some((url, copied)));
+        })
     };
-    let on_run = {
+    let on_export = {
         let state = state.clone();
-        Callback::from(move |line| state.dispatch(Action::Run(line)))
+        Callback::from(move |_| {
+            let text = match streamlab_core::export::to_shell(&state.script_text()) {
+                Ok(t) => t,
+                Err(e) => format!("# streamlab could not export this script: {e}\n"),
+            };
+            let _ = download("streamlab-scenario.sh", &text);
+        })
     };
+    let on_bench_frame = {
+        let d = state.dispatcher();
+        let owed = use_mut_ref(|| 0.0f64);
+        Callback::from(move |dt: f64| {
+            // 1,000 records per simulated second; simulated time = wall time.
+            let mut o = owed.borrow_mut();
+            *o += dt;
+            let ms = o.floor() as u64;
+            if ms >= 1 {
+                *o -= ms as f64;
+                d.dispatch(Action::Run(format!(
+                    "sim produce bench v --count {ms} --acks 1\nsim advance {ms}"
+                )));
+            }
+        })
+    };
+
+    let (topics, outcomes, min_isr, now_ms) = {
+        let session = state.session();
+        let sim = session.sim();
+        let topics: Vec<(String, i32)> = sim
+            .snapshot()
+            .topics
+            .iter()
+            .map(|(n, t)| (n.clone(), t.partitions.len() as i32))
+            .collect();
+        (
+            Rc::new(topics),
+            Rc::new(produce_outcomes(session.events(), 6)),
+            sim.settings().min_insync_replicas,
+            sim.now().as_millis(),
+        )
+    };
+    let d = state.dispatcher();
+    let on_play = {
+        let d = d.clone();
+        Callback::from(move |p| d.dispatch(Action::Play(p)))
+    };
+    let on_step = {
+        let d = d.clone();
+        Callback::from(move |ms: u64| d.dispatch(Action::Step(ms)))
+    };
+    let on_speed = {
+        let d = d.clone();
+        Callback::from(move |x| d.dispatch(Action::Speed(x)))
+    };
+    let on_seek = {
+        let d = d.clone();
+        Callback::from(move |t| d.dispatch(Action::Seek(t)))
+    };
+    let on_dismiss = {
+        let d = d.clone();
+        Callback::from(move |_| d.dispatch(Action::DismissNotice))
+    };
+    let applied_script = Rc::new(state.applied_script().to_vec());
+    let skip = use_memo((), |_| {
+        [
+            "timeline",
+            "cluster",
+            "metrics",
+            "producer",
+            "consumers",
+            "events",
+            "console",
+            "script",
+        ]
+        .map(skipped)
+    });
+    let show = |i: usize, h: Html| {
+        if skip[i] {
+            html! {}
+        } else {
+            h
+        }
+    };
+
     html! {
-        <>
-            <header class="topbar">
-                <h1>{"streamlab"}</h1>
-                <p class="tagline">{"Watch Apache Kafka work: produce, replicate, fail over, consume."}</p>
-                <span class="clock" aria-label="simulated time">{format!("t = {} ms", now.as_millis())}</span>
-            </header>
+        <div class="app">
+            <a class="skip" href="#console-input">{"Skip to the console"}</a>
+            <Toolbar presets={(*presets).clone()} {on_preset} {on_share} {on_export} shared={(*shared).clone()} />
+            { if let Some(n) = &state.notice { html!{ <NoticeBar notice={n.clone()} {on_dismiss} /> } } else { html!{} } }
+            { if *bench { html!{ <Bench on_frame={on_bench_frame} /> } } else { html!{} } }
             <main class="layout">
-                <ClusterView session={state.handle()} />
-                <div class="side">
-                    <ProducerPanel {partitions} {on_produce} {on_advance} />
-                    <Console outputs={Rc::clone(&state.outputs)} {on_run} />
+                <div class="col-main">
+                    { show(0, html!{ <Timeline now_ms={now_ms} end_ms={state.end_ms} in_past={state.cursor.is_some()}
+                        playing={state.playing} speed={state.speed} {on_play} {on_step} {on_speed} {on_seek} /> }) }
+                    { show(1, html!{ <ClusterView session={state.handle()} on_run={run.clone()} /> }) }
+                    { show(2, html!{ <MetricsPanel session={state.handle()} /> }) }
+                </div>
+                <div class="col-side">
+                    { show(3, html!{ <ProducerPanel {topics} {outcomes} {min_isr} on_run={run.clone()} /> }) }
+                    { show(4, html!{ <ConsumerPanel session={state.handle()} script={applied_script} on_run={run.clone()} /> }) }
+                </div>
+                <div class="col-bottom">
+                    { show(5, html!{ <EventLog session={state.handle()} /> }) }
+                    { show(6, html!{ <Console outputs={Rc::clone(&state.outputs)} on_run={run} /> }) }
+                    { show(7, html!{ <ScriptPanel script={Rc::clone(&state.script)} times={Rc::clone(&state.times)} applied={state.applied} /> }) }
                 </div>
             </main>
-        </>
+            <footer class="foot">
+                {"streamlab simulates Kafka deterministically in your browser: the same script always replays the same run. Nothing leaves this page."}
+            </footer>
+        </div>
     }
 }

@@ -1,9 +1,12 @@
 //! streamlab-web: the playground. It draws the simulation from
-//! `Simulation::snapshot()` and changes it only by running scenario lines
-//! (so every click is a command the user can read and replay).
+//! `Simulation::snapshot()` and the event trace, and changes it only by
+//! running scenario lines (so every click is a command the user can read,
+//! replay and share).
 
 pub mod app;
 pub mod components;
+pub mod derive;
+pub mod presets;
 pub mod state;
 
 pub use app::App;

@@ -1,13 +1,31 @@
-//! Component tests in headless Chromium: render the app, click, flush, read the DOM.
+//! Component tests in headless Chromium: render the app into a div, click,
+//! flush, read the DOM — one or more tests per panel.
 #![cfg(target_arch = "wasm32")]
 
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
-use web_sys::{Element, HtmlElement};
+use web_sys::{Element, HtmlElement, HtmlInputElement, HtmlSelectElement};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-fn mount() -> Element {
+/// Sets the address bar's fragment (empty: none) without a history entry.
+fn set_hash(hash: &str) {
+    let w = web_sys::window().expect("window");
+    let path = w.location().pathname().expect("pathname");
+    let url = if hash.is_empty() {
+        path
+    } else {
+        format!("{path}#{hash}")
+    };
+    w.history()
+        .expect("history")
+        .replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url))
+        .expect("replaceState");
+}
+
+fn mount_with_hash(hash: &str) -> Element {
+    // The app writes the scenario into the fragment; each test starts clean.
+    set_hash(hash);
     let document = gloo_utils::document();
     let root = document.create_element("div").expect("can create a div");
     document
@@ -19,10 +37,22 @@ fn mount() -> Element {
     root
 }
 
-fn click(root: &Element, selector: &str) {
+fn mount() -> Element {
+    mount_with_hash("")
+}
+
+async fn flush() {
+    yew::scheduler::flush().await;
+}
+
+fn find(root: &Element, selector: &str) -> Element {
     root.query_selector(selector)
         .expect("valid selector")
         .unwrap_or_else(|| panic!("{selector} is on the page"))
+}
+
+fn click(root: &Element, selector: &str) {
+    find(root, selector)
         .dyn_into::<HtmlElement>()
         .expect("an HTML element")
         .click();
@@ -34,79 +64,332 @@ fn count(root: &Element, selector: &str) -> u32 {
         .length()
 }
 
+fn text(root: &Element, selector: &str) -> String {
+    find(root, selector).text_content().unwrap_or_default()
+}
+
+fn fire(el: &Element, kind: &str) {
+    let init = web_sys::EventInit::new();
+    init.set_bubbles(true);
+    let ev = web_sys::Event::new_with_event_init_dict(kind, &init).expect("event");
+    el.dispatch_event(&ev).expect("dispatch");
+}
+
+fn choose(root: &Element, selector: &str, value: &str) {
+    let el = find(root, selector);
+    el.clone()
+        .dyn_into::<HtmlSelectElement>()
+        .expect("a select")
+        .set_value(value);
+    fire(&el, "change");
+}
+
+fn type_into(root: &Element, selector: &str, value: &str) {
+    let el = find(root, selector);
+    el.clone()
+        .dyn_into::<HtmlInputElement>()
+        .expect("an input")
+        .set_value(value);
+    fire(&el, "input");
+}
+
+fn script(root: &Element) -> String {
+    text(root, ".script-lines")
+}
+
 #[wasm_bindgen_test]
-async fn renders_brokers_and_partitions() {
+async fn cluster_renders_brokers_partitions_and_badges() {
     let root = mount();
-    yew::scheduler::flush().await;
-    let text = root.text_content().unwrap_or_default();
+    flush().await;
+    let head = text(&root, ".cluster-table thead");
     for b in ["broker 0", "broker 1", "broker 2"] {
-        assert!(text.contains(b), "{b} missing in: {text}");
+        assert!(head.contains(b), "{b} missing in: {head}");
     }
+    assert_eq!(count(&root, ".badge.controller"), 1);
     assert_eq!(count(&root, "tr[data-partition]"), 3);
     // RF 2 over three partitions: six replicas, three leaders.
     assert_eq!(count(&root, "td.replica"), 6);
     assert_eq!(count(&root, "td.replica.leader"), 3);
     assert_eq!(count(&root, ".record"), 0);
+    assert!(text(&root, "tr[data-partition='hello-0'] th").contains("epoch 0"));
 }
 
 #[wasm_bindgen_test]
-async fn produce_then_advance_replicates_below_the_high_watermark() {
+async fn producer_sends_with_acks_all_and_shows_the_outcome() {
     let root = mount();
-    yew::scheduler::flush().await;
+    flush().await;
+    choose(&root, "#produce-partition", "0");
+    choose(&root, "#produce-acks", "all");
+    flush().await;
+    assert!(text(&root, ".semantics").contains("at least once"));
     click(&root, "#produce");
-    yew::scheduler::flush().await;
-    let row = root
-        .query_selector("tr[data-partition='hello-0']")
-        .expect("valid selector")
-        .expect("hello-0 row");
-    let in_row = |sel: &str| {
-        row.query_selector_all(sel)
-            .expect("valid selector")
-            .length()
-    };
-    assert_eq!(
-        in_row("td.replica.leader .record"),
-        1,
-        "the leader appended the record"
-    );
-    let console = root
-        .query_selector(".transcript")
-        .expect("valid")
-        .expect("console");
-    let text = console.text_content().unwrap_or_default();
+    flush().await;
     assert!(
-        text.contains("sim produce hello record-0 --partition 0"),
-        "script line shown: {text}"
+        script(&root).contains("sim produce hello record-0 --partition 0 --acks all"),
+        "{}",
+        script(&root)
     );
-
-    // A second later the follower has fetched it and learned the new HW.
-    click(&root, "#advance");
-    yew::scheduler::flush().await;
-    assert_eq!(in_row(".record"), 2, "leader and follower hold the record");
-    assert_eq!(
-        in_row(".record.below-hw"),
-        2,
-        "both replicas see it below the HW"
+    let row = "tr[data-partition='hello-0']";
+    // The request is on the wire: nothing appended yet.
+    assert_eq!(count(&root, &format!("{row} .record")), 0);
+    click(&root, "#step-1s");
+    flush().await;
+    assert_eq!(count(&root, &format!("{row} .record.below-hw")), 2);
+    let sends = text(&root, ".outcomes");
+    assert!(
+        sends.contains("acknowledged at offset 0 (acks=all)"),
+        "{sends}"
     );
+    // A keyed record: the murmur2 arithmetic is spelled out.
+    choose(&root, "#produce-partition", "auto");
+    type_into(&root, "#produce-key", "21");
+    flush().await;
+    let explain = text(&root, "#partitioner-explain");
+    assert!(
+        explain.contains("murmur2(\"21\")") && explain.contains("% 3 ="),
+        "{explain}"
+    );
+    // Idempotence: exactly once.
+    click(&root, "#produce-idempotence");
+    flush().await;
+    assert!(text(&root, ".semantics").contains("exactly once"));
 }
 
 #[wasm_bindgen_test]
-async fn console_runs_a_command_and_shows_kafka_errors() {
+async fn fault_buttons_crash_and_restart_a_broker() {
     let root = mount();
-    yew::scheduler::flush().await;
-    let input = root
-        .query_selector("#console-input")
-        .expect("valid")
-        .expect("console input")
-        .dyn_into::<web_sys::HtmlInputElement>()
+    flush().await;
+    click(&root, "th[data-broker='1'] .fault-crash");
+    flush().await;
+    assert!(script(&root).contains("sim crash 1"));
+    let th = find(&root, "th[data-broker='1']");
+    assert!(th.class_list().contains("crashed"), "{}", th.class_name());
+    click(&root, "th[data-broker='1'] .fault-restart");
+    click(&root, "th[data-broker='2'] .fault-isolate");
+    flush().await;
+    assert!(script(&root).contains("sim restart 1"));
+    assert!(find(&root, "th[data-broker='2']")
+        .class_list()
+        .contains("isolated"));
+    click(&root, "th[data-broker='2'] .fault-heal");
+    flush().await;
+    assert!(script(&root).contains("sim heal"));
+    assert!(!find(&root, "th[data-broker='2']")
+        .class_list()
+        .contains("isolated"));
+}
+
+#[wasm_bindgen_test]
+async fn timeline_steps_and_travels_back() {
+    let root = mount();
+    flush().await;
+    click(&root, "#produce");
+    click(&root, "#step");
+    click(&root, "#step-1s");
+    flush().await;
+    assert_eq!(text(&root, "#clock"), "t = 1100 ms");
+    assert!(script(&root).contains("sim advance 1100"), "advances merge");
+    // Back to 0 ms: the record was produced at 0 ms but not replicated yet.
+    type_into(&root, "#scrubber", "0");
+    flush().await;
+    assert_eq!(text(&root, "#clock"), "t = 0 ms");
+    assert_eq!(count(&root, ".record.below-hw"), 0);
+    assert!(text(&root, ".timeline").contains("Viewing the past"));
+    assert_eq!(count(&root, ".script-line.future"), 1);
+    click(&root, "#to-end");
+    flush().await;
+    assert_eq!(text(&root, "#clock"), "t = 1100 ms");
+    assert_eq!(count(&root, ".record.below-hw"), 2);
+    // Play toggles.
+    click(&root, "#play");
+    flush().await;
+    assert_eq!(
+        find(&root, "#play")
+            .get_attribute("aria-pressed")
+            .as_deref(),
+        Some("true")
+    );
+    click(&root, "#play");
+    flush().await;
+}
+
+#[wasm_bindgen_test]
+async fn event_log_filters_by_kind() {
+    let root = mount();
+    flush().await;
+    assert!(count(&root, ".ev") >= 5);
+    choose(&root, "#event-filter", "leader-elected");
+    flush().await;
+    assert_eq!(count(&root, ".ev"), 3);
+    assert_eq!(count(&root, ".ev.leader-elected"), 3);
+    assert!(text(&root, "#checker-status").contains("nothing wrong"));
+}
+
+#[wasm_bindgen_test]
+async fn console_runs_commands_with_history() {
+    let root = mount();
+    flush().await;
+    let input = find(&root, "#console-input")
+        .dyn_into::<HtmlInputElement>()
         .expect("an input");
     input.set_value("kafka-topics.sh --bootstrap-server localhost:9092 --create --topic big --partitions 1 --replication-factor 4");
     click(&root, ".console button[type=submit]");
-    yew::scheduler::flush().await;
-    let text = root.text_content().unwrap_or_default();
+    flush().await;
     assert!(
-        text.contains("Replication factor: 4 larger than available brokers: 3."),
-        "{text}"
+        text(&root, ".transcript")
+            .contains("Replication factor: 4 larger than available brokers: 3."),
+        "{}",
+        text(&root, ".transcript")
     );
     assert_eq!(count(&root, ".entry.error"), 1);
+    assert_eq!(input.value(), "");
+    let init = web_sys::KeyboardEventInit::new();
+    init.set_key("ArrowUp");
+    init.set_bubbles(true);
+    let ev =
+        web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).expect("event");
+    input.dispatch_event(&ev).expect("dispatch");
+    flush().await;
+    assert!(
+        input.value().contains("--replication-factor 4"),
+        "history recalls it"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn consumer_panel_adds_a_member_with_one_click() {
+    let root = mount();
+    flush().await;
+    assert!(text(&root, "#join-member").contains("c1"));
+    choose(&root, "#group-assignor", "sticky");
+    flush().await;
+    click(&root, "#join-member");
+    flush().await;
+    assert!(
+        script(&root).contains("sim consumer join g1 c1 --topics hello --assignor sticky"),
+        "{}",
+        script(&root)
+    );
+}
+
+#[wasm_bindgen_test]
+async fn presets_replace_the_scenario_and_explain_it() {
+    let root = mount();
+    flush().await;
+    let presets = find(&root, "#presets");
+    let n = presets
+        .query_selector_all("option")
+        .expect("valid")
+        .length();
+    assert!(n >= 4, "a prompt and the fixtures");
+    let unclean = presets
+        .query_selector("option[data-file='unclean-election.script']")
+        .expect("valid")
+        .expect("the unclean election preset");
+    let value = unclean.get_attribute("value").expect("a value");
+    choose(&root, "#presets", &value);
+    flush().await;
+    assert!(text(&root, "#notice").contains("Unclean leader election"));
+    assert_eq!(count(&root, "tr[data-partition='orders-0']"), 1);
+    // The checker flags the loss, with its explanation.
+    assert!(count(&root, ".finding") >= 1);
+    assert!(text(&root, ".findings").contains("acked-record-lost"));
+    assert!(count(&root, ".ev.flagged") >= 1);
+}
+
+#[wasm_bindgen_test]
+async fn metrics_draw_throughput_and_isr() {
+    let root = mount();
+    flush().await;
+    type_into(&root, "#produce-count", "20");
+    click(&root, "#produce");
+    click(&root, "#step-1s");
+    flush().await;
+    assert!(count(&root, "#throughput-chart rect.bar") >= 1);
+    assert!(text(&root, "#throughput-chart").contains("20 total"));
+    assert_eq!(count(&root, "#isr-chart path.line"), 3);
+}
+
+#[wasm_bindgen_test]
+async fn a_share_link_opens_the_same_scenario() {
+    let link = streamlab_core::share::encode(&streamlab_core::share::SharedScenario {
+        script: "sim brokers 4\nkafka-topics.sh --bootstrap-server x --create --topic shared --partitions 2 --replication-factor 3\nsim produce shared a --partition 1\nsim advance 1s\n".into(),
+        time_ms: Some(500),
+        view: None,
+    });
+    let root = mount_with_hash(&link);
+    flush().await;
+    assert_eq!(count(&root, "th.broker"), 4);
+    assert_eq!(count(&root, "tr[data-partition]"), 2);
+    assert_eq!(text(&root, "#clock"), "t = 500 ms");
+    assert_eq!(count(&root, "#notice"), 0);
+    set_hash("");
+}
+
+#[wasm_bindgen_test]
+async fn a_bad_share_link_shows_a_message_and_a_working_page() {
+    let root = mount_with_hash("v1=<b>not-base64!</b>");
+    flush().await;
+    let notice = text(&root, "#notice");
+    assert!(notice.contains("could not be opened"), "{notice}");
+    assert!(notice.contains("damaged"), "{notice}");
+    assert_eq!(
+        count(&root, "#notice b"),
+        0,
+        "the link's text is never markup"
+    );
+    assert_eq!(
+        count(&root, "tr[data-partition]"),
+        3,
+        "the default playground"
+    );
+    click(&root, "#produce");
+    click(&root, "#step-1s");
+    flush().await;
+    assert_eq!(count(&root, ".record"), 2, "leader and follower");
+    set_hash("");
+}
+
+#[wasm_bindgen_test]
+async fn theme_toggle_cycles_auto_light_dark() {
+    let root = mount();
+    flush().await;
+    let html = gloo_utils::document()
+        .document_element()
+        .expect("an <html>");
+    assert!(text(&root, "#theme").contains("auto"));
+    click(&root, "#theme");
+    flush().await;
+    assert_eq!(html.get_attribute("data-theme").as_deref(), Some("light"));
+    click(&root, "#theme");
+    flush().await;
+    assert_eq!(html.get_attribute("data-theme").as_deref(), Some("dark"));
+    click(&root, "#theme");
+    flush().await;
+    assert_eq!(html.get_attribute("data-theme"), None);
+}
+
+#[wasm_bindgen_test]
+async fn scrubbing_to_the_very_end_goes_live_again() {
+    let root = mount();
+    flush().await;
+    click(&root, "#step-1s");
+    click(&root, "#step");
+    flush().await;
+    // 1,150 ms: not a multiple of 100; the end of the range is live.
+    let input = find(&root, ".console input");
+    input
+        .clone()
+        .dyn_into::<HtmlInputElement>()
+        .expect("an input")
+        .set_value("sim advance 50");
+    click(&root, ".console button[type=submit]");
+    flush().await;
+    type_into(&root, "#scrubber", "300");
+    flush().await;
+    assert!(text(&root, ".timeline").contains("Viewing the past"));
+    type_into(&root, "#scrubber", "1150");
+    flush().await;
+    assert_eq!(text(&root, "#clock"), "t = 1150 ms");
+    assert!(!text(&root, ".timeline").contains("Viewing the past"));
 }

@@ -1,116 +1,141 @@
 //! Brokers as columns, partitions as rows; each replica's log as cells with
-//! its LEO and high-watermark markers, leader and ISR badges.
+//! its LEO and high-watermark markers, leader/ISR/OSR/offline/epoch badges,
+//! and one-click faults on each broker's header.
 
+use crate::components::partition_row::PartitionRow;
 use crate::state::SessionHandle;
-use streamlab_core::broker::BrokerState;
-use streamlab_core::log::Record;
+use std::hash::{Hash, Hasher};
+use streamlab_core::broker::{Broker, BrokerState};
+use streamlab_core::network::Node;
 use streamlab_core::partition::Partition;
-use streamlab_core::Cluster;
+use streamlab_core::{Cluster, Simulation};
 use yew::prelude::*;
 
 /// How many of a log's newest records are drawn (older ones are summarised).
-const VISIBLE_RECORDS: usize = 16;
+const VISIBLE_RECORDS: usize = 12;
+/// Fewer per log when there are many rows, so a big cluster stays fluid.
+const VISIBLE_RECORDS_BIG: usize = 6;
 
 #[derive(Properties, PartialEq)]
 pub struct ClusterViewProps {
     pub session: SessionHandle,
+    /// Runs a script line (the fault buttons' commands).
+    pub on_run: Callback<String>,
 }
 
 #[function_component(ClusterView)]
 pub fn cluster_view(props: &ClusterViewProps) -> Html {
     let session = props.session.borrow();
-    let cluster: &Cluster = session.sim().snapshot();
-    if cluster.topics.is_empty() {
-        return html! {
-            <section class="panel cluster" aria-labelledby="cluster-h">
-                <h2 id="cluster-h">{"Cluster"}</h2>
-                <p class="empty">{"No topics yet. Create one with kafka-topics.sh --create in the console."}</p>
-            </section>
-        };
-    }
+    let sim = session.sim();
+    let cluster = sim.snapshot();
+    let rows: usize = cluster.topics.values().map(|t| t.partitions.len()).sum();
+    let visible = if rows > 12 {
+        VISIBLE_RECORDS_BIG
+    } else {
+        VISIBLE_RECORDS
+    };
     html! {
         <section class="panel cluster" aria-labelledby="cluster-h">
             <h2 id="cluster-h">{"Cluster"}</h2>
-            <div class="table-scroll">
-            <table class="cluster-table">
+            <div class="table-scroll" tabindex="0" aria-label="cluster table, scrolls sideways">
+            // Fixed table layout: a changed cell does not make the browser
+            // measure every other cell again (what keeps 48 rows fluid).
+            <table class={classes!("cluster-table", (rows > 12).then_some("big"))} style={format!("--brokers: {}", cluster.brokers.len())}>
                 <caption class="sr-only">{"Replicas of every partition on every broker"}</caption>
                 <thead>
                     <tr>
-                        <th scope="col">{"Partition"}</th>
-                        { for cluster.brokers.values().map(|b| {
-                            let state = match b.state {
-                                BrokerState::Running => "up",
-                                BrokerState::Stopped => "stopped",
-                                BrokerState::Crashed => "crashed",
-                            };
-                            html! {
-                                <th scope="col" class={classes!("broker", state)}>
-                                    {format!("broker {}", b.id)}
-                                    <span class="broker-state">{state}</span>
-                                </th>
-                            }
-                        }) }
+                        <th scope="col" class="corner">{"Partition"}</th>
+                        { for cluster.brokers.values().map(|b| broker_header(sim, b, &props.on_run)) }
                     </tr>
                 </thead>
                 <tbody>
                     { for cluster.topics.values().flat_map(|t| t.partitions.iter()).map(|p| html! {
-                        <tr data-partition={format!("{}-{}", p.topic, p.id)}>
-                            <th scope="row" class="partition-name">
-                                {format!("{}-{}", p.topic, p.id)}
-                                <span class="meta">{format!("HW {} · epoch {}", p.high_watermark(), p.leader_epoch)}</span>
-                            </th>
-                            { for cluster.brokers.keys().map(|b| replica_cell(p, *b)) }
-                        </tr>
+                        <PartitionRow key={format!("{}-{}", p.topic, p.id)} session={props.session.clone()}
+                            topic={p.topic.clone()} partition={p.id} {visible} fingerprint={fingerprint(p, cluster)} />
                     }) }
                 </tbody>
             </table>
             </div>
+            { if cluster.topics.is_empty() { html! {
+                <p class="empty">{"No topics yet. Create one in the console: kafka-topics.sh --bootstrap-server localhost:9092 --create --topic hello --partitions 3 --replication-factor 2"}</p>
+            } } else { html! {} } }
+            <p class="legend" aria-hidden="true">
+                <span class="legend-rec below-hw">{"0"}</span>{" committed (below HW) "}
+                <span class="legend-rec above-hw">{"1"}</span>{" not yet committed "}
+                <span class="marker hw">{"HW"}</span>{" high watermark "}
+                <span class="marker leo">{"LEO"}</span>{" log end offset"}
+            </p>
         </section>
     }
 }
 
-fn replica_cell(p: &Partition, broker: i32) -> Html {
-    let Some(replica) = p.replica_state.get(&broker) else {
-        return html! { <td class="no-replica" aria-label="no replica"></td> };
+fn broker_header(sim: &Simulation, b: &Broker, on_run: &Callback<String>) -> Html {
+    let id = b.id;
+    let net = sim.network();
+    let isolated = net.is_isolated(id);
+    let slow = net.slow.get(&Node::Broker(id)).copied();
+    let controller = sim.controller() == Some(id);
+    let (state, label) = match b.state {
+        BrokerState::Running if !b.registered => ("expired", "up, ZooKeeper session expired"),
+        BrokerState::Running => ("up", "up"),
+        BrokerState::Stopped => ("stopped", "stopped"),
+        BrokerState::Crashed => ("crashed", "crashed"),
     };
-    let leader = p.leader == Some(broker);
-    let in_isr = p.isr.contains(&broker);
-    let role = if leader { "leader" } else { "follower" };
-    let records = replica.log.records();
-    let hidden = records.len().saturating_sub(VISIBLE_RECORDS);
-    let hw = replica.high_watermark;
-    let leo = replica.log.log_end_offset();
+    let alive = b.state == BrokerState::Running;
+    let button = |label: &'static str, line: String, aria: String, disabled: bool| {
+        let on_run = on_run.clone();
+        let cls = format!("fault fault-{}", label.to_lowercase());
+        html! {
+            <button class={cls} aria-label={aria} title={line.clone()} {disabled}
+                onclick={Callback::from(move |_| on_run.emit(line.clone()))}>{label}</button>
+        }
+    };
     html! {
-        <td class={classes!("replica", role, (!in_isr).then_some("osr"))}
-            aria-label={format!("broker {broker}, {role}, {}, LEO {leo}, HW {hw}", if in_isr { "in sync" } else { "out of sync" })}>
-            <div class="badges">
-                <span class={classes!("badge", role)}>{ if leader { "leader" } else { "follower" } }</span>
-                <span class={classes!("badge", if in_isr { "isr" } else { "osr" })}>{ if in_isr { "ISR" } else { "OSR" } }</span>
-                <span class="badge leo">{format!("LEO {leo}")}</span>
+        <th scope="col" data-broker={id.to_string()}
+            class={classes!("broker", state, isolated.then_some("isolated"), slow.map(|_| "slow"))}>
+            <div class="broker-name">
+                {format!("broker {id}")}
+                { if controller { html!{ <span class="badge controller" title="the controller: elects leaders, tracks the ISR">{"controller"}</span> } } else { html!{} } }
             </div>
-            <ol class="log" aria-label="log">
-                { if hidden > 0 { html!{ <li class="more">{format!("…{hidden}")}</li> } } else { html!{} } }
-                { for records[hidden..].iter().map(|r| record_cell(r, hw)) }
-            </ol>
-        </td>
+            <div class="broker-state">
+                <span class="dot" aria-hidden="true"></span>{label}
+                { if isolated { html!{ <span class="badge osr">{"isolated"}</span> } } else { html!{} } }
+                { if let Some(ms) = slow { html!{ <span class="badge slow">{format!("slow +{ms} ms")}</span> } } else { html!{} } }
+            </div>
+            <div class="fault-buttons" role="group" aria-label={format!("faults for broker {id}")}>
+                { if alive {
+                    button("Crash", format!("sim crash {id}"), format!("crash broker {id}"), false)
+                } else {
+                    button("Restart", format!("sim restart {id}"), format!("restart broker {id}"), false)
+                } }
+                { button("Isolate", format!("sim isolate {id}"), format!("isolate broker {id}"), isolated) }
+                { button("Slow", format!("sim slow {id} 300"), format!("slow broker {id} by 300 ms"), slow.is_some()) }
+                { button("Heal", "sim heal".to_string(), "heal the network".to_string(), !isolated && slow.is_none()) }
+            </div>
+        </th>
     }
 }
 
-fn record_cell(r: &Record, hw: i64) -> Html {
-    let committed = r.offset < hw;
-    let title = format!(
-        "offset {} · key {} · value {} · producer id {} · sequence {} · leader epoch {}",
-        r.offset,
-        r.key.as_deref().unwrap_or("null"),
-        r.value,
-        r.producer_id,
-        r.sequence,
-        r.leader_epoch
-    );
-    html! {
-        <li class={classes!("record", if committed { "below-hw" } else { "above-hw" })}
-            title={title.clone()} aria-label={title} tabindex="0">
-            {r.offset}
-        </li>
+/// Everything a partition's row draws, hashed: rows whose fingerprint did
+/// not change are not re-rendered (most rows, under load).
+fn fingerprint(p: &Partition, cluster: &Cluster) -> u64 {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    (p.leader, p.leader_epoch, &p.isr).hash(&mut h);
+    for b in cluster.brokers.values() {
+        (b.id, b.state == BrokerState::Running).hash(&mut h);
+        if let Some(r) = p.replica_state.get(&b.id) {
+            (r.high_watermark, r.log.log_end_offset()).hash(&mut h);
+            if let Some(last) = r.log.records().last() {
+                (
+                    last.offset,
+                    last.leader_epoch,
+                    last.producer_id,
+                    last.sequence,
+                )
+                    .hash(&mut h);
+                last.value.hash(&mut h);
+            }
+        }
     }
+    h.finish()
 }

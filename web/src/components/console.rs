@@ -1,10 +1,13 @@
-//! The scenario so far, what each line printed, and a prompt to type the
-//! seed's shell commands as they are.
+//! The scenario language typed in the page: the seed's shell commands with
+//! Kafka's own output and errors, with history on the arrow keys.
 
 use std::rc::Rc;
 use streamlab_core::script::Output;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
+
+/// Only the newest outputs are drawn.
+const SHOWN: usize = 150;
 
 #[derive(Properties, PartialEq)]
 pub struct ConsoleProps {
@@ -15,34 +18,65 @@ pub struct ConsoleProps {
 #[function_component(Console)]
 pub fn console(props: &ConsoleProps) -> Html {
     let input = use_node_ref();
+    // Typed lines, oldest first, and where Up/Down is in them.
+    let history = use_mut_ref(Vec::<String>::new);
+    let cursor = use_mut_ref(|| 0usize);
     let onsubmit = {
         let input = input.clone();
         let on_run = props.on_run.clone();
+        let history = history.clone();
+        let cursor = cursor.clone();
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             if let Some(el) = input.cast::<HtmlInputElement>() {
                 let line = el.value();
                 if !line.trim().is_empty() {
+                    let mut h = history.borrow_mut();
+                    if h.last() != Some(&line) {
+                        h.push(line.clone());
+                    }
+                    *cursor.borrow_mut() = h.len();
                     on_run.emit(line);
                     el.set_value("");
                 }
             }
         })
     };
+    let onkeydown = {
+        let input = input.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            let h = history.borrow();
+            let mut c = cursor.borrow_mut();
+            let next = match e.key().as_str() {
+                "ArrowUp" if *c > 0 => *c - 1,
+                "ArrowDown" if *c < h.len() => *c + 1,
+                _ => return,
+            };
+            e.prevent_default();
+            *c = next;
+            if let Some(el) = input.cast::<HtmlInputElement>() {
+                el.set_value(h.get(next).map_or("", String::as_str));
+            }
+        })
+    };
+    let skipped = props.outputs.len().saturating_sub(SHOWN);
     html! {
         <section class="panel console" aria-labelledby="console-h">
             <h2 id="console-h">{"Console"}</h2>
-            <div class="transcript" role="log" aria-live="polite">
-                { for props.outputs.iter().map(|o| html! {
-                    <div class={classes!("entry", o.is_error.then_some("error"))}>
+            <div class="transcript" role="log" aria-live="polite" tabindex="0">
+                // Newest first in the DOM, shown bottom-up (column-reverse):
+                // the browser keeps the newest in view without a forced layout.
+                { for props.outputs.iter().enumerate().skip(skipped).rev().map(|(i, o)| html! {
+                    <div key={i} class={classes!("entry", o.is_error.then_some("error"))}>
                         <div class="cmd"><span class="prompt" aria-hidden="true">{"$ "}</span>{&o.command}</div>
-                        { if o.text.is_empty() { html!{} } else { html!{ <pre class="out">{&o.text}</pre> } } }
+                        { if o.text.is_empty() { html!{} } else { html!{ <pre class="out">{ if o.is_error { format!("Error: {}", o.text) } else { o.text.clone() } }</pre> } } }
                     </div>
                 }) }
+                { if skipped > 0 { html!{ <div class="more">{format!("… {skipped} earlier commands")}</div> } } else { html!{} } }
             </div>
             <form {onsubmit}>
-                <label for="console-input" class="sr-only">{"Command"}</label>
-                <input id="console-input" ref={input} type="text" autocomplete="off" spellcheck="false"
+                <label for="console-input" class="sr-only">{"Command (Up and Down recall earlier ones)"}</label>
+                <input id="console-input" ref={input} type="text" autocomplete="off" spellcheck="false" {onkeydown}
                     placeholder="kafka-topics.sh --bootstrap-server localhost:9092 --describe --topic hello" />
                 <button type="submit">{"Run"}</button>
             </form>

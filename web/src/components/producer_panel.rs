@@ -1,58 +1,320 @@
-//! Produce a record to a chosen partition with one click.
+//! The producer: topic, key, value, partition, count, acks, idempotence,
+//! retries and min.insync.replicas; the delivery semantics they give, the
+//! murmur2 arithmetic for a key, and what happened to each send. Every send
+//! is a `sim produce ...` line.
 
-use web_sys::HtmlSelectElement;
+use crate::derive::Outcome;
+use crate::state::quote;
+use std::rc::Rc;
+use streamlab_core::producer::explain;
+use streamlab_core::ProducerConfig;
+use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
 pub struct ProducerPanelProps {
-    /// `topic-partition` choices, in order.
-    pub partitions: Vec<(String, i32)>,
-    pub on_produce: Callback<(String, i32)>,
-    pub on_advance: Callback<u64>,
+    /// Topics with their partition counts, in order.
+    pub topics: Rc<Vec<(String, i32)>>,
+    /// The newest send outcomes, newest first.
+    pub outcomes: Rc<Vec<Outcome>>,
+    /// The brokers' current `min.insync.replicas`.
+    pub min_isr: i32,
+    pub on_run: Callback<String>,
+}
+
+/// The form's values, as typed.
+#[derive(Clone, PartialEq)]
+struct Form {
+    topic: String,
+    key: String,
+    value: String,
+    /// "auto" or a partition number.
+    partition: String,
+    count: String,
+    acks: String,
+    idempotence: bool,
+    retries: String,
+    min_isr: String,
+}
+
+impl Form {
+    /// The `sim produce` line, or why not.
+    fn line(&self, topic: &str, sent: u32) -> Result<String, String> {
+        let mut line = format!("sim produce {}", quote(topic));
+        let value = if self.value.trim().is_empty() {
+            format!("record-{sent}")
+        } else {
+            self.value.clone()
+        };
+        line.push(' ');
+        line.push_str(&quote(&value));
+        if !self.key.is_empty() {
+            line.push_str(&format!(" --key {}", quote(&self.key)));
+        }
+        if self.partition != "auto" {
+            line.push_str(&format!(" --partition {}", self.partition));
+        }
+        line.push_str(&format!(" --acks {}", self.acks));
+        if self.idempotence {
+            line.push_str(" --idempotence");
+        }
+        let count = self.count.trim();
+        if !count.is_empty() && count != "1" {
+            match count.parse::<u32>() {
+                Ok(n) if (1..=100_000).contains(&n) => line.push_str(&format!(" --count {n}")),
+                _ => return Err("count: a whole number from 1 to 100000".into()),
+            }
+        }
+        let retries = self.retries.trim();
+        if !retries.is_empty() {
+            match retries.parse::<u32>() {
+                Ok(r) if r <= i32::MAX as u32 => line.push_str(&format!(" --retries {r}")),
+                _ => return Err("retries: a whole number from 0 to 2147483647".into()),
+            }
+        }
+        Ok(line)
+    }
+
+    fn config(&self) -> ProducerConfig {
+        let mut c = ProducerConfig::default();
+        let _ = c.set("acks", &self.acks);
+        c.enable_idempotence = self.idempotence;
+        if !self.retries.trim().is_empty() {
+            let _ = c.set("retries", self.retries.trim());
+        }
+        c
+    }
+}
+
+/// Field edits go through a reducer, so two edits before a render both land.
+impl Reducible for Form {
+    type Action = (fn(&mut Form, String), String);
+
+    fn reduce(self: Rc<Self>, (f, v): Self::Action) -> Rc<Self> {
+        let mut next = (*self).clone();
+        f(&mut next, v);
+        Rc::new(next)
+    }
+}
+
+fn input_value(e: &InputEvent) -> String {
+    e.target_dyn_into::<HtmlInputElement>()
+        .map(|i| i.value())
+        .unwrap_or_default()
+}
+
+fn select_value(e: &Event) -> String {
+    e.target_dyn_into::<HtmlSelectElement>()
+        .map(|s| s.value())
+        .unwrap_or_default()
 }
 
 #[function_component(ProducerPanel)]
 pub fn producer_panel(props: &ProducerPanelProps) -> Html {
-    let selected = use_state(|| 0usize);
-    let onchange = {
-        let selected = selected.clone();
-        Callback::from(move |e: Event| {
-            if let Some(sel) = e.target_dyn_into::<HtmlSelectElement>() {
-                selected.set(sel.selected_index().max(0) as usize);
-            }
-        })
-    };
-    let target = props
-        .partitions
-        .get(*selected)
-        .or(props.partitions.first())
+    let form = use_reducer(|| Form {
+        topic: String::new(),
+        key: String::new(),
+        value: String::new(),
+        partition: "auto".into(),
+        count: "1".into(),
+        acks: "all".into(),
+        idempotence: false,
+        retries: String::new(),
+        min_isr: String::new(),
+    });
+    let sent = use_state(|| 0u32);
+    let error = use_state(|| None::<String>);
+
+    // The chosen topic, or the first one when the chosen one is gone.
+    let topic = props
+        .topics
+        .iter()
+        .find(|(t, _)| *t == form.topic)
+        .or(props.topics.first())
         .cloned();
-    let onclick = {
-        let on_produce = props.on_produce.clone();
-        let target = target.clone();
-        Callback::from(move |_| {
-            if let Some(t) = target.clone() {
-                on_produce.emit(t);
+    let partitions = topic.as_ref().map_or(0, |t| t.1);
+
+    let set = |f: fn(&mut Form, String)| {
+        let d = form.dispatcher();
+        move |v: String| d.dispatch((f, v))
+    };
+    let on_topic = {
+        let s = set(|f, v| {
+            f.topic = v;
+            f.partition = "auto".into();
+        });
+        Callback::from(move |e: Event| s(select_value(&e)))
+    };
+    let on_partition = {
+        let s = set(|f, v| f.partition = v);
+        Callback::from(move |e: Event| s(select_value(&e)))
+    };
+    let on_acks = {
+        let s = set(|f, v| f.acks = v);
+        Callback::from(move |e: Event| s(select_value(&e)))
+    };
+    let on_key = {
+        let s = set(|f, v| f.key = v);
+        Callback::from(move |e: InputEvent| s(input_value(&e)))
+    };
+    let on_value = {
+        let s = set(|f, v| f.value = v);
+        Callback::from(move |e: InputEvent| s(input_value(&e)))
+    };
+    let on_count = {
+        let s = set(|f, v| f.count = v);
+        Callback::from(move |e: InputEvent| s(input_value(&e)))
+    };
+    let on_retries = {
+        let s = set(|f, v| f.retries = v);
+        Callback::from(move |e: InputEvent| s(input_value(&e)))
+    };
+    let on_min_isr = {
+        let s = set(|f, v| f.min_isr = v);
+        Callback::from(move |e: InputEvent| s(input_value(&e)))
+    };
+    let on_idem = {
+        let s = set(|f, v| f.idempotence = v == "true");
+        Callback::from(move |e: Event| {
+            let checked = e
+                .target_dyn_into::<HtmlInputElement>()
+                .is_some_and(|i| i.checked());
+            s(checked.to_string())
+        })
+    };
+    let onsubmit = {
+        let form = form.clone();
+        let sent = sent.clone();
+        let error = error.clone();
+        let on_run = props.on_run.clone();
+        let topic = topic.clone();
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let Some((t, _)) = &topic else { return };
+            match form.line(t, *sent) {
+                Ok(line) => {
+                    error.set(None);
+                    sent.set(*sent + 1);
+                    on_run.emit(line);
+                }
+                Err(msg) => error.set(Some(msg)),
             }
         })
     };
-    let advance = {
-        let on_advance = props.on_advance.clone();
-        Callback::from(move |_| on_advance.emit(1000))
+    let apply_min_isr = {
+        let form = form.clone();
+        let on_run = props.on_run.clone();
+        let error = error.clone();
+        Callback::from(move |_| match form.min_isr.trim().parse::<i32>() {
+            Ok(n) if n >= 1 => {
+                error.set(None);
+                on_run.emit(format!("sim set min.insync.replicas={n}"));
+            }
+            _ => error.set(Some(
+                "min.insync.replicas: a whole number, 1 or more".into(),
+            )),
+        })
     };
+
+    let config = form.config();
+    let effective = config.effective();
+    let explanation = if form.partition != "auto" {
+        format!(
+            "Partition {} chosen explicitly: the partitioner is not asked.",
+            form.partition
+        )
+    } else if !form.key.is_empty() {
+        format!(
+            "{} — the same key always lands on the same partition.",
+            explain(form.key.as_bytes(), partitions)
+        )
+    } else {
+        "No key: since Kafka 2.4 the sticky partitioner fills one partition's batch, then \
+         moves to another (older clients spread null-key records over the partitions)."
+            .to_string()
+    };
+    let no_topic = topic.is_none();
+
     html! {
         <section class="panel producer" aria-labelledby="producer-h">
             <h2 id="producer-h">{"Producer"}</h2>
-            <label for="produce-partition">{"Partition"}</label>
-            <select id="produce-partition" {onchange} disabled={props.partitions.is_empty()}>
-                { for props.partitions.iter().enumerate().map(|(i, (t, p))| html! {
-                    <option value={i.to_string()} selected={i == *selected}>{format!("{t}-{p}")}</option>
-                }) }
-            </select>
-            <div class="buttons">
-                <button id="produce" class="primary" {onclick} disabled={target.is_none()}>{"Produce a record"}</button>
-                <button id="advance" onclick={advance}>{"Advance 1 s"}</button>
+            <form class="grid-form" {onsubmit}>
+                <div class="field">
+                    <label for="produce-topic">{"Topic"}</label>
+                    <select id="produce-topic" onchange={on_topic} disabled={no_topic}>
+                        { for props.topics.iter().map(|(t, _)| html! {
+                            <option value={t.clone()} selected={topic.as_ref().is_some_and(|x| &x.0 == t)}>{t}</option>
+                        }) }
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="produce-partition">{"Partition"}</label>
+                    <select id="produce-partition" onchange={on_partition} disabled={no_topic}>
+                        <option value="auto" selected={form.partition == "auto"}>{"auto (partitioner)"}</option>
+                        { for (0..partitions).map(|p| html! {
+                            <option value={p.to_string()} selected={form.partition == p.to_string()}>{p}</option>
+                        }) }
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="produce-key">{"Key"}</label>
+                    <input id="produce-key" type="text" placeholder="none (null key)" value={form.key.clone()} oninput={on_key} />
+                </div>
+                <div class="field">
+                    <label for="produce-value">{"Value"}</label>
+                    <input id="produce-value" type="text" placeholder={format!("record-{}", *sent)} value={form.value.clone()} oninput={on_value} />
+                </div>
+                <div class="field">
+                    <label for="produce-count">{"Count"}</label>
+                    <input id="produce-count" type="number" min="1" max="100000" value={form.count.clone()} oninput={on_count} />
+                </div>
+                <div class="field">
+                    <label for="produce-acks">{"acks"}</label>
+                    <select id="produce-acks" onchange={on_acks}>
+                        { for ["0", "1", "all"].iter().map(|a| html! {
+                            <option value={*a} selected={form.acks == *a}>{*a}</option>
+                        }) }
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="produce-retries">{"retries"}</label>
+                    <input id="produce-retries" type="number" min="0" placeholder="2147483647" value={form.retries.clone()} oninput={on_retries} />
+                </div>
+                <div class="field check">
+                    <input id="produce-idempotence" type="checkbox" checked={form.idempotence} onchange={on_idem} />
+                    <label for="produce-idempotence">{"enable.idempotence"}</label>
+                </div>
+                <p class="semantics" aria-live="polite">
+                    <span class={classes!("sem", config.semantics().replace(' ', "-").replace(['(', ')'], ""))}>{config.semantics()}</span>
+                    { if form.idempotence { format!(" · idempotence forces acks={} and retries", match effective.acks { streamlab_core::Acks::All => "all", streamlab_core::Acks::One => "1", streamlab_core::Acks::Zero => "0" }) } else { String::new() } }
+                </p>
+                <p class="partitioner" id="partitioner-explain">{explanation}</p>
+                <div class="buttons">
+                    <button id="produce" class="primary" type="submit" disabled={no_topic}>{"Send"}</button>
+                </div>
+            </form>
+            <div class="min-isr">
+                <label for="min-isr">{format!("min.insync.replicas (now {})", props.min_isr)}</label>
+                <div class="inline">
+                    <input id="min-isr" type="number" min="1" placeholder={props.min_isr.to_string()} value={form.min_isr.clone()} oninput={on_min_isr} />
+                    <button id="apply-min-isr" onclick={apply_min_isr}>{"Set"}</button>
+                </div>
             </div>
+            { if let Some(msg) = &*error { html!{ <p class="form-error" role="alert">{msg}</p> } } else { html!{} } }
+            <h3>{"Sends"}</h3>
+            { if props.outcomes.is_empty() {
+                html!{ <p class="empty">{"Nothing sent yet."}</p> }
+            } else { html! {
+                <ul class="outcomes" aria-live="polite">
+                    { for props.outcomes.iter().map(|o| html! {
+                        <li class={if o.ok { "ok" } else { "failed" }}>
+                            <span class="t">{format!("{} ms", o.time)}</span>
+                            <span aria-hidden="true">{ if o.ok { "✓ " } else { "✗ " } }</span>
+                            {&o.text}
+                        </li>
+                    }) }
+                </ul>
+            } } }
         </section>
     }
 }

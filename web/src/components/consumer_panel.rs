@@ -1,0 +1,218 @@
+//! Consumer groups, built from the group events (MemberJoined, MemberLeft,
+//! GroupRebalanced, OffsetCommitted): members, who owns which partition
+//! (colour-coded, moved ones highlighted), committed offsets and lag; and
+//! range vs round-robin vs sticky side by side on the same membership.
+
+use crate::derive::{compare, groups, subscriptions, Group};
+use crate::state::{quote, SessionHandle};
+use std::collections::BTreeMap;
+use std::rc::Rc;
+use web_sys::{HtmlInputElement, HtmlSelectElement};
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct ConsumerPanelProps {
+    pub session: SessionHandle,
+    /// The script lines that made the state on screen (for subscriptions).
+    pub script: Rc<Vec<String>>,
+    pub on_run: Callback<String>,
+}
+
+/// A stable colour slot per member (by position among the group's members).
+fn colour(members: &[String], member: &str) -> String {
+    let i = members.iter().position(|m| m == member).unwrap_or(0);
+    format!("own-{}", i % 8)
+}
+
+#[function_component(ConsumerPanel)]
+pub fn consumer_panel(props: &ConsumerPanelProps) -> Html {
+    let group_name = use_state(|| "g1".to_string());
+    let topics_text = use_state(String::new);
+    let assignor = use_state(|| "range".to_string());
+    let session = props.session.borrow();
+    let sim = session.sim();
+    let cluster = sim.snapshot();
+    let topic_sizes: BTreeMap<String, i32> = cluster
+        .topics
+        .iter()
+        .map(|(n, t)| (n.clone(), t.partitions.len() as i32))
+        .collect();
+    let all_groups = groups(session.events());
+    let default_topic = topic_sizes.keys().next().cloned().unwrap_or_default();
+    let topics_value = if topics_text.is_empty() {
+        default_topic.clone()
+    } else {
+        (*topics_text).clone()
+    };
+    let next_member = {
+        let taken = all_groups
+            .get(group_name.as_str())
+            .map(|g| g.members.clone())
+            .unwrap_or_default();
+        (1..)
+            .map(|i| format!("c{i}"))
+            .find(|m| !taken.contains(m))
+            .unwrap_or_else(|| "c".into())
+    };
+    let on_group = {
+        let s = group_name.clone();
+        Callback::from(move |e: InputEvent| {
+            if let Some(i) = e.target_dyn_into::<HtmlInputElement>() {
+                s.set(i.value());
+            }
+        })
+    };
+    let on_topics = {
+        let s = topics_text.clone();
+        Callback::from(move |e: InputEvent| {
+            if let Some(i) = e.target_dyn_into::<HtmlInputElement>() {
+                s.set(i.value());
+            }
+        })
+    };
+    let on_assignor = {
+        let s = assignor.clone();
+        Callback::from(move |e: Event| {
+            if let Some(i) = e.target_dyn_into::<HtmlSelectElement>() {
+                s.set(i.value());
+            }
+        })
+    };
+    let join = {
+        let on_run = props.on_run.clone();
+        let line = format!(
+            "sim consumer join {} {} --topics {} --assignor {}",
+            quote(group_name.trim()),
+            next_member,
+            quote(topics_value.replace(' ', "").as_str()),
+            *assignor
+        );
+        Callback::from(move |_| on_run.emit(line.clone()))
+    };
+    let hw: BTreeMap<(String, i32), i64> = cluster
+        .topics
+        .values()
+        .flat_map(|t| t.partitions.iter())
+        .map(|p| ((p.topic.clone(), p.id), p.high_watermark()))
+        .collect();
+
+    html! {
+        <section class="panel consumers" aria-labelledby="consumers-h">
+            <h2 id="consumers-h">{"Consumer groups"}</h2>
+            <div class="grid-form">
+                <div class="field">
+                    <label for="group-name">{"Group"}</label>
+                    <input id="group-name" type="text" value={(*group_name).clone()} oninput={on_group} />
+                </div>
+                <div class="field">
+                    <label for="group-topics">{"Topics"}</label>
+                    <input id="group-topics" type="text" placeholder={default_topic} value={(*topics_text).clone()} oninput={on_topics} />
+                </div>
+                <div class="field">
+                    <label for="group-assignor">{"Assignor"}</label>
+                    <select id="group-assignor" onchange={on_assignor}>
+                        { for ["range", "roundrobin", "sticky", "cooperative-sticky"].iter().map(|a| html! {
+                            <option value={*a} selected={assignor.as_str() == *a}>{*a}</option>
+                        }) }
+                    </select>
+                </div>
+                <div class="buttons">
+                    <button id="join-member" class="primary" onclick={join} disabled={group_name.trim().is_empty()}>
+                        {format!("Add member {next_member}")}
+                    </button>
+                </div>
+            </div>
+            { if all_groups.is_empty() {
+                html!{ <p class="empty">{"No consumer group yet. Add a member: it joins, the coordinator rebalances, and the assignor divides the partitions."}</p> }
+            } else { html! {
+                { for all_groups.values().map(|g| group_view(g, &props.script, &topic_sizes, &hw, &props.on_run)) }
+            } } }
+        </section>
+    }
+}
+
+fn group_view(
+    g: &Group,
+    script: &[String],
+    topics: &BTreeMap<String, i32>,
+    hw: &BTreeMap<(String, i32), i64>,
+    on_run: &Callback<String>,
+) -> Html {
+    let members: Vec<String> = g.members.iter().cloned().collect();
+    let owner: BTreeMap<&str, &str> = g
+        .assignment
+        .iter()
+        .flat_map(|(m, ps)| ps.iter().map(move |p| (p.as_str(), m.as_str())))
+        .collect();
+    let subs = subscriptions(script, &g.name);
+    let comparison = compare(&g.history, &subs, topics);
+    let member_button = |label: &'static str, verb: &'static str, m: &str| {
+        let on_run = on_run.clone();
+        let line = format!("sim consumer {verb} {} {}", quote(&g.name), quote(m));
+        html! {
+            <button class={format!("member-{verb}")} aria-label={format!("{label} {m}")} title={line.clone()}
+                onclick={Callback::from(move |_| on_run.emit(line.clone()))}>{label}</button>
+        }
+    };
+    html! {
+        <div class="group" data-group={g.name.clone()}>
+            <h3>{format!("{} · generation {} · {}", g.name, g.generation, if g.assignor.is_empty() { "—" } else { g.assignor.as_str() })}</h3>
+            <ul class="members">
+                { for members.iter().map(|m| html! {
+                    <li class={classes!("member", colour(&members, m))}>
+                        <span class="swatch" aria-hidden="true"></span>
+                        <span class="member-name">{m}</span>
+                        { member_button("Leave", "leave", m) }
+                        { member_button("Crash", "crash", m) }
+                    </li>
+                }) }
+            </ul>
+            <table class="offsets">
+                <caption class="sr-only">{"partitions, owners, committed offsets and lag"}</caption>
+                <thead><tr><th scope="col">{"PARTITION"}</th><th scope="col">{"OWNER"}</th><th scope="col">{"CURRENT-OFFSET"}</th><th scope="col">{"HW"}</th><th scope="col">{"LAG"}</th></tr></thead>
+                <tbody>
+                    { for topics.iter().filter(|(t, _)| subs.values().any(|s| s.contains(t))).flat_map(|(t, n)| (0..*n).map(move |p| (t.clone(), p))).map(|(t, p)| {
+                        let name = format!("{t}-{p}");
+                        let who = owner.get(name.as_str()).copied();
+                        let committed = g.committed.get(&(t.clone(), p)).copied();
+                        let h = hw.get(&(t.clone(), p)).copied().unwrap_or(0);
+                        let moved = g.moved.contains(&name);
+                        html! {
+                            <tr class={classes!(who.map(|m| colour(&members, m)), moved.then_some("moved"))}>
+                                <td>{&name}{ if moved { html!{ <span class="badge moved-badge">{"moved"}</span> } } else { html!{} } }</td>
+                                <td>{who.unwrap_or("—")}</td>
+                                <td>{committed.map_or("-".to_string(), |c| c.to_string())}</td>
+                                <td>{h}</td>
+                                <td>{committed.map_or("-".to_string(), |c| (h - c).max(0).to_string())}</td>
+                            </tr>
+                        }
+                    }) }
+                </tbody>
+            </table>
+            <h4>{"The same membership under each assignor"}</h4>
+            <div class="compare">
+                { for comparison.iter().map(|c| html! {
+                    <div class="assignor" data-assignor={c.kind.name()}>
+                        <h5>{c.kind.name()}<span class="moved-count">{format!(" · {} moved", c.moved.len())}</span></h5>
+                        { match &c.assignment {
+                            Err(e) => html!{ <p class="form-error">{e}</p> },
+                            Ok(a) => html! {
+                                <ul>
+                                    { for a.iter().map(|(m, ps)| html! {
+                                        <li>
+                                            <span class="member-name">{m}</span>{": "}
+                                            { for ps.iter().map(|p| html! {
+                                                <span class={classes!("chip", colour(&members, m), c.moved.contains(p).then_some("moved"))}
+                                                    title={if c.moved.contains(p) { "moved in the last rebalance" } else { "kept its owner" }}>{p}</span>
+                                            }) }
+                                        </li>
+                                    }) }
+                                </ul>
+                            },
+                        } }
+                    </div>
+                }) }
+            </div>
+        </div>
+    }
+}

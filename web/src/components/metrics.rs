@@ -1,0 +1,146 @@
+//! Small hand-drawn SVG charts derived from the event trace: ISR size, high
+//! watermark and LEO per partition, and throughput over time.
+
+use crate::derive::{Metrics, PerPartition, Series};
+use crate::state::SessionHandle;
+use yew::prelude::*;
+
+/// Lines drawn per chart; the rest are named in a note.
+const MAX_LINES: usize = 6;
+// Integer geometry: no float formatting code in the bundle.
+const W: i64 = 320;
+const H: i64 = 110;
+
+#[derive(Properties, PartialEq)]
+pub struct MetricsProps {
+    pub session: SessionHandle,
+}
+
+#[function_component(MetricsPanel)]
+pub fn metrics_panel(props: &MetricsProps) -> Html {
+    // Folded incrementally: only events not seen yet; from scratch after a replay.
+    let fold = use_mut_ref(|| (Metrics::default(), 0usize, 0u64));
+    let session = props.session.borrow();
+    let events = session.events();
+    {
+        let mut f = fold.borrow_mut();
+        if f.2 != props.session.epoch || f.1 > events.len() {
+            *f = (Metrics::default(), 0, props.session.epoch);
+        }
+        for e in &events[f.1..] {
+            f.0.observe(e);
+        }
+        f.1 = events.len();
+    }
+    let f = fold.borrow();
+    let m = &f.0;
+    let end = session.sim().now().as_millis().max(1);
+    html! {
+        <section class="panel metrics" aria-labelledby="metrics-h">
+            <h2 id="metrics-h">{"Metrics"}</h2>
+            <div class="charts">
+                { step_chart("ISR size", "isr-chart", &m.isr, None, end) }
+                { step_chart("High watermark (solid) and LEO (dashed)", "hw-chart", &m.hw, Some(&m.leo), end) }
+                { bars("Records appended", m, end) }
+            </div>
+        </section>
+    }
+}
+
+/// An SVG path of a step series, at most one point per horizontal unit.
+fn path(series: &Series, end: u64, max: i64) -> String {
+    let y = |v: i64| H - v.clamp(0, max) * (H - 8) / max - 4;
+    let x = |t: u64| {
+        (i64::try_from(t.min(end)).unwrap_or(0) * W / i64::try_from(end).unwrap_or(1).max(1)).min(W)
+    };
+    let mut d = String::new();
+    let mut last_x = -1;
+    for (i, &(t, v)) in series.iter().enumerate() {
+        let px = x(t);
+        if i == 0 {
+            d.push_str(&format!("M{px},{}", y(v)));
+        } else if px > last_x || i + 1 == series.len() {
+            d.push_str(&format!("H{px}V{}", y(v)));
+        } else {
+            continue;
+        }
+        last_x = px;
+    }
+    if !series.is_empty() {
+        d.push_str(&format!("H{W}"));
+    }
+    d
+}
+
+fn flat(map: &PerPartition) -> impl Iterator<Item = (String, &Series)> {
+    map.iter()
+        .flat_map(|(t, ps)| ps.iter().map(move |(p, s)| (format!("{t}-{p}"), s)))
+}
+
+fn step_chart(
+    title: &str,
+    id: &str,
+    solid: &PerPartition,
+    dashed: Option<&PerPartition>,
+    end: u64,
+) -> Html {
+    let max = flat(solid)
+        .chain(dashed.into_iter().flat_map(flat))
+        .flat_map(|(_, s)| s.iter().map(|p| p.1))
+        .max()
+        .unwrap_or(1)
+        .max(1);
+    let total = flat(solid).count();
+    let shown: Vec<(String, &Series, Option<&Series>)> = flat(solid)
+        .take(MAX_LINES)
+        .map(|(n, s)| {
+            let d = dashed.and_then(|d| {
+                let (t, p) = n.rsplit_once('-')?;
+                d.get(t)?.get(&p.parse::<i32>().ok()?)
+            });
+            (n, s, d)
+        })
+        .collect();
+    let more = total.saturating_sub(MAX_LINES);
+    html! {
+        <figure class="chart" id={id.to_string()}>
+            <figcaption>{title}<span class="axis">{format!(" · max {max} · 0–{end} ms")}</span></figcaption>
+            <svg viewBox={format!("0 0 {W} {H}")} preserveAspectRatio="none" role="img"
+                aria-label={format!("{title}: {total} series over {end} ms")}>
+                <line class="axis-line" x1="0" y1={H.to_string()} x2={W.to_string()} y2={H.to_string()} />
+                { for shown.iter().enumerate().map(|(i, (_, s, d))| html! {
+                    <>
+                        <path class={format!("line c{i}")} d={path(s, end, max)} />
+                        { if let Some(d) = d { html!{ <path class={format!("line dashed c{i}")} d={path(d, end, max)} /> } } else { html!{} } }
+                    </>
+                }) }
+            </svg>
+            <div class="chart-legend">
+                { for shown.iter().enumerate().map(|(i, (n, _, _))| html! { <span class={format!("key c{i}")}>{n.as_str()}</span> }) }
+                { if more > 0 { html!{ <span class="more">{format!("+{more} more")}</span> } } else { html!{} } }
+            </div>
+        </figure>
+    }
+}
+
+fn bars(title: &str, m: &Metrics, end: u64) -> Html {
+    let (bucket_ms, counts) = m.throughput(end);
+    let max = counts.iter().copied().max().unwrap_or(0).max(1);
+    let n = i64::try_from(counts.len()).unwrap_or(1).max(1);
+    let total: u64 = counts.iter().sum();
+    html! {
+        <figure class="chart" id="throughput-chart">
+            <figcaption>{title}<span class="axis">{format!(" · per {} s · {total} total", bucket_ms / 1_000)}</span></figcaption>
+            <svg viewBox={format!("0 0 {W} {H}")} preserveAspectRatio="none" role="img"
+                aria-label={format!("{title}: {total} records in {} buckets of {bucket_ms} ms", counts.len())}>
+                <line class="axis-line" x1="0" y1={H.to_string()} x2={W.to_string()} y2={H.to_string()} />
+                { for counts.iter().enumerate().filter(|(_, v)| **v > 0).map(|(i, &v)| {
+                    let h = i64::try_from(v * (H as u64 - 6) / max).unwrap_or(0);
+                    let x = i64::try_from(i).unwrap_or(0) * W / n;
+                    html! { <rect class="bar" x={x.to_string()} y={(H - h).to_string()}
+                        width={(W / n - 1).max(1).to_string()} height={h.to_string()}><title>{format!("{v} records")}</title></rect> }
+                }) }
+            </svg>
+        </figure>
+    }
+}

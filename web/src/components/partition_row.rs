@@ -1,0 +1,140 @@
+//! One partition's row of the cluster table: its badges, then each broker's
+//! replica with the log's newest records and the HW and LEO markers. Keyed by
+//! a fingerprint, so unchanged rows skip rendering.
+
+use crate::state::SessionHandle;
+use streamlab_core::broker::{Broker, BrokerState};
+use streamlab_core::log::Record;
+use streamlab_core::partition::Partition;
+use yew::prelude::*;
+
+#[derive(Properties, Clone)]
+pub struct PartitionRowProps {
+    pub session: SessionHandle,
+    pub topic: String,
+    pub partition: i32,
+    /// How many of each log's newest records to draw.
+    pub visible: usize,
+    /// A hash of what the row draws (see `cluster_view::fingerprint`).
+    pub fingerprint: u64,
+}
+
+impl PartialEq for PartitionRowProps {
+    /// The session's version is left out on purpose: the fingerprint says
+    /// whether this row changed.
+    fn eq(&self, o: &Self) -> bool {
+        self.topic == o.topic
+            && self.partition == o.partition
+            && self.visible == o.visible
+            && self.fingerprint == o.fingerprint
+    }
+}
+
+#[function_component(PartitionRow)]
+pub fn partition_row(props: &PartitionRowProps) -> Html {
+    let session = props.session.borrow();
+    let cluster = session.sim().snapshot();
+    let Some(p) = cluster
+        .topics
+        .get(&props.topic)
+        .and_then(|t| t.partitions.iter().find(|p| p.id == props.partition))
+    else {
+        return html! {};
+    };
+    html! {
+        <tr data-partition={format!("{}-{}", p.topic, p.id)}
+            data-leader={p.leader.map_or("none".to_string(), |l| l.to_string())}>
+            { partition_header(p) }
+            { for cluster.brokers.values().map(|b| replica_cell(p, b, props.visible)) }
+        </tr>
+    }
+}
+
+fn partition_header(p: &Partition) -> Html {
+    let osr = p.osr();
+    let ids = |v: &[i32]| {
+        v.iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join(",")
+    };
+    html! {
+        <th scope="row" class="partition-name">
+            <span class="tp">{format!("{}-{}", p.topic, p.id)}</span>
+            <span class="badges">
+                { match p.leader {
+                    Some(l) => html!{ <span class="badge leader">{format!("leader {l}")}</span> },
+                    None => html!{ <span class="badge offline" title="no leader: reads and writes fail">{"offline"}</span> },
+                } }
+                <span class="badge epoch" title="leader epoch">{format!("epoch {}", p.leader_epoch)}</span>
+                <span class="badge isr" title="in-sync replicas">{format!("ISR {}", ids(&p.isr))}</span>
+                { if osr.is_empty() { html!{} } else { html!{ <span class="badge osr" title="out-of-sync replicas">{format!("OSR {}", ids(&osr))}</span> } } }
+            </span>
+            <span class="meta">{format!("HW {} · LEO {}", p.high_watermark(), p.log_end_offset())}</span>
+        </th>
+    }
+}
+
+fn replica_cell(p: &Partition, b: &Broker, visible: usize) -> Html {
+    let broker = b.id;
+    let Some(replica) = p.replica_state.get(&broker) else {
+        return html! { <td class="no-replica"><span class="sr-only">{"no replica"}</span></td> };
+    };
+    let leader = p.leader == Some(broker);
+    let in_isr = p.isr.contains(&broker);
+    let down = b.state != BrokerState::Running;
+    let role = if leader { "leader" } else { "follower" };
+    let records = replica.log.records();
+    let hidden = records.len().saturating_sub(visible);
+    let hw = replica.high_watermark;
+    let leo = replica.log.log_end_offset();
+    let shown = &records[hidden..];
+    // The HW marker goes before the first record at or above it.
+    let hw_at = shown.iter().position(|r| r.offset >= hw);
+    html! {
+        <td class={classes!("replica", role, (!in_isr).then_some("osr"), down.then_some("down"))}
+            aria-label={format!("broker {broker}, {role}, {}, LEO {leo}, HW {hw}{}",
+                if in_isr { "in sync" } else { "out of sync" }, if down { ", broker down" } else { "" })}>
+            <div class="badges">
+                <span class={classes!("badge", role)}>{role}</span>
+                <span class={classes!("badge", if in_isr { "isr" } else { "osr" })}>{ if in_isr { "ISR" } else { "OSR" } }</span>
+                <span class="badge hwv" title="this replica's high watermark">{format!("HW {hw}")}</span>
+            </div>
+            <ol class="log" aria-label={format!("log of broker {broker}")}>
+                { if hidden > 0 { html!{ <li class="more" title={format!("{hidden} older records")}>{format!("…{hidden}")}</li> } } else { html!{} } }
+                { for shown.iter().enumerate().map(|(i, r)| html! {
+                    <>
+                        { if hw_at == Some(i) { html!{ <li class="marker hw" aria-hidden="true">{"HW"}</li> } } else { html!{} } }
+                        { record_cell(r, hw) }
+                    </>
+                }) }
+                { if hw_at.is_none() { html!{ <li class="marker hw" aria-hidden="true">{"HW"}</li> } } else { html!{} } }
+                <li class="marker leo" aria-hidden="true" title={format!("log end offset {leo}")}>{format!("LEO {leo}")}</li>
+            </ol>
+        </td>
+    }
+}
+
+fn record_cell(r: &Record, hw: i64) -> Html {
+    let committed = r.offset < hw;
+    let title = format!(
+        "offset {} · key {} · value {} · producer id {} · sequence {} · leader epoch {}{}",
+        r.offset,
+        r.key.as_deref().unwrap_or("null"),
+        r.value,
+        r.producer_id,
+        r.sequence,
+        r.leader_epoch,
+        if committed {
+            " · committed"
+        } else {
+            " · above the HW, consumers cannot read it yet"
+        }
+    );
+    html! {
+        <li class={classes!("record", if committed { "below-hw" } else { "above-hw" })}
+            title={title.clone()} aria-label={title} tabindex="0">
+            {r.offset}
+        </li>
+    }
+}

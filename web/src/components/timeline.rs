@@ -1,0 +1,94 @@
+//! Play, pause, step and speed for simulated time, and a scrubber that
+//! travels back by replaying the script up to the chosen moment.
+
+use web_sys::HtmlInputElement;
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct TimelineProps {
+    pub now_ms: u64,
+    pub end_ms: u64,
+    /// Scrubbed back (the script has a future).
+    pub in_past: bool,
+    pub playing: bool,
+    pub speed: u64,
+    pub on_play: Callback<bool>,
+    /// Advance by this many milliseconds once.
+    pub on_step: Callback<u64>,
+    pub on_speed: Callback<u64>,
+    pub on_seek: Callback<u64>,
+}
+
+fn fmt_ms(ms: u64) -> String {
+    if ms >= 10_000 {
+        format!("{}.{} s", ms / 1000, ms % 1000 / 100)
+    } else {
+        format!("{ms} ms")
+    }
+}
+
+#[function_component(Timeline)]
+pub fn timeline(props: &TimelineProps) -> Html {
+    let toggle = {
+        let on_play = props.on_play.clone();
+        let playing = props.playing;
+        Callback::from(move |_| on_play.emit(!playing))
+    };
+    let step = |ms: u64| {
+        let on_step = props.on_step.clone();
+        Callback::from(move |_| on_step.emit(ms))
+    };
+    let on_seek = {
+        let on_seek = props.on_seek.clone();
+        Callback::from(move |e: InputEvent| {
+            if let Some(v) = e
+                .target_dyn_into::<HtmlInputElement>()
+                .and_then(|i| i.value().parse::<u64>().ok())
+            {
+                on_seek.emit(v);
+            }
+        })
+    };
+    let to_end = {
+        let on_seek = props.on_seek.clone();
+        Callback::from(move |_| on_seek.emit(u64::MAX))
+    };
+    let max = props.end_ms.max(props.now_ms).max(1);
+    html! {
+        <section class="panel timeline" aria-labelledby="timeline-h">
+            <h2 id="timeline-h">{"Timeline"}</h2>
+            <div class="timeline-row">
+                <button id="play" class="primary" aria-pressed={props.playing.to_string()} onclick={toggle}
+                    aria-label={if props.playing { "pause" } else { "play" }}>
+                    { if props.playing { "❚❚ Pause" } else { "▶ Play" } }
+                </button>
+                <button id="step" onclick={step(100)} title="sim advance 100">{"+100 ms"}</button>
+                <button id="step-1s" onclick={step(1_000)} title="sim advance 1000">{"+1 s"}</button>
+                <div class="speed" role="group" aria-label="speed">
+                    { for [1u64, 10, 100].iter().map(|&x| {
+                        let on_speed = props.on_speed.clone();
+                        html! {
+                            <button class={classes!("speed-btn", (props.speed == x).then_some("on"))}
+                                aria-pressed={(props.speed == x).to_string()}
+                                onclick={Callback::from(move |_| on_speed.emit(x))}>{format!("{x}×")}</button>
+                        }
+                    }) }
+                </div>
+                <span class="clock" id="clock" aria-live="off">{format!("t = {}", fmt_ms(props.now_ms))}</span>
+            </div>
+            <div class="scrubber">
+                <label for="scrubber" class="sr-only">{"simulated time"}</label>
+                <input id="scrubber" type="range" min="0" max={max.to_string()} step="1"
+                    value={props.now_ms.to_string()} oninput={on_seek}
+                    aria-valuetext={format!("{} of {}", fmt_ms(props.now_ms), fmt_ms(props.end_ms))} />
+                <span class="end">{fmt_ms(props.end_ms)}</span>
+            </div>
+            { if props.in_past { html! {
+                <p class="past" role="status">
+                    {"Viewing the past (replayed from the script). A new command here drops what came after. "}
+                    <button id="to-end" onclick={to_end}>{"Back to the end"}</button>
+                </p>
+            } } else { html!{} } }
+        </section>
+    }
+}

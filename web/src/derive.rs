@@ -1,0 +1,460 @@
+//! What the panels show that the snapshot does not hold: figures derived from
+//! the event trace (send outcomes, consumer groups, metrics over time). Pure
+//! functions, so they are tested natively.
+
+use std::collections::{BTreeMap, BTreeSet};
+use streamlab_core::consumer::{assign, moved, Assignment, AssignorKind};
+use streamlab_core::event::{Event, EventKind};
+
+/// One send's outcome, as the producer panel lists it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Outcome {
+    pub time: u64,
+    pub ok: bool,
+    pub text: String,
+}
+
+/// The newest `n` produce outcomes, newest first.
+pub fn produce_outcomes(events: &[Event], n: usize) -> Vec<Outcome> {
+    events
+        .iter()
+        .rev()
+        .filter_map(|e| {
+            let time = e.time.as_millis();
+            match &e.kind {
+                EventKind::ProduceAcked {
+                    topic,
+                    partition,
+                    base_offset,
+                    count,
+                    acks,
+                    ..
+                } => Some(Outcome {
+                    time,
+                    ok: true,
+                    text: if *base_offset < 0 {
+                        format!("{topic}-{partition}: {count} record(s) sent, acks={acks}: no answer expected")
+                    } else {
+                        format!(
+                            "{topic}-{partition}: {count} record(s) acknowledged at offset {base_offset} (acks={})",
+                            if *acks == -1 { "all".to_string() } else { acks.to_string() }
+                        )
+                    },
+                }),
+                EventKind::ProduceFailed {
+                    topic,
+                    partition,
+                    error,
+                    will_retry,
+                    ..
+                } => Some(Outcome {
+                    time,
+                    ok: false,
+                    text: format!(
+                        "{topic}-{partition}: {error}{}",
+                        if *will_retry { " — retrying" } else { " — gave up" }
+                    ),
+                }),
+                _ => None,
+            }
+        })
+        .take(n)
+        .collect()
+}
+
+/// A consumer group as its events describe it.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Group {
+    pub name: String,
+    pub members: BTreeSet<String>,
+    /// Each membership the group went through, oldest first (for replaying
+    /// the assignors side by side).
+    pub history: Vec<BTreeSet<String>>,
+    pub generation: i32,
+    pub assignor: String,
+    /// Member → `t-p` names, from the last rebalance.
+    pub assignment: Vec<(String, Vec<String>)>,
+    pub moved: Vec<String>,
+    /// `(topic, partition)` → committed offset.
+    pub committed: BTreeMap<(String, i32), i64>,
+}
+
+/// Every group in the trace, by name.
+pub fn groups(events: &[Event]) -> BTreeMap<String, Group> {
+    let mut out: BTreeMap<String, Group> = BTreeMap::new();
+    fn entry<'a>(out: &'a mut BTreeMap<String, Group>, g: &str) -> &'a mut Group {
+        out.entry(g.to_string()).or_insert_with(|| Group {
+            name: g.to_string(),
+            ..Group::default()
+        })
+    }
+    for e in events {
+        match &e.kind {
+            EventKind::MemberJoined { group, member } => {
+                let g = entry(&mut out, group);
+                if g.members.insert(member.clone()) {
+                    g.history.push(g.members.clone());
+                }
+            }
+            EventKind::MemberLeft { group, member, .. } => {
+                let g = entry(&mut out, group);
+                if g.members.remove(member) {
+                    g.history.push(g.members.clone());
+                }
+            }
+            EventKind::GroupRebalanced {
+                group,
+                generation,
+                assignor,
+                assignment,
+                moved,
+            } => {
+                let g = entry(&mut out, group);
+                g.generation = *generation;
+                g.assignor = assignor.clone();
+                g.assignment = assignment.clone();
+                g.moved = moved.clone();
+            }
+            EventKind::OffsetCommitted {
+                group,
+                topic,
+                partition,
+                offset,
+                ..
+            } => {
+                let g = entry(&mut out, group);
+                g.committed.insert((topic.clone(), *partition), *offset);
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Each member's subscription, from the `sim consumer join` lines that ran.
+pub fn subscriptions(script: &[String], group: &str) -> BTreeMap<String, Vec<String>> {
+    let mut subs = BTreeMap::new();
+    for line in script {
+        let words: Vec<&str> = line.split_whitespace().collect();
+        if let ["sim", "consumer", "join", g, member, rest @ ..] = words.as_slice() {
+            if *g != group {
+                continue;
+            }
+            let topics = rest
+                .windows(2)
+                .find(|w| w[0] == "--topics" || w[0] == "--topic")
+                .map(|w| {
+                    w[1].split(',')
+                        .filter(|t| !t.is_empty())
+                        .map(String::from)
+                        .collect()
+                })
+                .unwrap_or_default();
+            subs.insert(member.to_string(), topics);
+        }
+    }
+    subs
+}
+
+/// One assignor's answer for the group now, and what its last change moved.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Comparison {
+    pub kind: AssignorKind,
+    pub assignment: Result<Vec<(String, Vec<String>)>, String>,
+    pub moved: Vec<String>,
+}
+
+fn names(a: &Assignment) -> Vec<(String, Vec<String>)> {
+    a.iter()
+        .map(|(m, tps)| (m.clone(), tps.iter().map(ToString::to_string).collect()))
+        .collect()
+}
+
+/// Range, round-robin and sticky over the same membership history, so the
+/// moves of the last rebalance can be compared.
+pub fn compare(
+    history: &[BTreeSet<String>],
+    subs: &BTreeMap<String, Vec<String>>,
+    topics: &BTreeMap<String, i32>,
+) -> Vec<Comparison> {
+    [
+        AssignorKind::Range,
+        AssignorKind::RoundRobin,
+        AssignorKind::Sticky,
+    ]
+    .into_iter()
+    .map(|kind| {
+        let mut prev = Assignment::new();
+        let mut last_moved = Vec::new();
+        for members in history {
+            let s: BTreeMap<String, Vec<String>> = members
+                .iter()
+                .map(|m| (m.clone(), subs.get(m).cloned().unwrap_or_default()))
+                .collect();
+            match assign(kind, topics, &s, &prev) {
+                Ok(next) => {
+                    last_moved = moved(&prev, &next)
+                        .iter()
+                        .map(ToString::to_string)
+                        .collect();
+                    prev = next;
+                }
+                Err(e) => {
+                    return Comparison {
+                        kind,
+                        assignment: Err(e.to_string()),
+                        moved: Vec::new(),
+                    }
+                }
+            }
+        }
+        Comparison {
+            kind,
+            assignment: Ok(names(&prev)),
+            moved: last_moved,
+        }
+    })
+    .collect()
+}
+
+/// A step series: `(time, value)` points, each value holding until the next.
+pub type Series = Vec<(u64, i64)>;
+
+/// Topic → partition → series; nested so a lookup borrows the event's `&str`.
+pub type PerPartition = BTreeMap<String, BTreeMap<i32, Series>>;
+
+/// Figures over time for the metrics charts, folded from the trace one
+/// event at a time (the UI feeds only the events it has not seen).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Metrics {
+    pub isr: PerPartition,
+    /// The leader's high watermark.
+    pub hw: PerPartition,
+    /// The leader's log end offset.
+    pub leo: PerPartition,
+    /// Records appended in each simulated second.
+    pub per_second: Vec<u64>,
+}
+
+fn push_step(map: &mut PerPartition, topic: &str, partition: i32, t: u64, v: i64) {
+    if !map.contains_key(topic) {
+        map.insert(topic.to_string(), BTreeMap::new());
+    }
+    let Some(parts) = map.get_mut(topic) else {
+        return;
+    };
+    let series = parts.entry(partition).or_default();
+    match series.last_mut() {
+        Some(last) if last.1 == v => {}
+        Some(last) if last.0 == t => last.1 = v,
+        _ => series.push((t, v)),
+    }
+}
+
+impl Metrics {
+    pub fn observe(&mut self, e: &Event) {
+        let t = e.time.as_millis();
+        match &e.kind {
+            EventKind::LeaderElected {
+                topic,
+                partition,
+                isr,
+                ..
+            }
+            | EventKind::IsrShrunk {
+                topic,
+                partition,
+                isr,
+                ..
+            }
+            | EventKind::IsrExpanded {
+                topic,
+                partition,
+                isr,
+                ..
+            } => push_step(&mut self.isr, topic, *partition, t, isr.len() as i64),
+            EventKind::HighWatermarkChanged {
+                topic,
+                partition,
+                high_watermark,
+                ..
+            } => push_step(&mut self.hw, topic, *partition, t, *high_watermark),
+            EventKind::BatchAppended {
+                topic,
+                partition,
+                base_offset,
+                count,
+                ..
+            } => {
+                push_step(
+                    &mut self.leo,
+                    topic,
+                    *partition,
+                    t,
+                    base_offset + i64::from(*count),
+                );
+                let second = (t / 1_000) as usize;
+                if self.per_second.len() <= second {
+                    self.per_second.resize(second + 1, 0);
+                }
+                self.per_second[second] += u64::try_from(*count).unwrap_or(0);
+            }
+            _ => {}
+        }
+    }
+
+    /// Records appended per bucket up to `end_ms`, about 40 buckets of
+    /// whole seconds: `(bucket_ms, counts)`.
+    pub fn throughput(&self, end_ms: u64) -> (u64, Vec<u64>) {
+        let secs_per_bucket = (end_ms / 40).div_ceil(1_000).max(1);
+        let buckets = (end_ms / 1_000 / secs_per_bucket + 1) as usize;
+        let mut out = vec![0; buckets];
+        for (s, n) in self.per_second.iter().enumerate() {
+            if let Some(b) = out.get_mut(s / secs_per_bucket as usize) {
+                *b += n;
+            }
+        }
+        (secs_per_bucket * 1_000, out)
+    }
+}
+
+/// Folds a whole trace.
+pub fn metrics(events: &[Event]) -> Metrics {
+    let mut m = Metrics::default();
+    for e in events {
+        m.observe(e);
+    }
+    m
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use streamlab_core::script::Session;
+
+    fn run(text: &str) -> Session {
+        let mut s = Session::new();
+        let out = s.run(text);
+        assert!(out.iter().all(|o| !o.is_error), "{out:?}");
+        s
+    }
+
+    #[test]
+    fn outcomes_name_acks_and_errors() {
+        let s = run("sim brokers 3\nkafka-topics.sh --bootstrap-server x --create --topic t --partitions 1 --replication-factor 3\nsim set min.insync.replicas=3\nsim produce t a --acks all --retries 0\nsim advance 1s\nsim crash 0\nsim crash 1\nsim advance 8s\nsim produce t b --acks all --retries 0\nsim advance 1s");
+        let out = produce_outcomes(s.events(), 10);
+        assert!(
+            out.iter().any(|o| o.ok && o.text.contains("acks=all")),
+            "{out:?}"
+        );
+        assert!(out.iter().any(|o| !o.ok), "{out:?}");
+        assert!(
+            out.windows(2).all(|w| w[0].time >= w[1].time),
+            "newest first"
+        );
+    }
+
+    #[test]
+    fn metrics_follow_the_hw_and_throughput() {
+        let s = run("sim brokers 3\nkafka-topics.sh --bootstrap-server x --create --topic t --partitions 2 --replication-factor 2\nsim produce t a --partition 0 --count 5\nsim advance 2s\nsim produce t b --partition 1 --count 3\nsim advance 2s");
+        let m = metrics(s.events());
+        assert_eq!(m.hw["t"][&0].last().map(|p| p.1), Some(5));
+        assert_eq!(m.leo["t"][&1].last().map(|p| p.1), Some(3));
+        let (bucket, counts) = m.throughput(s.sim().now().as_millis());
+        assert_eq!(bucket, 1_000);
+        assert_eq!(counts, vec![5, 0, 3, 0, 0]);
+        assert_eq!(m.isr["t"][&0].last().map(|p| p.1), Some(2));
+        // 200 s: 40 buckets of 5 s.
+        let (bucket, counts) = m.throughput(200_000);
+        assert_eq!((bucket, counts.len(), counts[0]), (5_000, 41, 8));
+    }
+
+    #[test]
+    fn groups_follow_membership_rebalances_and_commits() {
+        use streamlab_core::SimTime;
+        let ev = |t: u64, kind: EventKind| Event {
+            time: SimTime(t),
+            kind,
+        };
+        let joined = |m: &str| EventKind::MemberJoined {
+            group: "g".into(),
+            member: m.into(),
+        };
+        let trace = vec![
+            ev(0, joined("a")),
+            ev(1, joined("b")),
+            ev(
+                2,
+                EventKind::GroupRebalanced {
+                    group: "g".into(),
+                    generation: 2,
+                    assignor: "range".into(),
+                    assignment: vec![
+                        ("a".into(), vec!["t-0".into()]),
+                        ("b".into(), vec!["t-1".into()]),
+                    ],
+                    moved: vec!["t-1".into()],
+                },
+            ),
+            ev(
+                3,
+                EventKind::OffsetCommitted {
+                    group: "g".into(),
+                    topic: "t".into(),
+                    partition: 1,
+                    offset: 7,
+                    high_watermark: 9,
+                },
+            ),
+            ev(
+                4,
+                EventKind::MemberLeft {
+                    group: "g".into(),
+                    member: "a".into(),
+                    timed_out: true,
+                },
+            ),
+        ];
+        let g = &groups(&trace)["g"];
+        assert_eq!(g.members.iter().collect::<Vec<_>>(), vec!["b"]);
+        assert_eq!(g.history.len(), 3, "joined a, joined b, a left");
+        assert_eq!((g.generation, g.assignor.as_str()), (2, "range"));
+        assert_eq!(g.moved, vec!["t-1"]);
+        assert_eq!(g.committed.get(&("t".to_string(), 1)), Some(&7));
+    }
+
+    #[test]
+    fn subscriptions_come_from_join_lines() {
+        let script = vec![
+            "sim consumer join g a --topics t1,t2".to_string(),
+            "sim consumer join h x --topics t1".to_string(),
+            "sim consumer join g b --topics t2 --assignor sticky".to_string(),
+        ];
+        let subs = subscriptions(&script, "g");
+        assert_eq!(subs.len(), 2);
+        assert_eq!(subs["a"], vec!["t1", "t2"]);
+        assert_eq!(subs["b"], vec!["t2"]);
+    }
+
+    #[test]
+    fn sticky_moves_less_than_range_when_a_member_joins() {
+        let topics = BTreeMap::from([("t".to_string(), 6)]);
+        let subs: BTreeMap<String, Vec<String>> = ["a", "b", "c"]
+            .iter()
+            .map(|m| (m.to_string(), vec!["t".to_string()]))
+            .collect();
+        let set = |ms: &[&str]| ms.iter().map(|m| m.to_string()).collect::<BTreeSet<_>>();
+        let history = vec![set(&["a"]), set(&["a", "b"]), set(&["a", "b", "c"])];
+        let cmp = compare(&history, &subs, &topics);
+        assert_eq!(cmp.len(), 3);
+        let moved = |k: AssignorKind| cmp.iter().find(|c| c.kind == k).map(|c| c.moved.len());
+        let (range, sticky) = (moved(AssignorKind::Range), moved(AssignorKind::Sticky));
+        // Range re-cuts the ranges (2, 4, 5 change owner); sticky takes one
+        // partition from each old member for the newcomer.
+        assert_eq!((range, sticky), (Some(3), Some(2)));
+        for c in &cmp {
+            let a = c.assignment.as_ref().expect("valid");
+            assert_eq!(a.iter().map(|(_, p)| p.len()).sum::<usize>(), 6);
+        }
+    }
+}
