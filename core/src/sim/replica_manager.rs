@@ -107,13 +107,16 @@ impl Simulation {
                 *e = epoch;
                 *i = isr;
             }
+            // Same leader: pre-0.11 brokers carry on; with leader epochs a new
+            // epoch means the leader's history may have changed under the
+            // follower (it missed an epoch), so it checks again below.
             (
                 Role::Follower {
                     leader: fl,
                     epoch: e,
                 },
                 Some(l),
-            ) if *fl == l => {
+            ) if *fl == l && (rule == TruncationRule::HighWatermark || *e == epoch) => {
                 *e = epoch;
             }
             (_, Some(l)) if l == b => {
