@@ -7,9 +7,11 @@ use crate::components::cluster_view::ClusterView;
 use crate::components::console::Console;
 use crate::components::consumer_panel::ConsumerPanel;
 use crate::components::event_log::EventLog;
+use crate::components::flume_panel::FlumePanel;
 use crate::components::metrics::MetricsPanel;
 use crate::components::notice::NoticeBar;
 use crate::components::producer_panel::ProducerPanel;
+use crate::components::saved_panel::SavedPanel;
 use crate::components::script_panel::ScriptPanel;
 use crate::components::timeline::Timeline;
 use crate::components::toolbar::Toolbar;
@@ -192,6 +194,26 @@ pub fn app() -> Html {
             let _ = download("streamlab-scenario.sh", &text);
         })
     };
+    let on_open_saved = {
+        let d = state.dispatcher();
+        Callback::from(move |(name, script): (String, String)| {
+            d.dispatch(Action::Load {
+                script,
+                time_ms: None,
+                notice: Some(Notice {
+                    title: format!("Opened “{name}”"),
+                    body: String::new(),
+                    is_error: false,
+                }),
+            })
+        })
+    };
+    let on_download_script = {
+        let state = state.clone();
+        Callback::from(move |_| {
+            let _ = download("scenario.script", &state.script_text());
+        })
+    };
     let on_bench_frame = {
         let d = state.dispatcher();
         let owed = use_mut_ref(|| 0.0f64);
@@ -284,6 +306,8 @@ pub fn app() -> Html {
                 <div class="col-side">
                     { show(3, html!{ <ProducerPanel {topics} {outcomes} {min_isr} on_run={run.clone()} /> }) }
                     { show(4, html!{ <ConsumerPanel session={state.handle()} script={applied_script} on_run={run.clone()} /> }) }
+                    { show(4, html!{ <FlumePanel session={state.handle()} /> }) }
+                    { show(4, html!{ <SavedPanel script={AttrValue::from(state.script_text())} on_open={on_open_saved} on_download={on_download_script} /> }) }
                 </div>
                 <div class="col-bottom">
                     { show(5, html!{ <EventLog session={state.handle()} /> }) }

@@ -393,3 +393,42 @@ async fn scrubbing_to_the_very_end_goes_live_again() {
     assert_eq!(text(&root, "#clock"), "t = 1150 ms");
     assert!(!text(&root, ".timeline").contains("Viewing the past"));
 }
+
+#[wasm_bindgen_test]
+async fn flume_panel_shows_the_pipeline_and_its_counters() {
+    let root = mount();
+    flush().await;
+    let presets = find(&root, "#presets");
+    let flume = presets
+        .query_selector("option[data-file='flume-to-kafka.script']")
+        .expect("valid")
+        .expect("the Flume preset");
+    let value = flume.get_attribute("value").expect("a value");
+    choose(&root, "#presets", &value);
+    flush().await;
+    let panel = text(&root, "section.flume");
+    assert!(panel.contains("agent a1"), "{panel}");
+    assert!(panel.contains("TypeInterceptor$Builder"), "{panel}");
+    assert!(panel.contains("EventDrainSuccessCount"), "{panel}");
+    assert!(panel.contains("50"), "50 events drained: {panel}");
+    click(&root, "section.flume button");
+    flush().await;
+    assert!(text(&root, ".flume-json").contains("\"CHANNEL.c1\""));
+}
+
+#[wasm_bindgen_test]
+async fn scenarios_are_saved_opened_and_deleted_in_local_storage() {
+    let root = mount();
+    flush().await;
+    type_into(&root, "#save-name", "my lesson");
+    flush().await;
+    click(&root, "section.saved button[type=submit]");
+    flush().await;
+    assert!(text(&root, ".saved-list").contains("my lesson"));
+    click(&root, "button[aria-label='open my lesson']");
+    flush().await;
+    assert!(text(&root, "#notice").contains("my lesson"));
+    click(&root, "button[aria-label='delete my lesson']");
+    flush().await;
+    assert!(!text(&root, ".saved-list").contains("my lesson"));
+}

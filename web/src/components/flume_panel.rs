@@ -1,0 +1,103 @@
+//! Flume agents running in the scenario: source → interceptors → channel
+//! (fill level) → sink, with Flume's own counters moving, and the JSON of
+//! Flume's HTTP monitoring one click away.
+
+use crate::state::SessionHandle;
+use streamlab_core::flume::AgentSnapshot;
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct FlumePanelProps {
+    pub session: SessionHandle,
+}
+
+fn counter(label: &'static str, value: u64) -> Html {
+    html! { <div class="flume-counter"><span class="k">{label}</span><span class="v">{value}</span></div> }
+}
+
+fn agent_view(a: &AgentSnapshot, interceptors: &[String]) -> Html {
+    html! {
+        <div class="flume-agent" aria-label={format!("Flume agent {}", a.agent)}>
+            <h3>{format!("agent {}", a.agent)}</h3>
+            <div class="flume-flow">
+                { for a.sources.iter().map(|s| html! {
+                    <div class="flume-box source">
+                        <div class="flume-title">{format!("source {} · {}", s.name, s.type_name)}</div>
+                        { counter("EventAcceptedCount", s.counters.event_accepted_count) }
+                        { counter("AppendBatchAcceptedCount", s.counters.append_batch_accepted_count) }
+                        <div class="flume-note">{ if s.exhausted { "exhausted" } else { "running" } }</div>
+                    </div>
+                }) }
+                <div class="flume-arrow" aria-hidden="true">{"→"}</div>
+                <div class="flume-box interceptors">
+                    <div class="flume-title">{"interceptors"}</div>
+                    { if interceptors.is_empty() { html!{ <div class="flume-note">{"none"}</div> } } else {
+                        html!{ { for interceptors.iter().map(|i| html!{ <div class="flume-note mono">{i.clone()}</div> }) } }
+                    } }
+                </div>
+                <div class="flume-arrow" aria-hidden="true">{"→"}</div>
+                { for a.channels.iter().map(|c| {
+                    let pct = c.fill_percentage.clamp(0.0, 100.0);
+                    html! {
+                        <div class="flume-box channel">
+                            <div class="flume-title">{format!("channel {}", c.name)}</div>
+                            <div class="fill" role="meter" aria-label={format!("channel {} fill", c.name)}
+                                aria-valuemin="0" aria-valuemax="100" aria-valuenow={format!("{}", pct as u32)}>
+                                <div class="fill-bar" style={format!("width:{}%", pct as u32)}></div>
+                            </div>
+                            { counter("ChannelSize", c.counters.channel_size) }
+                            { counter("ChannelCapacity", c.counters.channel_capacity) }
+                            { counter("EventPutSuccessCount", c.counters.event_put_success_count) }
+                            { counter("EventTakeSuccessCount", c.counters.event_take_success_count) }
+                        </div>
+                    }
+                }) }
+                <div class="flume-arrow" aria-hidden="true">{"→"}</div>
+                { for a.sinks.iter().map(|k| html! {
+                    <div class="flume-box sink">
+                        <div class="flume-title">{format!("sink {} · {}", k.name, k.type_name.rsplit('.').next().unwrap_or(&k.type_name))}</div>
+                        { counter("EventDrainSuccessCount", k.counters.event_drain_success_count) }
+                        { counter("BatchCompleteCount", k.counters.batch_complete_count) }
+                        { counter("BatchEmptyCount", k.counters.batch_empty_count) }
+                        { counter("BatchUnderflowCount", k.counters.batch_underflow_count) }
+                        { counter("RollbackCount", k.counters.rollback_count) }
+                    </div>
+                }) }
+            </div>
+        </div>
+    }
+}
+
+#[function_component(FlumePanel)]
+pub fn flume_panel(props: &FlumePanelProps) -> Html {
+    let show_json = use_state(|| false);
+    let session = props.session.borrow();
+    let agents = session.sim().flume_agents();
+    if agents.is_empty() {
+        return html! {};
+    }
+    let toggle = {
+        let show_json = show_json.clone();
+        Callback::from(move |_| show_json.set(!*show_json))
+    };
+    html! {
+        <section class="panel flume" aria-labelledby="flume-h">
+            <h2 id="flume-h">{"Flume"}</h2>
+            { for agents.values().map(|a| {
+                let interceptors: Vec<String> = a
+                    .config()
+                    .sources
+                    .iter()
+                    .flat_map(|s| s.interceptors.iter().map(|i| i.type_name.clone()))
+                    .collect();
+                agent_view(&a.snapshot(), &interceptors)
+            }) }
+            <button class="small" onclick={toggle} aria-expanded={(*show_json).to_string()}>
+                { if *show_json { "Hide monitoring JSON" } else { "Monitoring JSON (Flume's HTTP /metrics)" } }
+            </button>
+            { if *show_json { html! {
+                <pre class="flume-json">{ for agents.values().map(|a| a.metrics_json()) }</pre>
+            } } else { html!{} } }
+        </section>
+    }
+}

@@ -1,0 +1,154 @@
+//! Scenarios saved in this browser (local storage: name, list, open,
+//! delete), and the script as a file: download it, or import one.
+
+use web_sys::HtmlInputElement;
+use yew::prelude::*;
+
+/// Every saved scenario is one local-storage entry under this prefix.
+const PREFIX: &str = "streamlab.scenario.";
+
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window().and_then(|w| w.local_storage().ok().flatten())
+}
+
+/// Saved scenario names, sorted.
+pub fn saved_names() -> Vec<String> {
+    let Some(s) = storage() else {
+        return Vec::new();
+    };
+    let n = s.length().unwrap_or(0);
+    let mut names: Vec<String> = (0..n)
+        .filter_map(|i| s.key(i).ok().flatten())
+        .filter_map(|k| k.strip_prefix(PREFIX).map(String::from))
+        .collect();
+    names.sort();
+    names
+}
+
+fn load(name: &str) -> Option<String> {
+    storage()?
+        .get_item(&format!("{PREFIX}{name}"))
+        .ok()
+        .flatten()
+}
+
+#[derive(Properties, PartialEq)]
+pub struct SavedPanelProps {
+    /// The current script, to save or download.
+    pub script: AttrValue,
+    /// Open a script (a saved one or an imported file).
+    pub on_open: Callback<(String, String)>,
+    pub on_download: Callback<()>,
+}
+
+#[function_component(SavedPanel)]
+pub fn saved_panel(props: &SavedPanelProps) -> Html {
+    let names = use_state(saved_names);
+    let name = use_state(String::new);
+    let message = use_state(|| None::<String>);
+    let on_name = {
+        let name = name.clone();
+        Callback::from(move |e: InputEvent| {
+            if let Some(i) = e.target_dyn_into::<HtmlInputElement>() {
+                name.set(i.value());
+            }
+        })
+    };
+    let save = {
+        let (name, names, message, script) = (
+            name.clone(),
+            names.clone(),
+            message.clone(),
+            props.script.clone(),
+        );
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let n = name.trim().to_string();
+            if n.is_empty() {
+                message.set(Some("Give the scenario a name first.".into()));
+                return;
+            }
+            let ok = storage()
+                .map(|s| s.set_item(&format!("{PREFIX}{n}"), &script).is_ok())
+                .unwrap_or(false);
+            message.set(Some(if ok {
+                format!("Saved “{n}” in this browser.")
+            } else {
+                "This browser does not allow local storage here.".into()
+            }));
+            names.set(saved_names());
+        })
+    };
+    let import = {
+        let (on_open, message) = (props.on_open.clone(), message.clone());
+        Callback::from(move |e: Event| {
+            let Some(input) = e.target_dyn_into::<HtmlInputElement>() else {
+                return;
+            };
+            let Some(file) = input.files().and_then(|f| f.get(0)) else {
+                return;
+            };
+            let file_name = file.name();
+            let (on_open, message) = (on_open.clone(), message.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                match wasm_bindgen_futures::JsFuture::from(file.text()).await {
+                    Ok(text) => match text.as_string() {
+                        Some(t) => on_open.emit((file_name, t)),
+                        None => message.set(Some("That file is not text.".into())),
+                    },
+                    Err(_) => message.set(Some("The file could not be read.".into())),
+                }
+            });
+            input.set_value("");
+        })
+    };
+    let download = {
+        let cb = props.on_download.clone();
+        Callback::from(move |_| cb.emit(()))
+    };
+    html! {
+        <section class="panel saved" aria-labelledby="saved-h">
+            <h2 id="saved-h">{"Saved scenarios"}</h2>
+            <form class="row" onsubmit={save}>
+                <label for="save-name" class="sr-only">{"Name"}</label>
+                <input id="save-name" placeholder="name" value={(*name).clone()} oninput={on_name} />
+                <button type="submit">{"Save"}</button>
+            </form>
+            { if let Some(m) = &*message { html!{ <p class="hint" role="status">{m.clone()}</p> } } else { html!{} } }
+            <ul class="saved-list">
+                { for names.iter().map(|n| {
+                    let open = {
+                        let (on_open, n) = (props.on_open.clone(), n.clone());
+                        Callback::from(move |_| {
+                            if let Some(script) = load(&n) {
+                                on_open.emit((n.clone(), script));
+                            }
+                        })
+                    };
+                    let delete = {
+                        let (names, n) = (names.clone(), n.clone());
+                        Callback::from(move |_| {
+                            if let Some(s) = storage() {
+                                let _ = s.remove_item(&format!("{PREFIX}{n}"));
+                            }
+                            names.set(saved_names());
+                        })
+                    };
+                    html! {
+                        <li>
+                            <span class="mono">{n.clone()}</span>
+                            <button class="small" onclick={open} aria-label={format!("open {n}")}>{"Open"}</button>
+                            <button class="small" onclick={delete} aria-label={format!("delete {n}")}>{"Delete"}</button>
+                        </li>
+                    }
+                }) }
+            </ul>
+            <div class="row">
+                <button class="small" onclick={download}>{"Download script"}</button>
+                <label class="file small">{"Import script…"}
+                    <input type="file" accept=".script,.txt,.sh,text/plain" onchange={import} />
+                </label>
+            </div>
+        </section>
+    }
+}
