@@ -31,7 +31,7 @@ pub use error::CommandError;
 pub use event::{Event, EventKind};
 pub use sim::{
     error_message, java_string_hash, Acks, ClusterConfig, Command, ConsoleConsume, ConsumedRecord,
-    ConsumerConfig, CreateTopic, Group, Member, OffsetReset, Produce, ProducerConfig, Reply,
-    Simulation, StartOffset,
+    ConsumerConfig, CreateTopic, FlumeSample, Group, Member, OffsetReset, Produce, ProducerConfig,
+    Reply, Simulation, StartOffset,
 };
 pub use time::SimTime;

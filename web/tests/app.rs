@@ -411,6 +411,7 @@ async fn flume_panel_shows_the_pipeline_and_its_counters() {
     assert!(panel.contains("TypeInterceptor$Builder"), "{panel}");
     assert!(panel.contains("EventDrainSuccessCount"), "{panel}");
     assert!(panel.contains("50"), "50 events drained: {panel}");
+    assert_eq!(count(&root, ".flume-chart path.line"), 3);
     click(&root, "section.flume button");
     flush().await;
     assert!(text(&root, ".flume-json").contains("\"CHANNEL.c1\""));

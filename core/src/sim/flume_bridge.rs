@@ -45,7 +45,66 @@ impl KafkaOutput for SimKafka<'_> {
     }
 }
 
+/// One point of an agent's counters over time (the seed's JMX → InfluxDB →
+/// Grafana path: what a time series of Flume's MBeans would hold).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct FlumeSample {
+    pub time: SimTime,
+    /// Events in all the agent's channels.
+    pub channel_size: u64,
+    pub channel_capacity: u64,
+    pub put_success: u64,
+    pub take_success: u64,
+    /// Events the sinks delivered.
+    pub drain_success: u64,
+}
+
+/// Samples are taken at most this often per agent, so history stays small.
+const SAMPLE_EVERY_MS: u64 = 100;
+
 impl Simulation {
+    /// The agent's counters over time.
+    pub fn flume_history(&self, agent: &str) -> &[FlumeSample] {
+        self.flume_history.get(agent).map_or(&[], Vec::as_slice)
+    }
+
+    fn sample_agent(&mut self, name: &str, agent: &Agent) {
+        let snap = agent.snapshot();
+        let sample = FlumeSample {
+            time: self.now(),
+            channel_size: snap.channels.iter().map(|c| c.counters.channel_size).sum(),
+            channel_capacity: snap
+                .channels
+                .iter()
+                .map(|c| c.counters.channel_capacity)
+                .sum(),
+            put_success: snap
+                .channels
+                .iter()
+                .map(|c| c.counters.event_put_success_count)
+                .sum(),
+            take_success: snap
+                .channels
+                .iter()
+                .map(|c| c.counters.event_take_success_count)
+                .sum(),
+            drain_success: snap
+                .sinks
+                .iter()
+                .map(|k| k.counters.event_drain_success_count)
+                .sum(),
+        };
+        let history = self.flume_history.entry(name.to_string()).or_default();
+        // Within one sampling period the newest point replaces the last one
+        // (the first point stays, so the chart starts where the agent did).
+        let len = history.len();
+        let recent = len > 1 && sample.time.since(history[len - 2].time) < SAMPLE_EVERY_MS;
+        match history.last_mut() {
+            Some(last) if recent => *last = sample,
+            _ => history.push(sample),
+        }
+    }
+
     pub(super) fn start_flume_agent(
         &mut self,
         name: &str,
@@ -109,6 +168,7 @@ impl Simulation {
                     what: e.what,
                 });
             }
+            self.sample_agent(name, agent);
         }
         self.flume = agents;
     }

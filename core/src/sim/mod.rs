@@ -13,6 +13,7 @@ mod produce;
 mod replica_manager;
 mod timers;
 
+pub use flume_bridge::FlumeSample;
 pub use group_coordinator::{
     java_string_hash, ConsoleConsume, ConsumedRecord, ConsumerConfig, Group, Member, OffsetReset,
     StartOffset,
@@ -231,6 +232,7 @@ pub struct Simulation {
     pub(crate) producers: BTreeMap<String, produce::ProducerClient>,
     groups: BTreeMap<String, Group>,
     flume: BTreeMap<String, crate::flume::Agent>,
+    flume_history: BTreeMap<String, Vec<flume_bridge::FlumeSample>>,
     next_trace: TraceId,
     next_request: u64,
     pub(crate) next_producer_id: i64,
@@ -266,6 +268,7 @@ impl Simulation {
             producers: BTreeMap::new(),
             groups: BTreeMap::new(),
             flume: BTreeMap::new(),
+            flume_history: BTreeMap::new(),
             next_trace: 1,
             next_request: 1,
             next_producer_id: 0,

@@ -558,3 +558,36 @@ fn consumers_never_read_at_or_above_the_hw() {
     }
     assert!(reads > 10);
 }
+
+/// A Flume agent inside the simulation feeds the cluster through its Kafka
+/// sink, and its counters are sampled over time for the charts.
+#[test]
+fn flume_agent_feeds_the_cluster_and_keeps_a_history() {
+    let mut s = sim(3);
+    create(&mut s, "first", vec![vec![0, 1], vec![1, 2]]);
+    let conf = "a1.sources = r1\na1.channels = c1\na1.sinks = k1\n\
+        a1.sources.r1.type = seq\na1.sources.r1.totalEvents = 30\na1.sources.r1.channels = c1\n\
+        a1.channels.c1.type = memory\n\
+        a1.sinks.k1.type = org.apache.flume.sink.kafka.KafkaSink\na1.sinks.k1.kafka.topic = first\n\
+        a1.sinks.k1.channel = c1\n";
+    s.apply(Command::FlumeStart {
+        name: "a1".into(),
+        config: conf.into(),
+    })
+    .expect("valid config");
+    s.advance(5_000);
+    let t = &s.snapshot().topics["first"];
+    let stored: i64 = t.partitions.iter().map(|p| p.log_end_offset()).sum();
+    assert_eq!(stored, 30);
+    let h = s.flume_history("a1");
+    assert!(h.len() >= 2);
+    assert!(h.windows(2).all(|w| w[0].time <= w[1].time));
+    assert_eq!(h.last().map(|x| x.drain_success), Some(30));
+    assert!(matches!(
+        s.apply(Command::FlumeStart {
+            name: "a1".into(),
+            config: conf.into()
+        }),
+        Err(CommandError::Usage(_))
+    ));
+}

@@ -4,6 +4,7 @@
 
 use crate::state::SessionHandle;
 use streamlab_core::flume::AgentSnapshot;
+use streamlab_core::FlumeSample;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -68,6 +69,38 @@ fn agent_view(a: &AgentSnapshot, interceptors: &[String]) -> Html {
     }
 }
 
+/// A step line of one counter over time, as Grafana would draw it from
+/// the JMX series.
+fn sparkline(title: &'static str, samples: &[FlumeSample], value: fn(&FlumeSample) -> u64) -> Html {
+    const W: u64 = 240;
+    const H: u64 = 48;
+    let (Some(first), Some(last)) = (samples.first(), samples.last()) else {
+        return html! {};
+    };
+    let t0 = first.time.as_millis();
+    let span = last.time.as_millis().saturating_sub(t0).max(1);
+    let max = samples.iter().map(value).max().unwrap_or(0).max(1);
+    let mut d = String::new();
+    let mut prev_y = None;
+    for s in samples {
+        let x = (s.time.as_millis() - t0) * W / span;
+        let y = H - value(s) * H / max;
+        match prev_y {
+            None => d.push_str(&format!("M{x} {y}")),
+            Some(py) => d.push_str(&format!(" L{x} {py} L{x} {y}")),
+        }
+        prev_y = Some(y);
+    }
+    html! {
+        <figure class="flume-chart">
+            <figcaption>{format!("{title} · max {max}")}</figcaption>
+            <svg viewBox={format!("0 0 {W} {H}")} role="img" aria-label={title} preserveAspectRatio="none">
+                <path class="line" d={d} fill="none" />
+            </svg>
+        </figure>
+    }
+}
+
 #[function_component(FlumePanel)]
 pub fn flume_panel(props: &FlumePanelProps) -> Html {
     let show_json = use_state(|| false);
@@ -90,7 +123,17 @@ pub fn flume_panel(props: &FlumePanelProps) -> Html {
                     .iter()
                     .flat_map(|s| s.interceptors.iter().map(|i| i.type_name.clone()))
                     .collect();
-                agent_view(&a.snapshot(), &interceptors)
+                let history = session.sim().flume_history(a.name()).to_vec();
+                html! {
+                    <>
+                        { agent_view(&a.snapshot(), &interceptors) }
+                        <div class="flume-charts">
+                            { sparkline("ChannelSize", &history, |s| s.channel_size) }
+                            { sparkline("EventPutSuccessCount", &history, |s| s.put_success) }
+                            { sparkline("EventDrainSuccessCount", &history, |s| s.drain_success) }
+                        </div>
+                    </>
+                }
             }) }
             <button class="small" onclick={toggle} aria-expanded={(*show_json).to_string()}>
                 { if *show_json { "Hide monitoring JSON" } else { "Monitoring JSON (Flume's HTTP /metrics)" } }
