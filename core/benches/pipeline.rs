@@ -15,7 +15,11 @@ fn pipeline(c: &mut Criterion) {
     g.bench_function("produce-replicate-consume 3 brokers rf3 acks=all", |b| {
         b.iter_batched(
             || (pipeline_cluster(), pipeline_batches(RECORDS, 1_000)),
-            |(mut sim, batches)| run_pipeline(&mut sim, batches),
+            // The simulation is returned so criterion drops it outside the timing.
+            |(mut sim, batches)| {
+                let consumed = run_pipeline(&mut sim, batches);
+                (sim, consumed)
+            },
             BatchSize::LargeInput,
         )
     });

@@ -264,6 +264,7 @@ fn test() -> Result {
 fn bench() -> Result {
     tools::ensure_build_tools()?;
     let chromedriver = tools::ensure_browser()?;
+    let started = std::time::SystemTime::now();
     run(cargo().args(["bench", "--workspace", "--exclude", "streamlab-e2e"]))?;
     println!("\nxtask: the same workloads in headless Chromium (release wasm)");
     let wasm = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
@@ -295,7 +296,7 @@ fn bench() -> Result {
     let (raw, gz) = wasm_size(&dist)?;
     println!("\nbenchmark summary (criterion means; targets from SPEC §6)");
     println!("  {:<68} {:>12} {:>16}", "benchmark", "mean", "throughput");
-    for (name, mean_ns, elements) in criterion_results()? {
+    for (name, mean_ns, elements) in criterion_results(started)? {
         let per_sec = elements
             .map(|n| format!("{:.2} M/s", n as f64 / (mean_ns / 1e9) / 1e6))
             .unwrap_or_default();
@@ -311,8 +312,9 @@ fn bench() -> Result {
     Ok(())
 }
 
-/// (group/bench, mean ns, elements per iteration) from criterion's reports.
-fn criterion_results() -> Result<Vec<(String, f64, Option<u64>)>> {
+/// (group/bench, mean ns, elements per iteration) from criterion's reports
+/// written since `since` (older reports are of benches that no longer exist).
+fn criterion_results(since: std::time::SystemTime) -> Result<Vec<(String, f64, Option<u64>)>> {
     let dir = root().join("target/criterion");
     let mut out = Vec::new();
     let Ok(groups) = std::fs::read_dir(&dir) else {
@@ -327,6 +329,12 @@ fn criterion_results() -> Result<Vec<(String, f64, Option<u64>)>> {
         };
         for bench in benches.filter_map(|e| e.ok().map(|e| e.path())) {
             let new = bench.join("new");
+            let fresh = std::fs::metadata(new.join("estimates.json"))
+                .and_then(|m| m.modified())
+                .is_ok_and(|t| t >= since);
+            if !fresh {
+                continue;
+            }
             let (Some(est), Some(meta)) = (
                 read_json(&new.join("estimates.json")),
                 read_json(&new.join("benchmark.json")),
