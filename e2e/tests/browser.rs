@@ -280,3 +280,47 @@ async fn narrow_screen_still_shows_every_panel() -> Result<(), Error> {
     c.close().await?;
     result
 }
+
+/// The seed's first assignor example in the page: the group under range,
+/// the same membership under round-robin side by side, then a live switch:
+/// members rejoining with the round-robin assignor get the seed's answer.
+#[tokio::test]
+#[ignore = "needs the release build and chromedriver: run by `cargo xtask test`"]
+async fn range_and_round_robin_give_the_seeds_assignments() -> Result<(), Error> {
+    let site = SiteServer::start(dist_dir()?)?;
+    let driver = Driver::start()?;
+    let c = browser(&driver, 1400, 1200).await?;
+    let result = async {
+        open(&c, &site.url).await?;
+        let value = attr(
+            &c,
+            "#presets option[data-file='assignors-two-topics.script']",
+            "value",
+        )
+        .await?;
+        choose(&c, "#presets", &value).await?;
+        let range = text_of(&c, "[data-group='atguigu'] [data-assignor='range']").await?;
+        let rr = text_of(&c, "[data-group='atguigu'] [data-assignor='roundrobin']").await?;
+        let squash = |s: &str| s.split_whitespace().collect::<String>();
+        assert!(squash(&range).contains("a:hello2-0hello2-1"), "{range}");
+        assert!(squash(&range).contains("b:hello2-2"), "{range}");
+        assert!(squash(&range).contains("c:hello3-0hello3-1hello3-2"), "{range}");
+        assert!(squash(&rr).contains("a:hello2-0hello2-2"), "{rr}");
+        assert!(squash(&rr).contains("b:hello2-1"), "{rr}");
+        // The preset's second group really runs round-robin.
+        let live = text_of(&c, "[data-group='rr'] table.offsets").await?;
+        assert!(live.contains("hello2-1"), "{live}");
+        // One click: a member leaves group atguigu; range gives its partition to a.
+        click(&c, "[data-group='atguigu'] button[aria-label='Leave b']").await?;
+        let after = text_of(&c, "[data-group='atguigu'] [data-assignor='range']").await?;
+        assert!(squash(&after).contains("a:hello2-0hello2-1hello2-2"), "{after}");
+        let script = text_of(&c, ".script-lines").await?;
+        assert!(script.contains("sim consumer leave atguigu b"), "{script}");
+        let png = c.screenshot().await?;
+        std::fs::write(screenshot_dir().join("assignors.png"), png)?;
+        Ok::<(), Error>(())
+    }
+    .await;
+    c.close().await?;
+    result
+}
