@@ -304,7 +304,10 @@ async fn range_and_round_robin_give_the_seeds_assignments() -> Result<(), Error>
         let squash = |s: &str| s.split_whitespace().collect::<String>();
         assert!(squash(&range).contains("a:hello2-0hello2-1"), "{range}");
         assert!(squash(&range).contains("b:hello2-2"), "{range}");
-        assert!(squash(&range).contains("c:hello3-0hello3-1hello3-2"), "{range}");
+        assert!(
+            squash(&range).contains("c:hello3-0hello3-1hello3-2"),
+            "{range}"
+        );
         assert!(squash(&rr).contains("a:hello2-0hello2-2"), "{rr}");
         assert!(squash(&rr).contains("b:hello2-1"), "{rr}");
         // The preset's second group really runs round-robin.
@@ -313,7 +316,10 @@ async fn range_and_round_robin_give_the_seeds_assignments() -> Result<(), Error>
         // One click: a member leaves group atguigu; range gives its partition to a.
         click(&c, "[data-group='atguigu'] button[aria-label='Leave b']").await?;
         let after = text_of(&c, "[data-group='atguigu'] [data-assignor='range']").await?;
-        assert!(squash(&after).contains("a:hello2-0hello2-1hello2-2"), "{after}");
+        assert!(
+            squash(&after).contains("a:hello2-0hello2-1hello2-2"),
+            "{after}"
+        );
         let script = text_of(&c, ".script-lines").await?;
         assert!(script.contains("sim consumer leave atguigu b"), "{script}");
         let png = c.screenshot().await?;

@@ -433,3 +433,23 @@ async fn scenarios_are_saved_opened_and_deleted_in_local_storage() {
     flush().await;
     assert!(!text(&root, ".saved-list").contains("my lesson"));
 }
+
+#[wasm_bindgen_test]
+async fn replicas_flash_while_data_moves() {
+    let root = mount();
+    flush().await;
+    click(&root, "#produce");
+    click(&root, "#step");
+    flush().await;
+    assert!(
+        count(&root, "td.replica.appended") >= 1,
+        "the leader that appended flashes"
+    );
+    assert!(
+        count(&root, "td.replica.fetched") >= 1,
+        "followers that fetched flash"
+    );
+    click(&root, "#step-1s");
+    flush().await;
+    assert_eq!(count(&root, "td.replica.appended"), 0, "quiet again");
+}

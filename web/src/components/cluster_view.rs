@@ -11,6 +11,62 @@ use streamlab_core::partition::Partition;
 use streamlab_core::{Cluster, Simulation};
 use yew::prelude::*;
 
+/// Replication that happened this recently (simulated ms) flashes its cell.
+const FLASH_MS: u64 = 300;
+
+/// What each replica did in the last `FLASH_MS`: per partition, (broker,
+/// "fetched" | "appended" | "acked"), so the table shows data moving.
+fn recent_activity(
+    events: &[streamlab_core::event::Event],
+    now: u64,
+    cluster: &Cluster,
+) -> std::collections::BTreeMap<(String, i32), Vec<(i32, &'static str)>> {
+    use streamlab_core::event::EventKind as E;
+    let mut out: std::collections::BTreeMap<(String, i32), Vec<(i32, &'static str)>> =
+        Default::default();
+    for e in events.iter().rev() {
+        if e.time.as_millis() + FLASH_MS < now {
+            break;
+        }
+        let (topic, partition, broker, what) = match &e.kind {
+            E::ReplicaFetched {
+                topic,
+                partition,
+                broker,
+                records,
+                ..
+            } if *records > 0 => (topic, *partition, *broker, "fetched"),
+            E::BatchAppended {
+                topic,
+                partition,
+                broker,
+                ..
+            } => (topic, *partition, *broker, "appended"),
+            E::ProduceAcked {
+                topic,
+                partition,
+                base_offset,
+                ..
+            } if *base_offset >= 0 => {
+                let Some(l) = cluster
+                    .partition(topic, *partition)
+                    .ok()
+                    .and_then(|p| p.leader)
+                else {
+                    continue;
+                };
+                (topic, *partition, l, "acked")
+            }
+            _ => continue,
+        };
+        let v = out.entry((topic.clone(), partition)).or_default();
+        if !v.iter().any(|(b, w)| *b == broker && *w == what) {
+            v.push((broker, what));
+        }
+    }
+    out
+}
+
 /// How many of a log's newest records are drawn (older ones are summarised).
 const VISIBLE_RECORDS: usize = 12;
 /// Fewer per log when there are many rows, so a big cluster stays fluid.
@@ -34,6 +90,7 @@ pub fn cluster_view(props: &ClusterViewProps) -> Html {
     } else {
         VISIBLE_RECORDS
     };
+    let activity = recent_activity(session.events(), sim.now().as_millis(), cluster);
     html! {
         <section class="panel cluster" aria-labelledby="cluster-h">
             <h2 id="cluster-h">{"Cluster"}</h2>
@@ -51,7 +108,8 @@ pub fn cluster_view(props: &ClusterViewProps) -> Html {
                 <tbody>
                     { for cluster.topics.values().flat_map(|t| t.partitions.iter()).map(|p| html! {
                         <PartitionRow key={format!("{}-{}", p.topic, p.id)} session={props.session.clone()}
-                            topic={p.topic.clone()} partition={p.id} {visible} fingerprint={fingerprint(p, cluster)} />
+                            topic={p.topic.clone()} partition={p.id} {visible} fingerprint={fingerprint(p, cluster)}
+                            activity={activity.get(&(p.topic.clone(), p.id)).cloned().unwrap_or_default()} />
                     }) }
                 </tbody>
             </table>

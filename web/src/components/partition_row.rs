@@ -17,6 +17,8 @@ pub struct PartitionRowProps {
     pub visible: usize,
     /// A hash of what the row draws (see `cluster_view::fingerprint`).
     pub fingerprint: u64,
+    /// Replicas that just fetched, appended or acknowledged (they flash).
+    pub activity: Vec<(i32, &'static str)>,
 }
 
 impl PartialEq for PartitionRowProps {
@@ -27,6 +29,7 @@ impl PartialEq for PartitionRowProps {
             && self.partition == o.partition
             && self.visible == o.visible
             && self.fingerprint == o.fingerprint
+            && self.activity == o.activity
     }
 }
 
@@ -45,7 +48,7 @@ pub fn partition_row(props: &PartitionRowProps) -> Html {
         <tr data-partition={format!("{}-{}", p.topic, p.id)}
             data-leader={p.leader.map_or("none".to_string(), |l| l.to_string())}>
             { partition_header(p) }
-            { for cluster.brokers.values().map(|b| replica_cell(p, b, props.visible)) }
+            { for cluster.brokers.values().map(|b| replica_cell(p, b, props.visible, &props.activity)) }
         </tr>
     }
 }
@@ -75,7 +78,12 @@ fn partition_header(p: &Partition) -> Html {
     }
 }
 
-fn replica_cell(p: &Partition, b: &Broker, visible: usize) -> Html {
+fn replica_cell(
+    p: &Partition,
+    b: &Broker,
+    visible: usize,
+    activity: &[(i32, &'static str)],
+) -> Html {
     let broker = b.id;
     let Some(replica) = p.replica_state.get(&broker) else {
         return html! { <td class="no-replica"><span class="sr-only">{"no replica"}</span></td> };
@@ -92,7 +100,8 @@ fn replica_cell(p: &Partition, b: &Broker, visible: usize) -> Html {
     // The HW marker goes before the first record at or above it.
     let hw_at = shown.iter().position(|r| r.offset >= hw);
     html! {
-        <td class={classes!("replica", role, (!in_isr).then_some("osr"), down.then_some("down"))}
+        <td class={classes!("replica", role, (!in_isr).then_some("osr"), down.then_some("down"),
+                activity.iter().filter(|(x, _)| *x == broker).map(|(_, w)| *w).collect::<Vec<_>>())}
             aria-label={format!("broker {broker}, {role}, {}, LEO {leo}, HW {hw}{}",
                 if in_isr { "in sync" } else { "out of sync" }, if down { ", broker down" } else { "" })}>
             <div class="badges">
