@@ -23,6 +23,7 @@ fn unsafe_presets_show_their_anomaly() {
         ("hw-truncation", FindingKind::ReplicaDivergence),
         ("retry-duplicates", FindingKind::DuplicateRecord),
         ("hw-blocks-reads", FindingKind::AckedRecordLost),
+        ("isolated-leader", FindingKind::AckedRecordLost),
     ];
     for (preset, kind) in cases {
         assert!(kinds(preset).contains(&kind), "{preset} should show {kind}");
