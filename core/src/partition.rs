@@ -93,9 +93,12 @@ impl Replica {
         matches!(self.role, Role::Leader { .. })
     }
 
-    /// Records appended to this replica's log update its producer state.
-    pub fn note_appended(&mut self, records: &[crate::log::Record]) {
-        note_sequences(&mut self.producers, records);
+    /// The last `n` records appended to this replica's log update its
+    /// producer state (read in place: no copy on the replication path).
+    pub fn note_last_appended(&mut self, n: usize) {
+        let records = self.log.records();
+        let from = records.len().saturating_sub(n);
+        note_sequences(&mut self.producers, &records[from..]);
     }
 
     /// After truncation the producer state is rebuilt from what the log holds.

@@ -120,16 +120,7 @@ pub fn advance_ms(line: &str) -> Option<u64> {
     if words.next().is_some() {
         return None;
     }
-    let (digits, factor) = if let Some(d) = w.strip_suffix("ms") {
-        (d, 1)
-    } else if let Some(d) = w.strip_suffix('s') {
-        (d, 1_000)
-    } else if let Some(d) = w.strip_suffix('m') {
-        (d, 60_000)
-    } else {
-        (w, 1)
-    };
-    digits.parse::<u64>().ok()?.checked_mul(factor)
+    streamlab_core::script::parse_duration(w).ok()
 }
 
 /// Script entries of a text: each command with its here-document re-attached.
@@ -352,7 +343,10 @@ impl State {
             // Consecutive advances become one line: the play timer would
             // otherwise write thousands of them.
             (Some(ms), Some(prev)) if ms > 0 => {
-                let Some(total) = prev.checked_add(ms).filter(|&t| t <= 86_400_000) else {
+                let Some(total) = prev
+                    .checked_add(ms)
+                    .filter(|&t| t <= streamlab_core::script::MAX_ADVANCE_MS)
+                else {
                     return self.append(line, now, script, times, outputs);
                 };
                 let out = self.session.borrow_mut().run(&format!("sim advance {ms}"));

@@ -71,7 +71,9 @@ pub const KEYS: &[&str] = &[
     "default.replication.factor",
 ];
 
-fn invalid(key: &str, value: &str, reason: &str) -> CommandError {
+/// Kafka's `ConfigException` for one key (shared by broker, producer and
+/// consumer settings).
+pub(crate) fn invalid(key: &str, value: &str, reason: &str) -> CommandError {
     CommandError::InvalidConfig {
         key: key.to_string(),
         value: value.to_string(),
@@ -80,7 +82,7 @@ fn invalid(key: &str, value: &str, reason: &str) -> CommandError {
 }
 
 pub(crate) fn parse_bool(key: &str, value: &str) -> Result<bool, CommandError> {
-    match value.to_ascii_lowercase().as_str() {
+    match value.trim().to_ascii_lowercase().as_str() {
         "true" => Ok(true),
         "false" => Ok(false),
         _ => Err(invalid(
@@ -91,8 +93,9 @@ pub(crate) fn parse_bool(key: &str, value: &str) -> Result<bool, CommandError> {
     }
 }
 
-fn parse_ms(key: &str, value: &str, min: u64) -> Result<u64, CommandError> {
+pub(crate) fn parse_ms(key: &str, value: &str, min: u64) -> Result<u64, CommandError> {
     let v: u64 = value
+        .trim()
         .parse()
         .map_err(|_| invalid(key, value, "Not a number of type LONG"))?;
     if v < min {
@@ -105,8 +108,9 @@ fn parse_ms(key: &str, value: &str, min: u64) -> Result<u64, CommandError> {
     Ok(v)
 }
 
-fn parse_int(key: &str, value: &str, min: i32) -> Result<i32, CommandError> {
+pub(crate) fn parse_int(key: &str, value: &str, min: i32) -> Result<i32, CommandError> {
     let v: i32 = value
+        .trim()
         .parse()
         .map_err(|_| invalid(key, value, "Not a number of type INT"))?;
     if v < min {

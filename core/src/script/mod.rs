@@ -14,6 +14,7 @@ mod timeline;
 
 pub use args::Flags;
 pub use session::{run_script, transcript, Output, ScriptRun, Session};
+pub use sim_cmd::{parse_duration, MAX_ADVANCE_MS};
 pub use timeline::{Timeline, CHECKPOINT_EVERY};
 
 /// One command line of a script, with the here-document that followed it.

@@ -33,8 +33,11 @@ fn node_arg(args: &[String], i: usize) -> Result<Node, CommandError> {
     }
 }
 
-/// `500`, `500ms`, `10s`, `2m`.
-pub(super) fn parse_duration(word: &str) -> Result<u64, CommandError> {
+/// The longest single `sim advance`: one simulated day.
+pub const MAX_ADVANCE_MS: u64 = 1_000 * 60 * 60 * 24;
+
+/// `500`, `500ms`, `10s`, `2m` (at most a day), as `sim advance` reads it.
+pub fn parse_duration(word: &str) -> Result<u64, CommandError> {
     let w = word.trim();
     let (digits, factor) = if let Some(d) = w.strip_suffix("ms") {
         (d, 1)
@@ -47,7 +50,7 @@ pub(super) fn parse_duration(word: &str) -> Result<u64, CommandError> {
     };
     let n: u64 = parse_number("advance", digits)?;
     n.checked_mul(factor)
-        .filter(|&ms| ms <= 1_000 * 60 * 60 * 24)
+        .filter(|&ms| ms <= MAX_ADVANCE_MS)
         .ok_or_else(|| CommandError::Usage("advance: at most one day at a time".into()))
 }
 

@@ -46,10 +46,8 @@ impl Simulation {
             }
             Some(_) => {}
             None => {
+                // A new broker.id: the controller sees it as born at the next reconcile.
                 self.cluster.brokers.insert(id, Broker::new(id));
-                if let Some(b) = self.cluster.brokers.get_mut(&id) {
-                    b.registered = false;
-                }
             }
         }
         let b = self.broker_mut(id)?;

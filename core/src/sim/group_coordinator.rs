@@ -5,6 +5,7 @@
 
 use super::timers::Timer;
 use super::{Reply, Simulation};
+use crate::cluster::settings::{parse_bool, parse_int, parse_ms};
 use crate::consumer::{assign_cooperative, moved, Assignment, AssignorKind};
 use crate::error::CommandError;
 use crate::event::EventKind;
@@ -68,29 +69,14 @@ impl Default for ConsumerConfig {
 
 impl ConsumerConfig {
     pub fn set(&mut self, key: &str, value: &str) -> Result<(), CommandError> {
-        let bad = |reason: &str| CommandError::InvalidConfig {
-            key: key.into(),
-            value: value.into(),
-            reason: reason.into(),
-        };
-        let num = |v: &str| -> Result<u64, CommandError> {
-            v.trim()
-                .parse()
-                .map_err(|_| bad("Not a number of type LONG"))
-        };
         match key {
             "auto.offset.reset" => self.auto_offset_reset = value.parse()?,
-            "enable.auto.commit" => {
-                self.enable_auto_commit = match value {
-                    "true" => true,
-                    "false" => false,
-                    _ => return Err(bad("Expected value to be either true or false")),
-                }
-            }
-            "auto.commit.interval.ms" => self.auto_commit_interval_ms = num(value)?.max(1),
-            "session.timeout.ms" => self.session_timeout_ms = num(value)?.max(1),
+            "enable.auto.commit" => self.enable_auto_commit = parse_bool(key, value)?,
+            // At least 1 ms: a zero interval would re-arm itself at the same instant.
+            "auto.commit.interval.ms" => self.auto_commit_interval_ms = parse_ms(key, value, 1)?,
+            "session.timeout.ms" => self.session_timeout_ms = parse_ms(key, value, 1)?,
             "max.poll.records" => {
-                self.max_poll_records = usize::try_from(num(value)?.max(1)).unwrap_or(500)
+                self.max_poll_records = parse_int(key, value, 1)?.unsigned_abs() as usize
             }
             "group.id"
             | "client.id"

@@ -4,6 +4,7 @@
 
 use super::timers::Timer;
 use super::{Produce, Reply, Simulation, Tp};
+use crate::cluster::settings::{invalid, parse_bool, parse_int, parse_ms};
 use crate::error::CommandError;
 use crate::event::{EventKind, TraceId};
 use crate::ids::{BrokerId, Offset, PartitionId, ProducerId};
@@ -100,39 +101,17 @@ impl Default for ProducerConfig {
 impl ProducerConfig {
     /// Applies one `--producer-property k=v`.
     pub fn set(&mut self, key: &str, value: &str) -> Result<(), CommandError> {
-        let bad = |reason: &str| CommandError::InvalidConfig {
-            key: key.into(),
-            value: value.into(),
-            reason: reason.into(),
-        };
-        let num = |v: &str| -> Result<u64, CommandError> {
-            v.trim()
-                .parse()
-                .map_err(|_| bad("Not a number of type LONG"))
-        };
+        let bad = |reason: &str| invalid(key, value, reason);
         match key {
             "acks" => self.acks = value.parse()?,
-            "enable.idempotence" => {
-                self.enable_idempotence = match value.trim() {
-                    "true" => true,
-                    "false" => false,
-                    _ => return Err(bad("Expected value to be either true or false")),
-                }
-            }
-            "retries" => {
-                self.retries = u32::try_from(num(value)?)
-                    .ok()
-                    .filter(|&r| r <= i32::MAX as u32)
-                    .ok_or_else(|| bad("Value must be at most 2147483647"))?
-            }
-            "request.timeout.ms" => self.request_timeout_ms = num(value)?,
-            "retry.backoff.ms" => self.retry_backoff_ms = num(value)?,
-            "delivery.timeout.ms" => self.delivery_timeout_ms = num(value)?,
+            "enable.idempotence" => self.enable_idempotence = parse_bool(key, value)?,
+            // Kafka's `retries` is an INT: at most 2147483647.
+            "retries" => self.retries = parse_int(key, value, 0)?.unsigned_abs(),
+            "request.timeout.ms" => self.request_timeout_ms = parse_ms(key, value, 0)?,
+            "retry.backoff.ms" => self.retry_backoff_ms = parse_ms(key, value, 0)?,
+            "delivery.timeout.ms" => self.delivery_timeout_ms = parse_ms(key, value, 0)?,
             "max.in.flight.requests.per.connection" => {
-                self.max_in_flight = u32::try_from(num(value)?)
-                    .ok()
-                    .filter(|&n| n >= 1)
-                    .ok_or_else(|| bad("Value must be at least 1"))?
+                self.max_in_flight = parse_int(key, value, 1)?.unsigned_abs()
             }
             "partitioner" => {
                 self.partitioner = value
@@ -657,9 +636,9 @@ impl Simulation {
             data.timestamp = now;
             r.log.append(data, epoch);
         }
-        let appended_from = r.log.records().len() - req.records.len();
-        let appended = r.log.records()[appended_from..].to_vec();
-        r.note_appended(&appended);
+        if req.producer_id >= 0 {
+            r.note_last_appended(req.records.len());
+        }
         if req.acks == Acks::All {
             r.purgatory.push(PendingAck {
                 required: base_offset + i64::from(count),

@@ -573,15 +573,16 @@ impl Simulation {
             FetchBody::Records { records, hw } => {
                 let fetch_offset = r.log.log_end_offset();
                 let mut appended = 0;
-                for record in &records {
-                    if r.log.append_replica(record.clone()).is_ok() {
-                        appended += 1;
+                for record in records {
+                    // Offsets are contiguous: the first refused one ends the batch.
+                    if r.log.append_replica(record).is_err() {
+                        break;
                     }
+                    appended += 1;
                 }
-                r.note_appended(&records[..appended.min(records.len())]);
-                let new_hw = hw
-                    .min(r.log.log_end_offset())
-                    .max(r.high_watermark.min(r.log.log_end_offset()));
+                r.note_last_appended(appended);
+                // A follower's HW: the leader's, never past its own LEO, never back.
+                let new_hw = hw.max(r.high_watermark).min(r.log.log_end_offset());
                 let hw_moved = new_hw != r.high_watermark;
                 r.high_watermark = new_hw;
                 if appended > 0 || hw_moved {
