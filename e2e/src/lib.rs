@@ -5,6 +5,7 @@
 //! build and a browser); `cargo xtask test` builds `dist/` and runs them
 //! with `--ignored`, passing `STREAMLAB_DIST` and `CHROMEDRIVER`.
 
+use fantoccini::wd::TimeoutConfiguration;
 use fantoccini::{Client, ClientBuilder};
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
@@ -150,10 +151,35 @@ pub async fn browser(driver: &Driver, width: u32, height: u32) -> Result<Client,
         ]}),
     );
     let connector = hyper_util::client::legacy::connect::HttpConnector::new();
-    Ok(ClientBuilder::new(connector)
+    let client = ClientBuilder::new(connector)
         .capabilities(caps)
         .connect(&driver.url)
-        .await?)
+        .await?;
+    // chromedriver's default page-load wait is 300 s: a renderer that stops
+    // answering (a known headless chromedriver flake) should cost a minute, not five.
+    client
+        .update_timeouts(TimeoutConfiguration::new(
+            Some(Duration::from_secs(60)),
+            Some(Duration::from_secs(60)),
+            None,
+        ))
+        .await?;
+    Ok(client)
+}
+
+/// Navigates to `url`; a navigation that times out (the renderer did not
+/// answer chromedriver) is tried once more, loudly, before it fails the test.
+pub async fn navigate(c: &Client, url: &str) -> Result<(), Error> {
+    match c.goto(url).await {
+        Err(fantoccini::error::CmdError::Standard(e))
+            if e.error == fantoccini::error::ErrorStatus::Timeout =>
+        {
+            eprintln!("e2e: navigation to {url} timed out ({e}); trying once more");
+            c.goto(url).await?;
+            Ok(())
+        }
+        other => Ok(other?),
+    }
 }
 
 /// Where screenshots from the e2e run go (`target/e2e/`).

@@ -2,7 +2,7 @@
 
 use fantoccini::{Client, Locator};
 use std::time::Duration;
-use streamlab_e2e::{browser, dist_dir, screenshot_dir, Driver, Error, SiteServer};
+use streamlab_e2e::{browser, dist_dir, navigate, screenshot_dir, Driver, Error, SiteServer};
 
 async fn text_of(c: &Client, css: &str) -> Result<String, Error> {
     Ok(c.find(Locator::Css(css)).await?.text().await?)
@@ -13,7 +13,7 @@ async fn count(c: &Client, css: &str) -> Result<usize, Error> {
 }
 
 async fn open(c: &Client, url: &str) -> Result<(), Error> {
-    c.goto(url).await?;
+    navigate(c, url).await?;
     c.wait()
         .at_most(Duration::from_secs(20))
         .for_element(Locator::Css(".cluster-table"))
@@ -92,7 +92,7 @@ async fn preset_produce_crash_the_leader_fail_over_and_share() -> Result<(), Err
     let site = SiteServer::start(dist_dir()?)?;
     let driver = Driver::start()?;
     let c = browser(&driver, 1400, 900).await?;
-    let result = async {
+    let shared = async {
         open(&c, &site.url).await?;
         // The first-slice preset: hello-0 holds two records.
         let value = attr(
@@ -151,42 +151,43 @@ async fn preset_produce_crash_the_leader_fail_over_and_share() -> Result<(), Err
             .await?
             .unwrap_or_default();
         assert!(link.contains("#v1="), "{link}");
-        let fresh = browser(&driver, 1400, 900).await?;
-        let same = async {
-            open(&fresh, &link).await?;
-            assert_eq!(text_of(&fresh, ".cluster-table").await?, cluster);
-            assert_eq!(
-                text_of(&fresh, "#clock").await?,
-                text_of(&c, "#clock").await?
-            );
-            Ok::<(), Error>(())
-        }
-        .await;
-        fresh.close().await?;
-        same?;
+        let clock = text_of(&c, "#clock").await?;
+        Ok::<_, Error>((link, cluster, clock))
+    }
+    .await;
+    // One browser at a time: two headless Chromiums on a 2-core CI machine
+    // starve each other's renderers.
+    c.close().await?;
+    let (link, cluster, clock) = shared?;
 
-        // A garbage link: a clear message and a working default playground.
-        let garbage = format!("{}#v1=%3Cscript%3Enot-a-link", site.url);
-        let fresh = browser(&driver, 1400, 900).await?;
-        let bad = async {
-            open(&fresh, &garbage).await?;
-            let notice = text_of(&fresh, "#notice").await?;
-            assert!(notice.contains("could not be opened"), "{notice}");
-            assert_eq!(count(&fresh, "#notice script").await?, 0);
-            assert_eq!(count(&fresh, "tr[data-partition]").await?, 3);
-            click(&fresh, "#produce").await?;
-            click(&fresh, "#step-1s").await?;
-            assert_eq!(count(&fresh, ".record.below-hw").await?, 2);
-            Ok::<(), Error>(())
-        }
-        .await;
-        fresh.close().await?;
-        bad?;
+    let fresh = browser(&driver, 1400, 900).await?;
+    let same = async {
+        open(&fresh, &link).await?;
+        assert_eq!(text_of(&fresh, ".cluster-table").await?, cluster);
+        assert_eq!(text_of(&fresh, "#clock").await?, clock);
         Ok::<(), Error>(())
     }
     .await;
-    c.close().await?;
-    result
+    fresh.close().await?;
+    same?;
+
+    // A garbage link: a clear message and a working default playground.
+    let garbage = format!("{}#v1=%3Cscript%3Enot-a-link", site.url);
+    let fresh = browser(&driver, 1400, 900).await?;
+    let bad = async {
+        open(&fresh, &garbage).await?;
+        let notice = text_of(&fresh, "#notice").await?;
+        assert!(notice.contains("could not be opened"), "{notice}");
+        assert_eq!(count(&fresh, "#notice script").await?, 0);
+        assert_eq!(count(&fresh, "tr[data-partition]").await?, 3);
+        click(&fresh, "#produce").await?;
+        click(&fresh, "#step-1s").await?;
+        assert_eq!(count(&fresh, ".record.below-hw").await?, 2);
+        Ok::<(), Error>(())
+    }
+    .await;
+    fresh.close().await?;
+    bad
 }
 
 #[tokio::test]
