@@ -4,9 +4,10 @@
 //!
 //! Time travel is deterministic replay. Lines are commands at times (only
 //! `sim advance` moves the clock), so the state at time `t` is the script
-//! replayed from scratch until the advance that would pass `t`, which is cut
-//! short to end exactly at `t`.
+//! replayed from the last checkpoint before `t` (see `checkpoints`) until
+//! the advance that would pass `t`, which is cut short to end exactly at `t`.
 
+use crate::checkpoints::Checkpoints;
 use std::cell::RefCell;
 use std::rc::Rc;
 use streamlab_core::script::{parse, Output, Session};
@@ -51,6 +52,12 @@ pub struct State {
     pub end_ms: u64,
     /// `Some(t)`: scrubbed back to `t`; `None`: live at the end of the script.
     pub cursor: Option<u64>,
+    /// When scrubbed back into an advance: how much of it ran.
+    cut_ms: Option<u64>,
+    /// The end of the script while scrubbed back (shared and mutated in
+    /// place, like the session).
+    end: Rc<RefCell<Option<End>>>,
+    checkpoints: Rc<RefCell<Checkpoints>>,
     pub playing: bool,
     /// Simulated time per wall-clock time: 1, 10 or 100.
     pub speed: u64,
@@ -163,55 +170,140 @@ struct Replayed {
     session: Session,
     outputs: Vec<Output>,
     times: Vec<u64>,
-    /// Entries run (the last one possibly a shortened advance).
-    ran: Vec<String>,
+    /// Entries run (the last one possibly an advance cut short).
+    applied: usize,
+    /// The milliseconds the last applied advance ran when it was cut short.
+    cut_ms: Option<u64>,
     /// Whether every entry ran in full.
     complete: bool,
 }
 
-/// Runs `entries` in a fresh session, stopping at time `until` if given.
-fn replay(entries: &[String], until: Option<u64>) -> Replayed {
-    let mut session = Session::new();
-    let mut outputs = Vec::new();
-    let mut times = Vec::new();
-    let mut ran = Vec::new();
-    for entry in entries {
+/// Where a replay starts: a fresh session or a checkpoint.
+struct Start {
+    session: Session,
+    outputs: Vec<Output>,
+    times: Vec<u64>,
+    entries: usize,
+    into_ms: u64,
+}
+
+impl Start {
+    fn fresh() -> Self {
+        Self {
+            session: Session::new(),
+            outputs: Vec::new(),
+            times: Vec::new(),
+            entries: 0,
+            into_ms: 0,
+        }
+    }
+}
+
+/// Advances run in pieces this long, so a long advance can hold checkpoints.
+const PIECE_MS: u64 = 1_000;
+
+/// What a successful `sim advance` prints: nothing (the line is echoed).
+fn advance_output(entry: &str) -> Output {
+    Output {
+        line: 1,
+        command: entry.to_string(),
+        text: String::new(),
+        is_error: false,
+    }
+}
+
+/// Runs `entries` from `start`, stopping at time `until` if given, offering
+/// the states it passes to `checkpoints` if given.
+fn replay(
+    start: Start,
+    entries: &[String],
+    until: Option<u64>,
+    mut checkpoints: Option<&mut Checkpoints>,
+) -> Replayed {
+    let Start {
+        mut session,
+        mut outputs,
+        mut times,
+        entries: first,
+        into_ms,
+    } = start;
+    let last = entries.len().saturating_sub(1);
+    for (i, entry) in entries.iter().enumerate().skip(first) {
         let now = session.sim().now().as_millis();
-        if let (Some(u), Some(ms)) = (until, advance_ms(entry)) {
-            if ms > 0 && now >= u {
+        let Some(total) = advance_ms(entry) else {
+            times.push(now);
+            outputs.extend(session.run(entry));
+            if let Some(cps) = checkpoints.as_deref_mut() {
+                cps.offer(&session, i + 1, 0, outputs.len());
+            }
+            continue;
+        };
+        let mut done = if i == first { into_ms.min(total) } else { 0 };
+        if done == 0 {
+            if let Some(u) = until.filter(|&u| total > 0 && now >= u) {
+                debug_assert!(now >= u);
                 return Replayed {
                     session,
                     outputs,
                     times,
-                    ran,
+                    applied: i,
+                    cut_ms: None,
                     complete: false,
                 };
             }
-            if now.saturating_add(ms) > u {
-                let short = format!("sim advance {}", u.saturating_sub(now));
-                outputs.extend(session.run(&short));
-                times.push(now);
-                ran.push(short);
-                return Replayed {
-                    session,
-                    outputs,
-                    times,
-                    ran,
-                    complete: false,
-                };
+            times.push(now);
+        }
+        let began = now - done;
+        let target = began.saturating_add(total);
+        let stop = until.map_or(target, |u| u.min(target));
+        while session.sim().now().as_millis() < stop {
+            let piece = (stop - session.sim().now().as_millis()).min(PIECE_MS);
+            session.advance(piece);
+            done += piece;
+            if let Some(cps) = checkpoints.as_deref_mut() {
+                if done < total {
+                    cps.offer(&session, i, done, outputs.len());
+                }
             }
         }
-        outputs.extend(session.run(entry));
-        times.push(now);
-        ran.push(entry.clone());
+        if stop < target {
+            let short = format!("sim advance {}", stop - began);
+            outputs.push(advance_output(&short));
+            return Replayed {
+                session,
+                outputs,
+                times,
+                applied: i + 1,
+                cut_ms: Some(stop - began),
+                complete: false,
+            };
+        }
+        outputs.push(advance_output(entry));
+        if let Some(cps) = checkpoints.as_deref_mut() {
+            // The last advance may still grow (play merges ticks into it).
+            if i == last {
+                cps.offer(&session, i, total, outputs.len());
+            } else {
+                cps.offer(&session, i + 1, 0, outputs.len());
+            }
+        }
     }
     Replayed {
         session,
         outputs,
         times,
-        ran,
+        applied: entries.len(),
+        cut_ms: None,
         complete: true,
     }
+}
+
+/// The script played to its end, kept while scrubbed back: returning to the
+/// end costs nothing, and its history is what checkpoints leave out.
+struct End {
+    session: Session,
+    outputs: Rc<Vec<Output>>,
+    times: Rc<Vec<u64>>,
 }
 
 impl State {
@@ -220,22 +312,31 @@ impl State {
     }
 
     fn from_entries(entries: Vec<String>, notice: Option<Notice>) -> Self {
-        let r = replay(&entries, None);
+        let mut checkpoints = Checkpoints::default();
+        let r = replay(Start::fresh(), &entries, None, Some(&mut checkpoints));
         let end_ms = r.session.sim().now().as_millis();
         Self {
             session: Rc::new(RefCell::new(r.session)),
             version: 0,
             epoch: 0,
-            applied: r.ran.len(),
+            applied: r.applied,
             script: Rc::new(entries),
             times: Rc::new(r.times),
             outputs: Rc::new(r.outputs),
             end_ms,
             cursor: None,
+            cut_ms: None,
+            end: Rc::new(RefCell::new(None)),
+            checkpoints: Rc::new(RefCell::new(checkpoints)),
             playing: false,
             speed: 1,
             notice,
         }
+    }
+
+    /// How many checkpoints time travel can start from.
+    pub fn checkpoint_count(&self) -> usize {
+        self.checkpoints.borrow().len()
     }
 
     /// Read access to the session for rendering.
@@ -280,6 +381,9 @@ impl State {
             outputs: Rc::clone(&self.outputs),
             end_ms: self.end_ms,
             cursor: self.cursor,
+            cut_ms: self.cut_ms,
+            end: Rc::clone(&self.end),
+            checkpoints: Rc::clone(&self.checkpoints),
             playing: self.playing,
             speed: self.speed,
             notice: self.notice.clone(),
@@ -288,44 +392,101 @@ impl State {
         Rc::new(s)
     }
 
-    /// Replays to `t` (or to the end when `t` reaches it).
+    /// Travels to `t` (or to the end when `t` reaches it).
     fn seek(&mut self, t: u64) {
-        let until = (t < self.end_ms).then_some(t);
-        let r = replay(&self.script, until);
+        if t >= self.end_ms {
+            return self.back_to_end();
+        }
+        let r = {
+            let mut end = self.end.borrow_mut();
+            let end = end.get_or_insert_with(|| End {
+                session: std::mem::take(&mut *self.session.borrow_mut()),
+                outputs: Rc::clone(&self.outputs),
+                times: Rc::clone(&self.times),
+            });
+            let start = self
+                .checkpoints
+                .borrow()
+                .before(t)
+                .and_then(|cp| {
+                    let mut session = cp.session.clone();
+                    session.restore_history(end.session.events().get(..cp.events)?);
+                    let entries_begun = cp.entries + usize::from(cp.into_ms > 0);
+                    Some(Start {
+                        session,
+                        outputs: end.outputs.get(..cp.outputs)?.to_vec(),
+                        times: end.times.get(..entries_begun)?.to_vec(),
+                        entries: cp.entries,
+                        into_ms: cp.into_ms,
+                    })
+                })
+                .unwrap_or_else(Start::fresh);
+            replay(start, &self.script, Some(t), None)
+        };
+        if r.complete {
+            return self.back_to_end();
+        }
         *self.session.borrow_mut() = r.session;
         self.epoch += 1;
-        self.applied = if r.complete {
-            self.script.len()
-        } else {
-            // A shortened advance counts as applied (it ran, in part).
-            r.ran.len()
-        };
+        self.applied = r.applied;
+        self.cut_ms = r.cut_ms;
         self.times = Rc::new(r.times);
         self.outputs = Rc::new(r.outputs);
-        self.cursor = if r.complete { None } else { Some(t) };
-        if r.complete {
-            self.end_ms = self.now_ms();
-        }
+        self.cursor = Some(t);
+    }
+
+    /// Leaves the past: the state is the end of the script again.
+    fn back_to_end(&mut self) {
+        let Some(end) = self.end.borrow_mut().take() else {
+            return;
+        };
+        *self.session.borrow_mut() = end.session;
+        self.epoch += 1;
+        self.applied = self.script.len();
+        self.cut_ms = None;
+        self.times = end.times;
+        self.outputs = end.outputs;
+        self.cursor = None;
     }
 
     /// Makes the state on screen the end of the script: the future after a
     /// scrubbed-back cursor is dropped (like typing after an undo).
     fn truncate_to_cursor(&mut self) {
-        if self.cursor.is_none() {
+        let Some(t) = self.cursor else {
             return;
+        };
+        let mut script = self.script[..self.applied.min(self.script.len())].to_vec();
+        if let (Some(ms), Some(last)) = (self.cut_ms, script.last_mut()) {
+            *last = format!("sim advance {ms}");
         }
-        // Replay once more to learn the exact entries that ran, with the
-        // shortened advance spelled as it ran.
-        let t = self.cursor.unwrap_or(self.end_ms);
-        let r = replay(&self.script, Some(t));
-        *self.session.borrow_mut() = r.session;
-        self.epoch += 1;
-        self.applied = r.ran.len();
-        self.script = Rc::new(r.ran);
-        self.times = Rc::new(r.times);
-        self.outputs = Rc::new(r.outputs);
+        self.checkpoints.borrow_mut().truncate(t, script.len());
+        *self.end.borrow_mut() = None;
+        self.applied = script.len();
+        self.script = Rc::new(script);
         self.cursor = None;
+        self.cut_ms = None;
         self.end_ms = self.now_ms();
+    }
+
+    /// Offers the live state to the checkpoints after a line ran.
+    fn offer_checkpoint(&self) {
+        let session = self.session.borrow();
+        let (entries, into_ms, outputs) = match self.script.last() {
+            // An advance at the end may grow: the checkpoint is inside it,
+            // before its echo (a replay echoes it when it completes).
+            Some(last) if advance_ms(last).is_some_and(|ms| ms > 0) => (
+                self.script.len() - 1,
+                advance_ms(last).unwrap_or(0),
+                self.outputs
+                    .iter()
+                    .rposition(|o| o.command == *last)
+                    .unwrap_or(self.outputs.len()),
+            ),
+            _ => (self.script.len(), 0, self.outputs.len()),
+        };
+        self.checkpoints
+            .borrow_mut()
+            .offer(&session, entries, into_ms, outputs);
     }
 
     /// Runs one line at the end of the script.
@@ -355,7 +516,12 @@ impl State {
                     script.push(line.to_string());
                     times.push(now);
                 } else if let Some(last) = script.last_mut() {
-                    *last = format!("sim advance {total}");
+                    let merged = format!("sim advance {total}");
+                    // Its echo in the transcript follows, as a replay prints it.
+                    if let Some(o) = outputs.iter_mut().rev().find(|o| o.command == *last) {
+                        o.command.clone_from(&merged);
+                    }
+                    *last = merged;
                 }
                 true
             }
@@ -367,6 +533,7 @@ impl State {
             self.times = Rc::new(times);
             self.outputs = Rc::new(outputs);
             self.end_ms = self.now_ms();
+            self.offer_checkpoint();
         } else {
             self.append(line, now, script, times, outputs);
         }
@@ -388,6 +555,7 @@ impl State {
         self.times = Rc::new(times);
         self.outputs = Rc::new(outputs);
         self.end_ms = self.now_ms();
+        self.offer_checkpoint();
     }
 
     /// Moves time forward by `ms`: replaying towards the end when scrubbed
@@ -517,6 +685,101 @@ mod tests {
         assert_eq!(s.end_ms, 1_500);
         assert!(s.script.iter().any(|l| l == "sim advance 500"));
         assert_eq!(s.script.last().map(String::as_str), Some("sim crash 0"));
+    }
+
+    /// A busy scenario played the way the page plays it: ticks merged into
+    /// long advances, with lines in between.
+    fn busy() -> Rc<State> {
+        let mut s = Rc::new(State::default());
+        for round in 0..12 {
+            s = reduce(
+                s,
+                Action::Run(format!("sim produce hello r{round} --count 300 --acks all")),
+            );
+            if round == 5 {
+                s = reduce(s, Action::Run("sim crash 1".into()));
+            }
+            for _ in 0..25 {
+                s = reduce(s, Action::Step(TICK_MS * 4));
+            }
+        }
+        s
+    }
+
+    fn fingerprint(s: &State) -> (u64, u64, usize, Vec<Output>, Vec<u64>, usize) {
+        let session = s.session();
+        (
+            session.sim().now().as_millis(),
+            session.sim().trace_hash(),
+            session.events().len(),
+            s.outputs.to_vec(),
+            s.times.to_vec(),
+            s.applied,
+        )
+    }
+
+    #[test]
+    fn seeking_from_checkpoints_reaches_what_a_replay_from_scratch_reaches() {
+        let s = busy();
+        assert!(
+            s.checkpoint_count() >= 3,
+            "{} checkpoints, {} events, {} ms",
+            s.checkpoint_count(),
+            s.session().events().len(),
+            s.now_ms()
+        );
+        let end = fingerprint(&s);
+        let mut cur = s;
+        for t in [
+            29_000, 1_000, 17_450, 17_451, 10_000, 10_000, 25_999, 3_333, 100,
+        ] {
+            cur = reduce(cur, Action::Seek(t));
+            if t >= 10_000 {
+                assert!(
+                    cur.checkpoints.borrow().before(t).is_some(),
+                    "{t} starts from a copy"
+                );
+            }
+            let scratch = replay(Start::fresh(), &cur.script, Some(t), None);
+            let session = cur.session();
+            assert_eq!(session.sim().now().as_millis(), t);
+            assert_eq!(
+                session.sim().trace_hash(),
+                scratch.session.sim().trace_hash(),
+                "at {t}"
+            );
+            assert_eq!(session.events(), scratch.session.events(), "at {t}");
+            assert_eq!(*cur.outputs, scratch.outputs, "at {t}");
+            assert_eq!(*cur.times, scratch.times, "at {t}");
+            assert_eq!(
+                (cur.applied, cur.cut_ms),
+                (scratch.applied, scratch.cut_ms),
+                "at {t}"
+            );
+        }
+        let back = reduce(cur, Action::Seek(u64::MAX));
+        assert_eq!(fingerprint(&back), end, "the end is the end again");
+    }
+
+    #[test]
+    fn acting_in_the_past_keeps_a_script_that_replays_to_the_same_state() {
+        let s = reduce(busy(), Action::Seek(21_250));
+        let s = reduce(s, Action::Run("sim restart 1".into()));
+        let s = reduce(s, Action::Step(3_000));
+        let fresh = State::from_script(&s.script_text());
+        let a = s.session();
+        let b = fresh.session();
+        assert_eq!(a.sim().now().as_millis(), 24_250);
+        assert_eq!(a.sim().trace_hash(), b.sim().trace_hash());
+        assert_eq!(a.events(), b.events());
+        drop((a, b));
+        // And travelling again uses the checkpoints kept from before the cut.
+        let s = reduce(s, Action::Seek(12_000));
+        let scratch = replay(Start::fresh(), &s.script, Some(12_000), None);
+        assert_eq!(
+            s.session().sim().trace_hash(),
+            scratch.session.sim().trace_hash()
+        );
     }
 
     #[test]

@@ -77,7 +77,7 @@ impl Session {
     }
 
     /// Puts back the history a checkpoint left out.
-    pub(crate) fn restore_history(&mut self, events: &[Event]) {
+    pub fn restore_history(&mut self, events: &[Event]) {
         let mut all = events.to_vec();
         all.append(&mut self.events);
         self.events = all;
