@@ -66,12 +66,15 @@ pub fn console(props: &ConsoleProps) -> Html {
             <div class="transcript" role="log" aria-live="polite" tabindex="0">
                 // Newest first in the DOM, shown bottom-up (column-reverse):
                 // the browser keeps the newest in view without a forced layout.
-                { for props.outputs.iter().enumerate().skip(skipped).rev().map(|(i, o)| html! {
+                // A fragment of its own: the keyed entries must not share a
+                // list with the unkeyed "earlier" line, or Yew diffs them by
+                // position and rebuilds every entry on each new command.
+                <>{ for props.outputs.iter().enumerate().skip(skipped).rev().map(|(i, o)| html! {
                     <div key={i} class={classes!("entry", o.is_error.then_some("error"))}>
                         <div class="cmd"><span class="prompt" aria-hidden="true">{"$ "}</span>{&o.command}</div>
                         { if o.text.is_empty() { html!{} } else { html!{ <pre class="out">{ if o.is_error { format!("Error: {}", o.text) } else { o.text.clone() } }</pre> } } }
                     </div>
-                }) }
+                }) }</>
                 { if skipped > 0 { html!{ <div class="more">{format!("… {skipped} earlier commands")}</div> } } else { html!{} } }
             </div>
             <form {onsubmit}>

@@ -106,7 +106,9 @@ pub fn event_log(props: &EventLogProps) -> Html {
                 </select>
             </div>
             <ol class="event-list" aria-label="events, newest first">
-                { for shown.iter().map(|&i| {
+                // Its own fragment, so the keyed items are diffed by key (not
+                // by position next to the unkeyed "older" line).
+                <>{ for shown.iter().map(|&i| {
                     let e = &events[i];
                     let flag = flagged.contains(&i);
                     html! {
@@ -115,7 +117,7 @@ pub fn event_log(props: &EventLogProps) -> Html {
                             { if flag { "⚠ " } else { "" } }{e.to_string()}
                         </li>
                     }
-                }) }
+                }) }</>
                 { if older > 0 { html!{ <li class="more">{format!("… {older} older events")}</li> } } else { html!{} } }
             </ol>
         </section>
