@@ -2,7 +2,9 @@
 //! replica with the log's newest records and the HW and LEO markers. Keyed by
 //! a fingerprint, so unchanged rows skip rendering.
 
+use crate::derive::Message;
 use crate::state::SessionHandle;
+use std::rc::Rc;
 use streamlab_core::broker::{Broker, BrokerState};
 use streamlab_core::log::Record;
 use streamlab_core::partition::Partition;
@@ -19,6 +21,10 @@ pub struct PartitionRowProps {
     pub fingerprint: u64,
     /// Replicas that just fetched, appended or acknowledged (they flash).
     pub activity: Vec<(i32, &'static str)>,
+    /// Fetches, produce requests and acks on their way (drawn travelling).
+    pub messages: Vec<Message>,
+    /// Broker ids in column order.
+    pub columns: Rc<[i32]>,
 }
 
 impl PartialEq for PartitionRowProps {
@@ -30,6 +36,8 @@ impl PartialEq for PartitionRowProps {
             && self.visible == o.visible
             && self.fingerprint == o.fingerprint
             && self.activity == o.activity
+            && self.messages == o.messages
+            && self.columns == o.columns
     }
 }
 
@@ -45,15 +53,34 @@ pub fn partition_row(props: &PartitionRowProps) -> Html {
         return html! {};
     };
     html! {
-        <tr data-partition={format!("{}-{}", p.topic, p.id)}
+        <tr role="row" data-partition={format!("{}-{}", p.topic, p.id)}
             data-leader={p.leader.map_or("none".to_string(), |l| l.to_string())}>
-            { partition_header(p) }
+            { partition_header(p, &props.messages, &props.columns) }
             { for cluster.brokers.values().map(|b| replica_cell(p, b, props.visible, &props.activity)) }
         </tr>
     }
 }
 
-fn partition_header(p: &Partition) -> Html {
+/// One travelling message: a full-row-wide box moved sideways with a
+/// transform between two columns (`--f`, `--t`: column indexes, -1 is the
+/// producer), so the browser animates it without layout or repaint.
+fn message(m: &Message, columns: &[i32]) -> Html {
+    let col = |b: Option<i32>| {
+        b.and_then(|b| columns.iter().position(|&c| c == b))
+            .map_or(-1, |i| i as i32)
+    };
+    let (f, t) = (col(m.from), col(m.to));
+    let party = |b: Option<i32>| b.map_or("producer".to_string(), |b| b.to_string());
+    html! {
+        <span key={format!("{}-{}-{}-{}", m.kind.name(), f, t, m.trip)}
+            class={classes!("msg", m.kind.name(), (m.records == 0).then_some("empty"), if t < f { "leftward" } else { "rightward" })}
+            style={format!("--f:{f};--t:{t}")}
+            data-kind={m.kind.name()} data-from={party(m.from)} data-to={party(m.to)}
+            data-records={m.records.to_string()}></span>
+    }
+}
+
+fn partition_header(p: &Partition, messages: &[Message], columns: &[i32]) -> Html {
     let osr = p.osr();
     let ids = |v: &[i32]| {
         v.iter()
@@ -62,7 +89,11 @@ fn partition_header(p: &Partition) -> Html {
             .join(",")
     };
     html! {
-        <th scope="row" class="partition-name">
+        <th scope="row" role="rowheader" class="partition-name">
+            // Positioned against the row, not this cell: messages cross it.
+            <span class="wires" aria-hidden="true">
+                { for messages.iter().map(|m| message(m, columns)) }
+            </span>
             <span class="tp">{format!("{}-{}", p.topic, p.id)}</span>
             <span class="badges">
                 { match p.leader {
@@ -86,7 +117,7 @@ fn replica_cell(
 ) -> Html {
     let broker = b.id;
     let Some(replica) = p.replica_state.get(&broker) else {
-        return html! { <td class="no-replica"><span class="sr-only">{"no replica"}</span></td> };
+        return html! { <td role="cell" class="no-replica"><span class="sr-only">{"no replica"}</span></td> };
     };
     let leader = p.leader == Some(broker);
     let in_isr = p.isr.contains(&broker);
@@ -100,7 +131,7 @@ fn replica_cell(
     // The HW marker goes before the first record at or above it.
     let hw_at = shown.iter().position(|r| r.offset >= hw);
     html! {
-        <td class={classes!("replica", role, (!in_isr).then_some("osr"), down.then_some("down"),
+        <td role="cell" class={classes!("replica", role, (!in_isr).then_some("osr"), down.then_some("down"),
                 activity.iter().filter(|(x, _)| *x == broker).map(|(_, w)| *w).collect::<Vec<_>>())}
             aria-label={format!("broker {broker}, {role}, {}, LEO {leo}, HW {hw}{}",
                 if in_isr { "in sync" } else { "out of sync" }, if down { ", broker down" } else { "" })}>
