@@ -69,11 +69,8 @@ pub fn console(props: &ConsoleProps) -> Html {
                 // A fragment of its own: the keyed entries must not share a
                 // list with the unkeyed "earlier" line, or Yew diffs them by
                 // position and rebuilds every entry on each new command.
-                <>{ for props.outputs.iter().enumerate().skip(skipped).rev().map(|(i, o)| html! {
-                    <div key={i} class={classes!("entry", o.is_error.then_some("error"))}>
-                        <div class="cmd"><span class="prompt" aria-hidden="true">{"$ "}</span>{&o.command}</div>
-                        { if o.text.is_empty() { html!{} } else { html!{ <pre class="out">{ if o.is_error { format!("Error: {}", o.text) } else { o.text.clone() } }</pre> } } }
-                    </div>
+                <>{ for (skipped..props.outputs.len()).rev().map(|i| html! {
+                    <Entry key={i} outputs={Rc::clone(&props.outputs)} index={i} />
                 }) }</>
                 { if skipped > 0 { html!{ <div class="more">{format!("… {skipped} earlier commands")}</div> } } else { html!{} } }
             </div>
@@ -84,5 +81,32 @@ pub fn console(props: &ConsoleProps) -> Html {
                 <button type="submit">{"Run"}</button>
             </form>
         </section>
+    }
+}
+
+#[derive(Properties, Clone)]
+struct EntryProps {
+    outputs: Rc<Vec<Output>>,
+    index: usize,
+}
+
+impl PartialEq for EntryProps {
+    /// Only this entry: every command makes a new transcript, and the
+    /// entries already shown then skip rendering.
+    fn eq(&self, o: &Self) -> bool {
+        self.index == o.index && self.outputs.get(self.index) == o.outputs.get(o.index)
+    }
+}
+
+#[function_component(Entry)]
+fn entry(props: &EntryProps) -> Html {
+    let Some(o) = props.outputs.get(props.index) else {
+        return html! {};
+    };
+    html! {
+        <div class={classes!("entry", o.is_error.then_some("error"))}>
+            <div class="cmd"><span class="prompt" aria-hidden="true">{"$ "}</span>{&o.command}</div>
+            { if o.text.is_empty() { html!{} } else { html!{ <pre class="out">{ if o.is_error { format!("Error: {}", o.text) } else { o.text.clone() } }</pre> } } }
+        </div>
     }
 }

@@ -108,18 +108,41 @@ pub fn event_log(props: &EventLogProps) -> Html {
             <ol class="event-list" aria-label="events, newest first">
                 // Its own fragment, so the keyed items are diffed by key (not
                 // by position next to the unkeyed "older" line).
-                <>{ for shown.iter().map(|&i| {
-                    let e = &events[i];
-                    let flag = flagged.contains(&i);
-                    html! {
-                        <li key={i} class={classes!("ev", e.kind.name(), flag.then_some("flagged"))}
-                            title={flag.then_some("the checker names this event in a finding")}>
-                            { if flag { "⚠ " } else { "" } }{e.to_string()}
-                        </li>
-                    }
+                <>{ for shown.iter().map(|&i| html! {
+                    <EventItem key={i} session={props.session.clone()} index={i} flagged={flagged.contains(&i)} />
                 }) }</>
                 { if older > 0 { html!{ <li class="more">{format!("… {older} older events")}</li> } } else { html!{} } }
             </ol>
         </section>
+    }
+}
+
+#[derive(Properties, Clone)]
+struct EventItemProps {
+    session: SessionHandle,
+    index: usize,
+    flagged: bool,
+}
+
+impl PartialEq for EventItemProps {
+    /// An event never changes once in the trace (a replay starts a new
+    /// epoch): items already shown skip rendering when events arrive.
+    fn eq(&self, o: &Self) -> bool {
+        self.index == o.index && self.flagged == o.flagged && self.session.epoch == o.session.epoch
+    }
+}
+
+#[function_component(EventItem)]
+fn event_item(props: &EventItemProps) -> Html {
+    let session = props.session.borrow();
+    let Some(e) = session.events().get(props.index) else {
+        return html! {};
+    };
+    let flag = props.flagged;
+    html! {
+        <li class={classes!("ev", e.kind.name(), flag.then_some("flagged"))}
+            title={flag.then_some("the checker names this event in a finding")}>
+            { if flag { "⚠ " } else { "" } }{e.to_string()}
+        </li>
     }
 }

@@ -73,7 +73,7 @@ fn message(m: &Message, columns: &[i32]) -> Html {
     let party = |b: Option<i32>| b.map_or("producer".to_string(), |b| b.to_string());
     html! {
         <span key={format!("{}-{}-{}-{}", m.kind.name(), f, t, m.trip)}
-            class={classes!("msg", m.kind.name(), (m.records == 0).then_some("empty"), if t < f { "leftward" } else { "rightward" })}
+            class={classes!("msg", m.kind.name(), if t < f { "leftward" } else { "rightward" })}
             style={format!("--f:{f};--t:{t}")}
             data-kind={m.kind.name()} data-from={party(m.from)} data-to={party(m.to)}
             data-records={m.records.to_string()}></span>
