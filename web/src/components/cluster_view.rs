@@ -94,16 +94,44 @@ pub fn cluster_view(props: &ClusterViewProps) -> Html {
 fn broker_header(sim: &Simulation, b: &Broker, on_run: &Callback<String>) -> Html {
     let id = b.id;
     let net = sim.network();
-    let isolated = net.is_isolated(id);
-    let slow = net.slow.get(&Node::Broker(id)).copied();
-    let controller = sim.controller() == Some(id);
-    let (state, label) = match b.state {
-        BrokerState::Running if !b.registered => ("expired", "up, ZooKeeper session expired"),
+    html! {
+        <BrokerHeader key={id} {id} state={b.state} registered={b.registered}
+            isolated={net.is_isolated(id)} slow={net.slow.get(&Node::Broker(id)).copied()}
+            controller={sim.controller() == Some(id)} on_run={on_run.clone()} />
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct BrokerHeaderProps {
+    id: i32,
+    state: BrokerState,
+    registered: bool,
+    isolated: bool,
+    slow: Option<u64>,
+    controller: bool,
+    on_run: Callback<String>,
+}
+
+/// A broker's column header: its state and one-click faults. A component,
+/// so the headers render only when a broker changed, not every frame.
+#[function_component(BrokerHeader)]
+fn broker_header_view(props: &BrokerHeaderProps) -> Html {
+    let BrokerHeaderProps {
+        id,
+        state,
+        registered,
+        isolated,
+        slow,
+        controller,
+        ref on_run,
+    } = *props;
+    let (state, label) = match state {
+        BrokerState::Running if !registered => ("expired", "up, ZooKeeper session expired"),
         BrokerState::Running => ("up", "up"),
         BrokerState::Stopped => ("stopped", "stopped"),
         BrokerState::Crashed => ("crashed", "crashed"),
     };
-    let alive = b.state == BrokerState::Running;
+    let alive = props.state == BrokerState::Running;
     let button = |label: &'static str, line: String, aria: String, disabled: bool| {
         let on_run = on_run.clone();
         let cls = format!("fault fault-{}", label.to_lowercase());

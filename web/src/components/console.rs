@@ -8,6 +8,8 @@ use yew::prelude::*;
 
 /// Only the newest outputs are drawn.
 const SHOWN: usize = 150;
+/// Outputs per chunk (a component; see `Entries`).
+const CHUNK: usize = 16;
 
 #[derive(Properties, PartialEq)]
 pub struct ConsoleProps {
@@ -69,8 +71,9 @@ pub fn console(props: &ConsoleProps) -> Html {
                 // A fragment of its own: the keyed entries must not share a
                 // list with the unkeyed "earlier" line, or Yew diffs them by
                 // position and rebuilds every entry on each new command.
-                <>{ for (skipped..props.outputs.len()).rev().map(|i| html! {
-                    <Entry key={i} outputs={Rc::clone(&props.outputs)} index={i} />
+                <>{ for (skipped / CHUNK..props.outputs.len().div_ceil(CHUNK)).rev().map(|c| html! {
+                    <Entries key={c} outputs={Rc::clone(&props.outputs)}
+                        from={(c * CHUNK).max(skipped)} to={((c + 1) * CHUNK).min(props.outputs.len())} />
                 }) }</>
                 { if skipped > 0 { html!{ <div class="more">{format!("… {skipped} earlier commands")}</div> } } else { html!{} } }
             </div>
@@ -85,28 +88,32 @@ pub fn console(props: &ConsoleProps) -> Html {
 }
 
 #[derive(Properties, Clone)]
-struct EntryProps {
+struct EntriesProps {
     outputs: Rc<Vec<Output>>,
-    index: usize,
+    from: usize,
+    to: usize,
 }
 
-impl PartialEq for EntryProps {
-    /// Only this entry: every command makes a new transcript, and the
-    /// entries already shown then skip rendering.
+impl PartialEq for EntriesProps {
+    /// Only these entries: every command makes a new transcript, and the
+    /// chunks already shown then skip rendering.
     fn eq(&self, o: &Self) -> bool {
-        self.index == o.index && self.outputs.get(self.index) == o.outputs.get(o.index)
+        (self.from, self.to) == (o.from, o.to)
+            && self.outputs.get(self.from..self.to) == o.outputs.get(o.from..o.to)
     }
 }
 
-#[function_component(Entry)]
-fn entry(props: &EntryProps) -> Html {
-    let Some(o) = props.outputs.get(props.index) else {
-        return html! {};
-    };
+/// Outputs `from..to`, newest first: one component per chunk, so a long
+/// transcript is a few components to compare, not one per command.
+#[function_component(Entries)]
+fn entries(props: &EntriesProps) -> Html {
+    let shown = props.outputs.get(props.from..props.to).unwrap_or_default();
     html! {
-        <div class={classes!("entry", o.is_error.then_some("error"))}>
-            <div class="cmd"><span class="prompt" aria-hidden="true">{"$ "}</span>{&o.command}</div>
-            { if o.text.is_empty() { html!{} } else { html!{ <pre class="out">{ if o.is_error { format!("Error: {}", o.text) } else { o.text.clone() } }</pre> } } }
-        </div>
+        <>{ for shown.iter().rev().map(|o| html! {
+            <div class={classes!("entry", o.is_error.then_some("error"))}>
+                <div class="cmd"><span class="prompt" aria-hidden="true">{"$ "}</span>{&o.command}</div>
+                { if o.text.is_empty() { html!{} } else { html!{ <pre class="out">{ if o.is_error { format!("Error: {}", o.text) } else { o.text.clone() } }</pre> } } }
+            </div>
+        }) }</>
     }
 }

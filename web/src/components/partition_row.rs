@@ -141,18 +141,40 @@ fn replica_cell(
                 <span class="badge hwv" title="this replica's high watermark">{format!("HW {hw}")}</span>
             </div>
             <ol class="log" aria-label={format!("log of broker {broker}")}>
-                { if hidden > 0 { html!{ <li class="more" title={format!("{hidden} older records")}>{format!("…{hidden}")}</li> } } else { html!{} } }
-                { for shown.iter().enumerate().map(|(i, r)| html! {
-                    <>
-                        { if hw_at == Some(i) { html!{ <li class="marker hw" aria-hidden="true">{"HW"}</li> } } else { html!{} } }
-                        { record_cell(r, hw) }
-                    </>
-                }) }
-                { if hw_at.is_none() { html!{ <li class="marker hw" aria-hidden="true">{"HW"}</li> } } else { html!{} } }
-                <li class="marker leo" aria-hidden="true" title={format!("log end offset {leo}")}>{format!("LEO {leo}")}</li>
+                { for log_items(shown, hidden, hw_at, hw, leo) }
             </ol>
         </td>
     }
+}
+
+/// The log's items, every one keyed (records by offset): when a record
+/// arrives the oldest shown one leaves and the rest stay as they are,
+/// instead of every item being rewritten in place.
+fn log_items(
+    shown: &[Record],
+    hidden: usize,
+    hw_at: Option<usize>,
+    hw: i64,
+    leo: i64,
+) -> Vec<Html> {
+    let hw_marker = || html! { <li key="hw" class="marker hw" aria-hidden="true">{"HW"}</li> };
+    let mut items = Vec::with_capacity(shown.len() + 3);
+    if hidden > 0 {
+        items.push(html! { <li key="more" class="more" title={format!("{hidden} older records")}>{format!("…{hidden}")}</li> });
+    }
+    for (i, r) in shown.iter().enumerate() {
+        if hw_at == Some(i) {
+            items.push(hw_marker());
+        }
+        items.push(record_cell(r, hw));
+    }
+    if hw_at.is_none() {
+        items.push(hw_marker());
+    }
+    items.push(html! {
+        <li key="leo" class="marker leo" aria-hidden="true" title={format!("log end offset {leo}")}>{format!("LEO {leo}")}</li>
+    });
+    items
 }
 
 fn record_cell(r: &Record, hw: i64) -> Html {
@@ -172,7 +194,7 @@ fn record_cell(r: &Record, hw: i64) -> Html {
         }
     );
     html! {
-        <li class={classes!("record", if committed { "below-hw" } else { "above-hw" })}
+        <li key={r.offset} class={classes!("record", if committed { "below-hw" } else { "above-hw" })}
             title={title.clone()} aria-label={title} tabindex="0">
             {r.offset}
         </li>

@@ -5,6 +5,8 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 const SHOWN: usize = 300;
+/// Lines per chunk (a component; see `ScriptLines`).
+const CHUNK: usize = 32;
 
 #[derive(Properties, PartialEq)]
 pub struct ScriptPanelProps {
@@ -22,9 +24,10 @@ pub fn script_panel(props: &ScriptPanelProps) -> Html {
             <h2 id="script-h">{"Script"}</h2>
             <p class="hint">{"Every click is one of these lines. Share and Export carry exactly this."}</p>
             <ol class="script-lines" start={(skipped + 1).to_string()}>
-                { for (skipped..props.script.len()).map(|i| html! {
-                    <ScriptLine key={i} script={Rc::clone(&props.script)} times={Rc::clone(&props.times)}
-                        index={i} future={i >= props.applied} />
+                { for (skipped / CHUNK..props.script.len().div_ceil(CHUNK)).map(|c| html! {
+                    <ScriptLines key={c} script={Rc::clone(&props.script)} times={Rc::clone(&props.times)}
+                        from={(c * CHUNK).max(skipped)} to={((c + 1) * CHUNK).min(props.script.len())}
+                        applied={props.applied} />
                 }) }
             </ol>
         </section>
@@ -32,32 +35,35 @@ pub fn script_panel(props: &ScriptPanelProps) -> Html {
 }
 
 #[derive(Properties, Clone)]
-struct ScriptLineProps {
+struct ScriptLinesProps {
     script: Rc<Vec<String>>,
     times: Rc<Vec<u64>>,
-    index: usize,
-    future: bool,
+    from: usize,
+    to: usize,
+    applied: usize,
 }
 
-impl PartialEq for ScriptLineProps {
-    /// Only this line's text and time: the panel is redrawn for every new
-    /// line, and the hundreds already shown then skip rendering.
+impl PartialEq for ScriptLinesProps {
+    /// Only these lines' text, times and past/future: the panel is redrawn
+    /// for every new line, and the chunks already shown skip rendering.
     fn eq(&self, o: &Self) -> bool {
-        let i = self.index;
-        i == o.index
-            && self.future == o.future
-            && self.script.get(i) == o.script.get(i)
-            && self.times.get(i) == o.times.get(i)
+        let (from, to) = (self.from, self.to);
+        (from, to) == (o.from, o.to)
+            && self.applied.clamp(from, to) == o.applied.clamp(from, to)
+            && self.script.get(from..to) == o.script.get(from..to)
+            && self.times.get(from..to) == o.times.get(from..to)
     }
 }
 
-#[function_component(ScriptLine)]
-fn script_line(props: &ScriptLineProps) -> Html {
-    let i = props.index;
+/// Lines `from..to`: one component per chunk of `CHUNK` lines.
+#[function_component(ScriptLines)]
+fn script_lines(props: &ScriptLinesProps) -> Html {
     html! {
-        <li class={classes!("script-line", props.future.then_some("future"))}>
-            <span class="t">{ props.times.get(i).map_or("later".to_string(), |t| format!("{t} ms")) }</span>
-            <code>{ props.script.get(i).cloned().unwrap_or_default() }</code>
-        </li>
+        <>{ for (props.from..props.to).map(|i| html! {
+            <li class={classes!("script-line", (i >= props.applied).then_some("future"))}>
+                <span class="t">{ props.times.get(i).map_or("later".to_string(), |t| format!("{t} ms")) }</span>
+                <code>{ props.script.get(i).cloned().unwrap_or_default() }</code>
+            </li>
+        }) }</>
     }
 }
