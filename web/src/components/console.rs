@@ -61,7 +61,9 @@ pub fn console(props: &ConsoleProps) -> Html {
             }
         })
     };
+    // Whole chunks only: the oldest one shown does not change with every command.
     let skipped = props.outputs.len().saturating_sub(SHOWN);
+    let skipped = skipped - skipped % CHUNK;
     html! {
         <section class="panel console" aria-labelledby="console-h">
             <h2 id="console-h">{"Console"}</h2>
@@ -109,8 +111,10 @@ impl PartialEq for EntriesProps {
 fn entries(props: &EntriesProps) -> Html {
     let shown = props.outputs.get(props.from..props.to).unwrap_or_default();
     html! {
-        <>{ for shown.iter().rev().map(|o| html! {
-            <div class={classes!("entry", o.is_error.then_some("error"))}>
+        <>{ for shown.iter().enumerate().rev().map(|(i, o)| html! {
+            // Keyed: a new command is one inserted entry, not every entry
+            // of the chunk rewritten one place down.
+            <div key={props.from + i} class={classes!("entry", o.is_error.then_some("error"))}>
                 <div class="cmd"><span class="prompt" aria-hidden="true">{"$ "}</span>{&o.command}</div>
                 { if o.text.is_empty() { html!{} } else { html!{ <pre class="out">{ if o.is_error { format!("Error: {}", o.text) } else { o.text.clone() } }</pre> } } }
             </div>

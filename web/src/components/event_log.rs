@@ -162,7 +162,7 @@ fn event_chunk(props: &EventChunkProps) -> Html {
         <>{ for props.indexes.iter().filter_map(|&i| events.get(i).map(|e| (i, e))).map(|(i, e)| {
             let flag = props.flagged.contains(&i);
             html! {
-                <li class={classes!("ev", e.kind.name(), flag.then_some("flagged"))}
+                <li key={i} class={classes!("ev", e.kind.name(), flag.then_some("flagged"))}
                     title={flag.then_some("the checker names this event in a finding")}>
                     { if flag { "⚠ " } else { "" } }{e.to_string()}
                 </li>

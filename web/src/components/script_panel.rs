@@ -18,7 +18,9 @@ pub struct ScriptPanelProps {
 
 #[function_component(ScriptPanel)]
 pub fn script_panel(props: &ScriptPanelProps) -> Html {
+    // Whole chunks only: the oldest one shown does not change with every line.
     let skipped = props.script.len().saturating_sub(SHOWN);
+    let skipped = skipped - skipped % CHUNK;
     html! {
         <section class="panel script" aria-labelledby="script-h">
             <h2 id="script-h">{"Script"}</h2>
