@@ -4,6 +4,7 @@
 
 use crate::derive::Message;
 use crate::state::SessionHandle;
+use std::hash::{Hash, Hasher};
 use std::rc::Rc;
 use streamlab_core::broker::{Broker, BrokerState};
 use streamlab_core::log::Record;
@@ -56,7 +57,16 @@ pub fn partition_row(props: &PartitionRowProps) -> Html {
         <tr role="row" data-partition={format!("{}-{}", p.topic, p.id)}
             data-leader={p.leader.map_or("none".to_string(), |l| l.to_string())}>
             { partition_header(p, &props.messages, &props.columns) }
-            { for cluster.brokers.values().map(|b| replica_cell(p, b, props.visible, &props.activity)) }
+            { for cluster.brokers.values().map(|b| {
+                if !p.replica_state.contains_key(&b.id) {
+                    return html! { <td role="cell" class="no-replica"><span class="sr-only">{"no replica"}</span></td> };
+                }
+                let activity: Vec<&'static str> = props.activity.iter().filter(|(x, _)| *x == b.id).map(|(_, w)| *w).collect();
+                html! {
+                    <ReplicaCell session={props.session.clone()} topic={AttrValue::from(p.topic.clone())} partition={p.id}
+                        broker={b.id} visible={props.visible} fingerprint={replica_fingerprint(p, b)} {activity} />
+                }
+            }) }
         </tr>
     }
 }
@@ -109,12 +119,73 @@ fn partition_header(p: &Partition, messages: &[Message], columns: &[i32]) -> Htm
     }
 }
 
-fn replica_cell(
-    p: &Partition,
-    b: &Broker,
+/// Everything a replica's cell draws, hashed (see `ReplicaCell`).
+fn replica_fingerprint(p: &Partition, b: &Broker) -> u64 {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    (
+        p.leader == Some(b.id),
+        p.isr.contains(&b.id),
+        b.state == BrokerState::Running,
+    )
+        .hash(&mut h);
+    if let Some(r) = p.replica_state.get(&b.id) {
+        let records = r.log.records();
+        (r.high_watermark, r.log.log_end_offset(), records.len()).hash(&mut h);
+        if let Some(last) = records.last() {
+            (
+                last.offset,
+                last.leader_epoch,
+                last.producer_id,
+                last.sequence,
+            )
+                .hash(&mut h);
+            last.value.hash(&mut h);
+        }
+    }
+    h.finish()
+}
+
+#[derive(Properties, Clone)]
+struct ReplicaCellProps {
+    session: SessionHandle,
+    topic: AttrValue,
+    partition: i32,
+    broker: i32,
     visible: usize,
-    activity: &[(i32, &'static str)],
-) -> Html {
+    /// A hash of what the cell draws (`replica_fingerprint`).
+    fingerprint: u64,
+    /// What the replica just did ("fetched", "appended", "acked"): it flashes.
+    activity: Vec<&'static str>,
+}
+
+impl PartialEq for ReplicaCellProps {
+    /// The session's version is left out on purpose: the fingerprint says
+    /// whether this cell changed, so a row redrawn because one replica
+    /// fetched does not redraw the others.
+    fn eq(&self, o: &Self) -> bool {
+        self.topic == o.topic
+            && self.partition == o.partition
+            && self.broker == o.broker
+            && self.visible == o.visible
+            && self.fingerprint == o.fingerprint
+            && self.activity == o.activity
+    }
+}
+
+#[function_component(ReplicaCell)]
+fn replica_cell_view(props: &ReplicaCellProps) -> Html {
+    let session = props.session.borrow();
+    let cluster = session.sim().snapshot();
+    let (Ok(p), Some(b)) = (
+        cluster.partition(&props.topic, props.partition),
+        cluster.brokers.get(&props.broker),
+    ) else {
+        return html! {};
+    };
+    replica_cell(p, b, props.visible, &props.activity)
+}
+
+fn replica_cell(p: &Partition, b: &Broker, visible: usize, activity: &[&'static str]) -> Html {
     let broker = b.id;
     let Some(replica) = p.replica_state.get(&broker) else {
         return html! { <td role="cell" class="no-replica"><span class="sr-only">{"no replica"}</span></td> };
@@ -132,7 +203,7 @@ fn replica_cell(
     let hw_at = shown.iter().position(|r| r.offset >= hw);
     html! {
         <td role="cell" class={classes!("replica", role, (!in_isr).then_some("osr"), down.then_some("down"),
-                activity.iter().filter(|(x, _)| *x == broker).map(|(_, w)| *w).collect::<Vec<_>>())}
+                activity.to_vec())}
             aria-label={format!("broker {broker}, {role}, {}, LEO {leo}, HW {hw}{}",
                 if in_isr { "in sync" } else { "out of sync" }, if down { ", broker down" } else { "" })}>
             <div class="badges">
