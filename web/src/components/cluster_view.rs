@@ -45,8 +45,6 @@ pub fn cluster_view(props: &ClusterViewProps) -> Html {
         <section class="panel cluster" aria-labelledby="cluster-h">
             <h2 id="cluster-h">{"Cluster"}</h2>
             <div class="table-scroll" tabindex="0" aria-label="cluster table, scrolls sideways">
-            // Fixed table layout: a changed cell does not make the browser
-            // measure every other cell again (what keeps 48 rows fluid).
             // Rows are grids, not table layout: each row is contained, so a
             // changed row is laid out and painted alone and rows out of view
             // are skipped (`content-visibility`). The roles keep it a table
