@@ -148,9 +148,14 @@ pub fn app() -> Html {
         });
     }
 
+    // One callback for the page's life (the dispatcher never changes), so
+    // the panels given it can skip rendering when nothing else changed.
     let run = {
         let d = state.dispatcher();
-        Callback::from(move |line: String| d.dispatch(Action::Run(line)))
+        (*use_memo((), move |_| {
+            Callback::from(move |line: String| d.dispatch(Action::Run(line)))
+        }))
+        .clone()
     };
     let on_preset = {
         let d = state.dispatcher();

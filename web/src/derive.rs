@@ -62,6 +62,157 @@ pub fn produce_outcomes(events: &[Event], n: usize) -> Vec<Outcome> {
         .collect()
 }
 
+/// How long (simulated ms) a replica stays flagged as having fetched,
+/// appended or acknowledged, and a message stays on its way.
+pub const TRAFFIC_MS: u64 = 400;
+/// At most this many messages travel at once (newest first), so a busy
+/// cluster costs the browser a bounded number of moving dots.
+pub const MAX_IN_FLIGHT: usize = 32;
+
+/// What a travelling message is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum MessageKind {
+    /// A follower's fetch: to the leader, and back with records and the HW.
+    Fetch,
+    /// A produce request arriving at the leader (it appended the batch).
+    Produce,
+    /// The leader's answer to the producer.
+    Ack,
+}
+
+impl MessageKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            MessageKind::Fetch => "fetch",
+            MessageKind::Produce => "produce",
+            MessageKind::Ack => "ack",
+        }
+    }
+}
+
+/// One message on its way between two parties of a partition. `from`/`to`
+/// are broker ids; `None` is the producer.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Message {
+    pub kind: MessageKind,
+    pub from: Option<i32>,
+    pub to: Option<i32>,
+    /// Records it carries (fetch answers and produce requests).
+    pub records: i32,
+    /// Stable while one trip is drawn, new for the next trip between the
+    /// same two parties (the page keys the element by it, so a trip's
+    /// animation is not restarted by the events that follow it).
+    pub trip: u64,
+}
+
+/// The replication traffic of the last `TRAFFIC_MS` for each partition.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Traffic<'a> {
+    /// `(topic, partition)` → (broker, "fetched" | "appended" | "acked").
+    pub activity: BTreeMap<(&'a str, i32), Vec<(i32, &'static str)>>,
+    /// `(topic, partition)` → messages on their way, newest first. One per
+    /// kind and pair of parties (newer traffic between the same two is the
+    /// same moving dot), and at most `MAX_IN_FLIGHT` in all.
+    pub messages: BTreeMap<(&'a str, i32), Vec<Message>>,
+}
+
+impl Traffic<'_> {
+    /// How many messages are drawn.
+    pub fn in_flight(&self) -> usize {
+        self.messages.values().map(Vec::len).sum()
+    }
+}
+
+/// Reads the newest events (those of the last `TRAFFIC_MS` before `now`):
+/// which replicas just fetched, appended or acknowledged, and the fetches,
+/// produce requests and acks to draw travelling. `leader_of` names the
+/// partition's leader now (acks come from it).
+pub fn traffic<'a>(
+    events: &'a [Event],
+    now: u64,
+    leader_of: impl Fn(&str, i32) -> Option<i32>,
+) -> Traffic<'a> {
+    let mut out = Traffic::default();
+    let mut drawn = 0usize;
+    for e in events.iter().rev() {
+        let t = e.time.as_millis();
+        if t + TRAFFIC_MS < now {
+            break;
+        }
+        let (topic, partition, broker, what, message) = match &e.kind {
+            // A fetch that brought nothing (a long poll that timed out) is
+            // not drawn: idle followers would fill the table with dots.
+            EventKind::ReplicaFetched {
+                topic,
+                partition,
+                broker,
+                leader,
+                records,
+                ..
+            } if *records > 0 => (
+                topic,
+                *partition,
+                *broker,
+                Some("fetched"),
+                (MessageKind::Fetch, Some(*broker), Some(*leader), *records),
+            ),
+            EventKind::BatchAppended {
+                topic,
+                partition,
+                broker,
+                count,
+                ..
+            } => (
+                topic,
+                *partition,
+                *broker,
+                Some("appended"),
+                (MessageKind::Produce, None, Some(*broker), *count),
+            ),
+            // acks=0 gets no answer: nothing travels back.
+            EventKind::ProduceAcked {
+                topic,
+                partition,
+                base_offset,
+                ..
+            } if *base_offset >= 0 => {
+                let Some(l) = leader_of(topic, *partition) else {
+                    continue;
+                };
+                (
+                    topic,
+                    *partition,
+                    l,
+                    Some("acked"),
+                    (MessageKind::Ack, Some(l), None, 0),
+                )
+            }
+            _ => continue,
+        };
+        let key = (topic.as_str(), partition);
+        if let Some(what) = what {
+            let v = out.activity.entry(key).or_default();
+            if !v.contains(&(broker, what)) {
+                v.push((broker, what));
+            }
+        }
+        let (kind, from, to, records) = message;
+        let v = out.messages.entry(key).or_default();
+        if drawn < MAX_IN_FLIGHT && !v.iter().any(|m| (m.kind, m.from, m.to) == (kind, from, to)) {
+            v.push(Message {
+                kind,
+                from,
+                to,
+                records,
+                trip: t / TRAFFIC_MS,
+            });
+            drawn += 1;
+        }
+    }
+    out.messages.retain(|_, v| !v.is_empty());
+    out
+}
+
 /// A consumer group as its events describe it.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Group {
@@ -331,6 +482,75 @@ pub fn metrics(events: &[Event]) -> Metrics {
 mod tests {
     use super::*;
     use streamlab_core::script::Session;
+
+    #[test]
+    fn traffic_draws_fetches_produces_and_acks_between_the_right_brokers() {
+        let mut s = run("sim brokers 3\nkafka-topics.sh --bootstrap-server x --create --topic t --partitions 1 --replication-factor 3\nsim advance 1s\nsim produce t a --partition 0 --acks all");
+        let now = |s: &Session| s.sim().now().as_millis();
+        let leader = s.sim().snapshot().topics["t"].partitions[0]
+            .leader
+            .expect("a leader");
+        // Step until the acks=all answer came back, then look.
+        let (mut msgs, mut activity) = (Vec::new(), Vec::new());
+        for _ in 0..50 {
+            s.run("sim advance 5");
+            let tr = traffic(s.events(), now(&s), |_, _| Some(leader));
+            msgs = tr.messages.get(&("t", 0)).cloned().unwrap_or_default();
+            activity = tr.activity.get(&("t", 0)).cloned().unwrap_or_default();
+            if msgs.iter().any(|m| m.kind == MessageKind::Ack) {
+                break;
+            }
+        }
+        let kinds: BTreeSet<MessageKind> = msgs.iter().map(|m| m.kind).collect();
+        assert!(kinds.contains(&MessageKind::Ack), "{msgs:?}");
+        assert!(
+            kinds.contains(&MessageKind::Fetch),
+            "acks=all waits for fetches: {msgs:?}"
+        );
+        for m in &msgs {
+            match m.kind {
+                MessageKind::Fetch => {
+                    assert_eq!(m.to, Some(leader), "{m:?}");
+                    assert!(m.from.is_some_and(|f| f != leader), "{m:?}");
+                }
+                MessageKind::Produce => assert_eq!((m.from, m.to), (None, Some(leader))),
+                MessageKind::Ack => assert_eq!((m.from, m.to), (Some(leader), None)),
+            }
+        }
+        // One dot per kind and pair of parties.
+        let pairs: BTreeSet<_> = msgs.iter().map(|m| (m.kind, m.from, m.to)).collect();
+        assert_eq!(pairs.len(), msgs.len(), "{msgs:?}");
+        assert!(activity.contains(&(leader, "acked")), "{activity:?}");
+        assert!(
+            msgs.iter()
+                .all(|m| m.kind == MessageKind::Ack || m.records > 0),
+            "{msgs:?}"
+        );
+        // Long after, nothing is in flight (idle fetches are not drawn).
+        s.run("sim advance 3s");
+        let tr = traffic(s.events(), now(&s), |_, _| Some(leader));
+        assert_eq!(tr.in_flight(), 0, "{:?}", tr.messages);
+    }
+
+    #[test]
+    fn traffic_is_capped() {
+        // Sends to 60 partitions at once: 60 produce requests, 60 acks and
+        // 120 fetches in the same instant, far more than the cap.
+        let mut script = "sim brokers 5\nkafka-topics.sh --bootstrap-server x --create --topic t --partitions 60 --replication-factor 3\nsim advance 1s\n".to_string();
+        for p in 0..60 {
+            script.push_str(&format!("sim produce t v --partition {p} --acks all\n"));
+        }
+        script.push_str("sim advance 50");
+        let s = run(&script);
+        let tr = traffic(s.events(), s.sim().now().as_millis(), |_, _| Some(0));
+        assert!(tr.in_flight() <= MAX_IN_FLIGHT, "{}", tr.in_flight());
+        assert!(tr.in_flight() > 0);
+        // The newest trip of a pair keys its element: it changes only every
+        // TRAFFIC_MS.
+        for m in tr.messages.values().flatten() {
+            assert!(m.trip * TRAFFIC_MS <= s.sim().now().as_millis());
+        }
+    }
 
     fn run(text: &str) -> Session {
         let mut s = Session::new();

@@ -453,3 +453,74 @@ async fn replicas_flash_while_data_moves() {
     flush().await;
     assert_eq!(count(&root, "td.replica.appended"), 0, "quiet again");
 }
+
+#[wasm_bindgen_test]
+async fn fetches_and_acks_travel_between_the_brokers() {
+    let root = mount();
+    flush().await;
+    let row = "tr[data-partition='hello-0']";
+    let leader = find(&root, row)
+        .get_attribute("data-leader")
+        .expect("a leader");
+    choose(&root, "#produce-partition", "0");
+    choose(&root, "#produce-acks", "all");
+    flush().await;
+    click(&root, "#produce");
+    flush().await;
+    // acks=all: the leader appends, the followers fetch, the HW moves, the
+    // ack goes back. Step until each was drawn travelling.
+    let mut seen = std::collections::BTreeSet::new();
+    for _ in 0..10 {
+        click(&root, "#step");
+        flush().await;
+        let msgs = root
+            .query_selector_all(&format!("{row} .wires .msg"))
+            .expect("valid selector");
+        let in_flight: u32 = find(&root, ".cluster-table")
+            .get_attribute("data-in-flight")
+            .and_then(|n| n.parse().ok())
+            .expect("data-in-flight is a number");
+        assert!(
+            in_flight >= msgs.length(),
+            "{in_flight} < {}",
+            msgs.length()
+        );
+        for i in 0..msgs.length() {
+            let m: Element = msgs.item(i).expect("item").dyn_into().expect("element");
+            let attr = |a: &str| m.get_attribute(a).unwrap_or_default();
+            let kind = attr("data-kind");
+            match kind.as_str() {
+                "fetch" => {
+                    assert_eq!(attr("data-to"), leader, "a fetch goes to the leader");
+                    assert_ne!(attr("data-from"), leader);
+                }
+                "produce" => assert_eq!(
+                    (attr("data-from"), attr("data-to")),
+                    ("producer".to_string(), leader.clone())
+                ),
+                "ack" => assert_eq!(
+                    (attr("data-from"), attr("data-to")),
+                    (leader.clone(), "producer".to_string())
+                ),
+                other => panic!("unknown message kind {other}"),
+            }
+            // Drawn between two columns of the row.
+            let style = attr("style");
+            assert!(style.contains("--f:") && style.contains("--t:"), "{style}");
+            seen.insert(kind);
+        }
+        if seen.contains("ack") {
+            break;
+        }
+    }
+    for kind in ["produce", "fetch", "ack"] {
+        assert!(seen.contains(kind), "a {kind} travelled: saw {seen:?}");
+    }
+    // A second later the produce and its ack have arrived.
+    click(&root, "#step-1s");
+    flush().await;
+    assert_eq!(
+        count(&root, ".msg[data-kind='ack'], .msg[data-kind='produce']"),
+        0
+    );
+}

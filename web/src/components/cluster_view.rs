@@ -3,69 +3,15 @@
 //! and one-click faults on each broker's header.
 
 use crate::components::partition_row::PartitionRow;
+use crate::derive::traffic;
 use crate::state::SessionHandle;
 use std::hash::{Hash, Hasher};
+use std::rc::Rc;
 use streamlab_core::broker::{Broker, BrokerState};
 use streamlab_core::network::Node;
 use streamlab_core::partition::Partition;
 use streamlab_core::{Cluster, Simulation};
 use yew::prelude::*;
-
-/// Replication that happened this recently (simulated ms) flashes its cell.
-const FLASH_MS: u64 = 300;
-
-/// What each replica did in the last `FLASH_MS`: per partition, (broker,
-/// "fetched" | "appended" | "acked"), so the table shows data moving.
-fn recent_activity(
-    events: &[streamlab_core::event::Event],
-    now: u64,
-    cluster: &Cluster,
-) -> std::collections::BTreeMap<(String, i32), Vec<(i32, &'static str)>> {
-    use streamlab_core::event::EventKind as E;
-    let mut out: std::collections::BTreeMap<(String, i32), Vec<(i32, &'static str)>> =
-        Default::default();
-    for e in events.iter().rev() {
-        if e.time.as_millis() + FLASH_MS < now {
-            break;
-        }
-        let (topic, partition, broker, what) = match &e.kind {
-            E::ReplicaFetched {
-                topic,
-                partition,
-                broker,
-                records,
-                ..
-            } if *records > 0 => (topic, *partition, *broker, "fetched"),
-            E::BatchAppended {
-                topic,
-                partition,
-                broker,
-                ..
-            } => (topic, *partition, *broker, "appended"),
-            E::ProduceAcked {
-                topic,
-                partition,
-                base_offset,
-                ..
-            } if *base_offset >= 0 => {
-                let Some(l) = cluster
-                    .partition(topic, *partition)
-                    .ok()
-                    .and_then(|p| p.leader)
-                else {
-                    continue;
-                };
-                (topic, *partition, l, "acked")
-            }
-            _ => continue,
-        };
-        let v = out.entry((topic.clone(), partition)).or_default();
-        if !v.iter().any(|(b, w)| *b == broker && *w == what) {
-            v.push((broker, what));
-        }
-    }
-    out
-}
 
 /// How many of a log's newest records are drawn (older ones are summarised).
 const VISIBLE_RECORDS: usize = 12;
@@ -90,26 +36,39 @@ pub fn cluster_view(props: &ClusterViewProps) -> Html {
     } else {
         VISIBLE_RECORDS
     };
-    let activity = recent_activity(session.events(), sim.now().as_millis(), cluster);
+    let traffic = traffic(session.events(), sim.now().as_millis(), |t, p| {
+        cluster.partition(t, p).ok().and_then(|p| p.leader)
+    });
+    // Brokers are columns in id order; a message is drawn between columns.
+    let columns: Rc<[i32]> = cluster.brokers.keys().copied().collect();
     html! {
         <section class="panel cluster" aria-labelledby="cluster-h">
             <h2 id="cluster-h">{"Cluster"}</h2>
             <div class="table-scroll" tabindex="0" aria-label="cluster table, scrolls sideways">
-            // Fixed table layout: a changed cell does not make the browser
-            // measure every other cell again (what keeps 48 rows fluid).
-            <table class={classes!("cluster-table", (rows > 12).then_some("big"))} style={format!("--brokers: {}", cluster.brokers.len())}>
+            // Rows are grids, not table layout: each row is contained, so a
+            // changed row is laid out and painted alone and rows out of view
+            // are skipped (`content-visibility`). The roles keep it a table
+            // for screen readers whatever its display.
+            <table role="table" class={classes!("cluster-table", (rows > 12).then_some("big"))}
+                style={format!("--brokers: {}", cluster.brokers.len().max(1))}
+                data-in-flight={traffic.in_flight().to_string()}>
                 <caption class="sr-only">{"Replicas of every partition on every broker"}</caption>
-                <thead>
-                    <tr>
-                        <th scope="col" class="corner">{"Partition"}</th>
+                <thead role="rowgroup">
+                    <tr role="row">
+                        <th scope="col" role="columnheader" class="corner">{"Partition"}</th>
                         { for cluster.brokers.values().map(|b| broker_header(sim, b, &props.on_run)) }
                     </tr>
                 </thead>
-                <tbody>
-                    { for cluster.topics.values().flat_map(|t| t.partitions.iter()).map(|p| html! {
-                        <PartitionRow key={format!("{}-{}", p.topic, p.id)} session={props.session.clone()}
-                            topic={p.topic.clone()} partition={p.id} {visible} fingerprint={fingerprint(p, cluster)}
-                            activity={activity.get(&(p.topic.clone(), p.id)).cloned().unwrap_or_default()} />
+                <tbody role="rowgroup">
+                    { for cluster.topics.values().flat_map(|t| t.partitions.iter()).map(|p| {
+                        let key = (p.topic.as_str(), p.id);
+                        html! {
+                            <PartitionRow key={format!("{}-{}", p.topic, p.id)} session={props.session.clone()}
+                                topic={p.topic.clone()} partition={p.id} {visible} fingerprint={fingerprint(p, cluster)}
+                                activity={traffic.activity.get(&key).cloned().unwrap_or_default()}
+                                messages={traffic.messages.get(&key).cloned().unwrap_or_default()}
+                                columns={Rc::clone(&columns)} />
+                        }
                     }) }
                 </tbody>
             </table>
@@ -121,7 +80,10 @@ pub fn cluster_view(props: &ClusterViewProps) -> Html {
                 <span class="legend-rec below-hw">{"0"}</span>{" committed (below HW) "}
                 <span class="legend-rec above-hw">{"1"}</span>{" not yet committed "}
                 <span class="marker hw">{"HW"}</span>{" high watermark "}
-                <span class="marker leo">{"LEO"}</span>{" log end offset"}
+                <span class="marker leo">{"LEO"}</span>{" log end offset "}
+                <span class="legend-msg fetch"></span>{" fetch (follower → leader → follower) "}
+                <span class="legend-msg produce"></span>{" produce "}
+                <span class="legend-msg ack"></span>{" ack to the producer"}
             </p>
         </section>
     }
@@ -130,16 +92,44 @@ pub fn cluster_view(props: &ClusterViewProps) -> Html {
 fn broker_header(sim: &Simulation, b: &Broker, on_run: &Callback<String>) -> Html {
     let id = b.id;
     let net = sim.network();
-    let isolated = net.is_isolated(id);
-    let slow = net.slow.get(&Node::Broker(id)).copied();
-    let controller = sim.controller() == Some(id);
-    let (state, label) = match b.state {
-        BrokerState::Running if !b.registered => ("expired", "up, ZooKeeper session expired"),
+    html! {
+        <BrokerHeader key={id} {id} state={b.state} registered={b.registered}
+            isolated={net.is_isolated(id)} slow={net.slow.get(&Node::Broker(id)).copied()}
+            controller={sim.controller() == Some(id)} on_run={on_run.clone()} />
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct BrokerHeaderProps {
+    id: i32,
+    state: BrokerState,
+    registered: bool,
+    isolated: bool,
+    slow: Option<u64>,
+    controller: bool,
+    on_run: Callback<String>,
+}
+
+/// A broker's column header: its state and one-click faults. A component,
+/// so the headers render only when a broker changed, not every frame.
+#[function_component(BrokerHeader)]
+fn broker_header_view(props: &BrokerHeaderProps) -> Html {
+    let BrokerHeaderProps {
+        id,
+        state,
+        registered,
+        isolated,
+        slow,
+        controller,
+        ref on_run,
+    } = *props;
+    let (state, label) = match state {
+        BrokerState::Running if !registered => ("expired", "up, ZooKeeper session expired"),
         BrokerState::Running => ("up", "up"),
         BrokerState::Stopped => ("stopped", "stopped"),
         BrokerState::Crashed => ("crashed", "crashed"),
     };
-    let alive = b.state == BrokerState::Running;
+    let alive = props.state == BrokerState::Running;
     let button = |label: &'static str, line: String, aria: String, disabled: bool| {
         let on_run = on_run.clone();
         let cls = format!("fault fault-{}", label.to_lowercase());
@@ -149,7 +139,7 @@ fn broker_header(sim: &Simulation, b: &Broker, on_run: &Callback<String>) -> Htm
         }
     };
     html! {
-        <th scope="col" data-broker={id.to_string()}
+        <th scope="col" role="columnheader" data-broker={id.to_string()}
             class={classes!("broker", state, isolated.then_some("isolated"), slow.map(|_| "slow"))}>
             <div class="broker-name">
                 {format!("broker {id}")}

@@ -8,6 +8,8 @@ use yew::prelude::*;
 
 /// Only the newest outputs are drawn.
 const SHOWN: usize = 150;
+/// Outputs per chunk (a component; see `Entries`).
+const CHUNK: usize = 16;
 
 #[derive(Properties, PartialEq)]
 pub struct ConsoleProps {
@@ -59,19 +61,22 @@ pub fn console(props: &ConsoleProps) -> Html {
             }
         })
     };
+    // Whole chunks only: the oldest one shown does not change with every command.
     let skipped = props.outputs.len().saturating_sub(SHOWN);
+    let skipped = skipped - skipped % CHUNK;
     html! {
         <section class="panel console" aria-labelledby="console-h">
             <h2 id="console-h">{"Console"}</h2>
             <div class="transcript" role="log" aria-live="polite" tabindex="0">
                 // Newest first in the DOM, shown bottom-up (column-reverse):
                 // the browser keeps the newest in view without a forced layout.
-                { for props.outputs.iter().enumerate().skip(skipped).rev().map(|(i, o)| html! {
-                    <div key={i} class={classes!("entry", o.is_error.then_some("error"))}>
-                        <div class="cmd"><span class="prompt" aria-hidden="true">{"$ "}</span>{&o.command}</div>
-                        { if o.text.is_empty() { html!{} } else { html!{ <pre class="out">{ if o.is_error { format!("Error: {}", o.text) } else { o.text.clone() } }</pre> } } }
-                    </div>
-                }) }
+                // A fragment of its own: the keyed entries must not share a
+                // list with the unkeyed "earlier" line, or Yew diffs them by
+                // position and rebuilds every entry on each new command.
+                <>{ for (skipped / CHUNK..props.outputs.len().div_ceil(CHUNK)).rev().map(|c| html! {
+                    <Entries key={c} outputs={Rc::clone(&props.outputs)}
+                        from={(c * CHUNK).max(skipped)} to={((c + 1) * CHUNK).min(props.outputs.len())} />
+                }) }</>
                 { if skipped > 0 { html!{ <div class="more">{format!("… {skipped} earlier commands")}</div> } } else { html!{} } }
             </div>
             <form {onsubmit}>
@@ -81,5 +86,38 @@ pub fn console(props: &ConsoleProps) -> Html {
                 <button type="submit">{"Run"}</button>
             </form>
         </section>
+    }
+}
+
+#[derive(Properties, Clone)]
+struct EntriesProps {
+    outputs: Rc<Vec<Output>>,
+    from: usize,
+    to: usize,
+}
+
+impl PartialEq for EntriesProps {
+    /// Only these entries: every command makes a new transcript, and the
+    /// chunks already shown then skip rendering.
+    fn eq(&self, o: &Self) -> bool {
+        (self.from, self.to) == (o.from, o.to)
+            && self.outputs.get(self.from..self.to) == o.outputs.get(o.from..o.to)
+    }
+}
+
+/// Outputs `from..to`, newest first: one component per chunk, so a long
+/// transcript is a few components to compare, not one per command.
+#[function_component(Entries)]
+fn entries(props: &EntriesProps) -> Html {
+    let shown = props.outputs.get(props.from..props.to).unwrap_or_default();
+    html! {
+        <>{ for shown.iter().enumerate().rev().map(|(i, o)| html! {
+            // Keyed: a new command is one inserted entry, not every entry
+            // of the chunk rewritten one place down.
+            <div key={props.from + i} class={classes!("entry", o.is_error.then_some("error"))}>
+                <div class="cmd"><span class="prompt" aria-hidden="true">{"$ "}</span>{&o.command}</div>
+                { if o.text.is_empty() { html!{} } else { html!{ <pre class="out">{ if o.is_error { format!("Error: {}", o.text) } else { o.text.clone() } }</pre> } } }
+            </div>
+        }) }</>
     }
 }

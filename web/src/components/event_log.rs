@@ -10,6 +10,8 @@ use yew::prelude::*;
 
 /// Only the newest events are drawn; the rest are a count.
 const SHOWN: usize = 200;
+/// Events per chunk (a component; see `EventChunk`).
+const CHUNK: usize = 32;
 
 /// What the log has folded from the trace so far.
 #[derive(Default)]
@@ -66,12 +68,25 @@ pub fn event_log(props: &EventLogProps) -> Html {
             }
         })
     };
-    // Newest first, scanning back only as far as the page shows.
-    let shown: Vec<usize> = (0..events.len())
+    // Newest first, scanning back only as far as the page shows, then to
+    // the start of that chunk (chunks are drawn whole, see `EventChunk`).
+    let matches = |i: &usize| *filter == "all" || events[*i].kind.name() == filter.as_str();
+    let mut shown: Vec<usize> = (0..events.len())
         .rev()
-        .filter(|&i| *filter == "all" || events[i].kind.name() == filter.as_str())
+        .filter(matches)
         .take(SHOWN)
         .collect();
+    if let Some(&last) = shown.last() {
+        let chunk_start = last - last % CHUNK;
+        shown.extend((chunk_start..last).rev().filter(matches));
+    }
+    let chunks: Vec<(usize, Vec<usize>)> = shown.iter().fold(Vec::new(), |mut acc, &i| {
+        match acc.last_mut() {
+            Some((c, v)) if *c == i / CHUNK => v.push(i),
+            _ => acc.push((i / CHUNK, vec![i])),
+        }
+        acc
+    });
     let older = shown.last().map_or(0, |&first| {
         events[..first]
             .iter()
@@ -106,18 +121,52 @@ pub fn event_log(props: &EventLogProps) -> Html {
                 </select>
             </div>
             <ol class="event-list" aria-label="events, newest first">
-                { for shown.iter().map(|&i| {
-                    let e = &events[i];
-                    let flag = flagged.contains(&i);
-                    html! {
-                        <li key={i} class={classes!("ev", e.kind.name(), flag.then_some("flagged"))}
-                            title={flag.then_some("the checker names this event in a finding")}>
-                            { if flag { "⚠ " } else { "" } }{e.to_string()}
-                        </li>
-                    }
-                }) }
+                // Its own fragment, so the keyed items are diffed by key (not
+                // by position next to the unkeyed "older" line).
+                <>{ for chunks.into_iter().map(|(c, indexes)| {
+                    let flagged: Vec<usize> = indexes.iter().copied().filter(|i| flagged.contains(i)).collect();
+                    html! { <EventChunk key={c} session={props.session.clone()} {indexes} {flagged} /> }
+                }) }</>
                 { if older > 0 { html!{ <li class="more">{format!("… {older} older events")}</li> } } else { html!{} } }
             </ol>
         </section>
+    }
+}
+
+#[derive(Properties, Clone)]
+struct EventChunkProps {
+    session: SessionHandle,
+    /// The events drawn, newest first, all in one chunk of `CHUNK`.
+    indexes: Vec<usize>,
+    /// Those of them the checker names.
+    flagged: Vec<usize>,
+}
+
+impl PartialEq for EventChunkProps {
+    /// An event never changes once in the trace (a replay starts a new
+    /// epoch): only the newest chunk renders again as events arrive.
+    fn eq(&self, o: &Self) -> bool {
+        self.indexes == o.indexes
+            && self.flagged == o.flagged
+            && self.session.epoch == o.session.epoch
+    }
+}
+
+/// A run of events, drawn as one component: a page of events is a dozen
+/// components to compare each frame, not hundreds.
+#[function_component(EventChunk)]
+fn event_chunk(props: &EventChunkProps) -> Html {
+    let session = props.session.borrow();
+    let events = session.events();
+    html! {
+        <>{ for props.indexes.iter().filter_map(|&i| events.get(i).map(|e| (i, e))).map(|(i, e)| {
+            let flag = props.flagged.contains(&i);
+            html! {
+                <li key={i} class={classes!("ev", e.kind.name(), flag.then_some("flagged"))}
+                    title={flag.then_some("the checker names this event in a finding")}>
+                    { if flag { "⚠ " } else { "" } }{e.to_string()}
+                </li>
+            }
+        }) }</>
     }
 }

@@ -2,7 +2,10 @@
 //! replica with the log's newest records and the HW and LEO markers. Keyed by
 //! a fingerprint, so unchanged rows skip rendering.
 
+use crate::derive::Message;
 use crate::state::SessionHandle;
+use std::hash::{Hash, Hasher};
+use std::rc::Rc;
 use streamlab_core::broker::{Broker, BrokerState};
 use streamlab_core::log::Record;
 use streamlab_core::partition::Partition;
@@ -19,6 +22,10 @@ pub struct PartitionRowProps {
     pub fingerprint: u64,
     /// Replicas that just fetched, appended or acknowledged (they flash).
     pub activity: Vec<(i32, &'static str)>,
+    /// Fetches, produce requests and acks on their way (drawn travelling).
+    pub messages: Vec<Message>,
+    /// Broker ids in column order.
+    pub columns: Rc<[i32]>,
 }
 
 impl PartialEq for PartitionRowProps {
@@ -30,6 +37,8 @@ impl PartialEq for PartitionRowProps {
             && self.visible == o.visible
             && self.fingerprint == o.fingerprint
             && self.activity == o.activity
+            && self.messages == o.messages
+            && self.columns == o.columns
     }
 }
 
@@ -45,15 +54,43 @@ pub fn partition_row(props: &PartitionRowProps) -> Html {
         return html! {};
     };
     html! {
-        <tr data-partition={format!("{}-{}", p.topic, p.id)}
+        <tr role="row" data-partition={format!("{}-{}", p.topic, p.id)}
             data-leader={p.leader.map_or("none".to_string(), |l| l.to_string())}>
-            { partition_header(p) }
-            { for cluster.brokers.values().map(|b| replica_cell(p, b, props.visible, &props.activity)) }
+            { partition_header(p, &props.messages, &props.columns) }
+            { for cluster.brokers.values().map(|b| {
+                if !p.replica_state.contains_key(&b.id) {
+                    return html! { <td role="cell" class="no-replica"><span class="sr-only">{"no replica"}</span></td> };
+                }
+                let activity: Vec<&'static str> = props.activity.iter().filter(|(x, _)| *x == b.id).map(|(_, w)| *w).collect();
+                html! {
+                    <ReplicaCell session={props.session.clone()} topic={AttrValue::from(p.topic.clone())} partition={p.id}
+                        broker={b.id} visible={props.visible} fingerprint={replica_fingerprint(p, b)} {activity} />
+                }
+            }) }
         </tr>
     }
 }
 
-fn partition_header(p: &Partition) -> Html {
+/// One travelling message: a full-row-wide box moved sideways with a
+/// transform between two columns (`--f`, `--t`: column indexes, -1 is the
+/// producer), so the browser animates it without layout or repaint.
+fn message(m: &Message, columns: &[i32]) -> Html {
+    let col = |b: Option<i32>| {
+        b.and_then(|b| columns.iter().position(|&c| c == b))
+            .map_or(-1, |i| i as i32)
+    };
+    let (f, t) = (col(m.from), col(m.to));
+    let party = |b: Option<i32>| b.map_or("producer".to_string(), |b| b.to_string());
+    html! {
+        <span key={format!("{}-{}-{}-{}", m.kind.name(), f, t, m.trip)}
+            class={classes!("msg", m.kind.name(), if t < f { "leftward" } else { "rightward" })}
+            style={format!("--f:{f};--t:{t}")}
+            data-kind={m.kind.name()} data-from={party(m.from)} data-to={party(m.to)}
+            data-records={m.records.to_string()}></span>
+    }
+}
+
+fn partition_header(p: &Partition, messages: &[Message], columns: &[i32]) -> Html {
     let osr = p.osr();
     let ids = |v: &[i32]| {
         v.iter()
@@ -62,7 +99,11 @@ fn partition_header(p: &Partition) -> Html {
             .join(",")
     };
     html! {
-        <th scope="row" class="partition-name">
+        <th scope="row" role="rowheader" class="partition-name">
+            // Positioned against the row, not this cell: messages cross it.
+            <span class="wires" aria-hidden="true">
+                { for messages.iter().map(|m| message(m, columns)) }
+            </span>
             <span class="tp">{format!("{}-{}", p.topic, p.id)}</span>
             <span class="badges">
                 { match p.leader {
@@ -78,15 +119,76 @@ fn partition_header(p: &Partition) -> Html {
     }
 }
 
-fn replica_cell(
-    p: &Partition,
-    b: &Broker,
+/// Everything a replica's cell draws, hashed (see `ReplicaCell`).
+fn replica_fingerprint(p: &Partition, b: &Broker) -> u64 {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    (
+        p.leader == Some(b.id),
+        p.isr.contains(&b.id),
+        b.state == BrokerState::Running,
+    )
+        .hash(&mut h);
+    if let Some(r) = p.replica_state.get(&b.id) {
+        let records = r.log.records();
+        (r.high_watermark, r.log.log_end_offset(), records.len()).hash(&mut h);
+        if let Some(last) = records.last() {
+            (
+                last.offset,
+                last.leader_epoch,
+                last.producer_id,
+                last.sequence,
+            )
+                .hash(&mut h);
+            last.value.hash(&mut h);
+        }
+    }
+    h.finish()
+}
+
+#[derive(Properties, Clone)]
+struct ReplicaCellProps {
+    session: SessionHandle,
+    topic: AttrValue,
+    partition: i32,
+    broker: i32,
     visible: usize,
-    activity: &[(i32, &'static str)],
-) -> Html {
+    /// A hash of what the cell draws (`replica_fingerprint`).
+    fingerprint: u64,
+    /// What the replica just did ("fetched", "appended", "acked"): it flashes.
+    activity: Vec<&'static str>,
+}
+
+impl PartialEq for ReplicaCellProps {
+    /// The session's version is left out on purpose: the fingerprint says
+    /// whether this cell changed, so a row redrawn because one replica
+    /// fetched does not redraw the others.
+    fn eq(&self, o: &Self) -> bool {
+        self.topic == o.topic
+            && self.partition == o.partition
+            && self.broker == o.broker
+            && self.visible == o.visible
+            && self.fingerprint == o.fingerprint
+            && self.activity == o.activity
+    }
+}
+
+#[function_component(ReplicaCell)]
+fn replica_cell_view(props: &ReplicaCellProps) -> Html {
+    let session = props.session.borrow();
+    let cluster = session.sim().snapshot();
+    let (Ok(p), Some(b)) = (
+        cluster.partition(&props.topic, props.partition),
+        cluster.brokers.get(&props.broker),
+    ) else {
+        return html! {};
+    };
+    replica_cell(p, b, props.visible, &props.activity)
+}
+
+fn replica_cell(p: &Partition, b: &Broker, visible: usize, activity: &[&'static str]) -> Html {
     let broker = b.id;
     let Some(replica) = p.replica_state.get(&broker) else {
-        return html! { <td class="no-replica"><span class="sr-only">{"no replica"}</span></td> };
+        return html! { <td role="cell" class="no-replica"><span class="sr-only">{"no replica"}</span></td> };
     };
     let leader = p.leader == Some(broker);
     let in_isr = p.isr.contains(&broker);
@@ -100,8 +202,8 @@ fn replica_cell(
     // The HW marker goes before the first record at or above it.
     let hw_at = shown.iter().position(|r| r.offset >= hw);
     html! {
-        <td class={classes!("replica", role, (!in_isr).then_some("osr"), down.then_some("down"),
-                activity.iter().filter(|(x, _)| *x == broker).map(|(_, w)| *w).collect::<Vec<_>>())}
+        <td role="cell" class={classes!("replica", role, (!in_isr).then_some("osr"), down.then_some("down"),
+                activity.to_vec())}
             aria-label={format!("broker {broker}, {role}, {}, LEO {leo}, HW {hw}{}",
                 if in_isr { "in sync" } else { "out of sync" }, if down { ", broker down" } else { "" })}>
             <div class="badges">
@@ -110,18 +212,40 @@ fn replica_cell(
                 <span class="badge hwv" title="this replica's high watermark">{format!("HW {hw}")}</span>
             </div>
             <ol class="log" aria-label={format!("log of broker {broker}")}>
-                { if hidden > 0 { html!{ <li class="more" title={format!("{hidden} older records")}>{format!("…{hidden}")}</li> } } else { html!{} } }
-                { for shown.iter().enumerate().map(|(i, r)| html! {
-                    <>
-                        { if hw_at == Some(i) { html!{ <li class="marker hw" aria-hidden="true">{"HW"}</li> } } else { html!{} } }
-                        { record_cell(r, hw) }
-                    </>
-                }) }
-                { if hw_at.is_none() { html!{ <li class="marker hw" aria-hidden="true">{"HW"}</li> } } else { html!{} } }
-                <li class="marker leo" aria-hidden="true" title={format!("log end offset {leo}")}>{format!("LEO {leo}")}</li>
+                { for log_items(shown, hidden, hw_at, hw, leo) }
             </ol>
         </td>
     }
+}
+
+/// The log's items, every one keyed (records by offset): when a record
+/// arrives the oldest shown one leaves and the rest stay as they are,
+/// instead of every item being rewritten in place.
+fn log_items(
+    shown: &[Record],
+    hidden: usize,
+    hw_at: Option<usize>,
+    hw: i64,
+    leo: i64,
+) -> Vec<Html> {
+    let hw_marker = || html! { <li key="hw" class="marker hw" aria-hidden="true">{"HW"}</li> };
+    let mut items = Vec::with_capacity(shown.len() + 3);
+    if hidden > 0 {
+        items.push(html! { <li key="more" class="more" title={format!("{hidden} older records")}>{format!("…{hidden}")}</li> });
+    }
+    for (i, r) in shown.iter().enumerate() {
+        if hw_at == Some(i) {
+            items.push(hw_marker());
+        }
+        items.push(record_cell(r, hw));
+    }
+    if hw_at.is_none() {
+        items.push(hw_marker());
+    }
+    items.push(html! {
+        <li key="leo" class="marker leo" aria-hidden="true" title={format!("log end offset {leo}")}>{format!("LEO {leo}")}</li>
+    });
+    items
 }
 
 fn record_cell(r: &Record, hw: i64) -> Html {
@@ -141,7 +265,7 @@ fn record_cell(r: &Record, hw: i64) -> Html {
         }
     );
     html! {
-        <li class={classes!("record", if committed { "below-hw" } else { "above-hw" })}
+        <li key={r.offset} class={classes!("record", if committed { "below-hw" } else { "above-hw" })}
             title={title.clone()} aria-label={title} tabindex="0">
             {r.offset}
         </li>

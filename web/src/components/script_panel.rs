@@ -5,6 +5,8 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 const SHOWN: usize = 300;
+/// Lines per chunk (a component; see `ScriptLines`).
+const CHUNK: usize = 32;
 
 #[derive(Properties, PartialEq)]
 pub struct ScriptPanelProps {
@@ -16,22 +18,54 @@ pub struct ScriptPanelProps {
 
 #[function_component(ScriptPanel)]
 pub fn script_panel(props: &ScriptPanelProps) -> Html {
+    // Whole chunks only: the oldest one shown does not change with every line.
     let skipped = props.script.len().saturating_sub(SHOWN);
+    let skipped = skipped - skipped % CHUNK;
     html! {
         <section class="panel script" aria-labelledby="script-h">
             <h2 id="script-h">{"Script"}</h2>
             <p class="hint">{"Every click is one of these lines. Share and Export carry exactly this."}</p>
             <ol class="script-lines" start={(skipped + 1).to_string()}>
-                { for props.script.iter().enumerate().skip(skipped).map(|(i, l)| {
-                    let future = i >= props.applied;
-                    html! {
-                        <li key={i} class={classes!("script-line", future.then_some("future"))}>
-                            <span class="t">{ props.times.get(i).map_or("later".to_string(), |t| format!("{t} ms")) }</span>
-                            <code>{l}</code>
-                        </li>
-                    }
+                { for (skipped / CHUNK..props.script.len().div_ceil(CHUNK)).map(|c| html! {
+                    <ScriptLines key={c} script={Rc::clone(&props.script)} times={Rc::clone(&props.times)}
+                        from={(c * CHUNK).max(skipped)} to={((c + 1) * CHUNK).min(props.script.len())}
+                        applied={props.applied} />
                 }) }
             </ol>
         </section>
+    }
+}
+
+#[derive(Properties, Clone)]
+struct ScriptLinesProps {
+    script: Rc<Vec<String>>,
+    times: Rc<Vec<u64>>,
+    from: usize,
+    to: usize,
+    applied: usize,
+}
+
+impl PartialEq for ScriptLinesProps {
+    /// Only these lines' text, times and past/future: the panel is redrawn
+    /// for every new line, and the chunks already shown skip rendering.
+    fn eq(&self, o: &Self) -> bool {
+        let (from, to) = (self.from, self.to);
+        (from, to) == (o.from, o.to)
+            && self.applied.clamp(from, to) == o.applied.clamp(from, to)
+            && self.script.get(from..to) == o.script.get(from..to)
+            && self.times.get(from..to) == o.times.get(from..to)
+    }
+}
+
+/// Lines `from..to`: one component per chunk of `CHUNK` lines.
+#[function_component(ScriptLines)]
+fn script_lines(props: &ScriptLinesProps) -> Html {
+    html! {
+        <>{ for (props.from..props.to).map(|i| html! {
+            <li class={classes!("script-line", (i >= props.applied).then_some("future"))}>
+                <span class="t">{ props.times.get(i).map_or("later".to_string(), |t| format!("{t} ms")) }</span>
+                <code>{ props.script.get(i).cloned().unwrap_or_default() }</code>
+            </li>
+        }) }</>
     }
 }
