@@ -65,12 +65,12 @@ pub fn to_shell(script: &str) -> Result<String, ScriptError> {
     }
     // Which commands fail in the scenario, so the export expects it too.
     let (_, run) = run_script(script);
-    let failing: BTreeMap<u32, String> = run
-        .outputs
-        .into_iter()
-        .filter(|o| o.is_error && !o.text.ends_with("command not found"))
-        .map(|o| (o.line, o.text))
-        .collect();
+    let failing: BTreeMap<u32, String> = crate::collect::map(
+        run.outputs
+            .into_iter()
+            .filter(|o| o.is_error && !o.text.ends_with("command not found"))
+            .map(|o| (o.line, o.text)),
+    );
 
     let raw: Vec<&str> = script.lines().collect();
     let mut out = String::from(HEADER);

@@ -9,6 +9,7 @@
 pub mod broker;
 pub mod checker;
 pub mod cluster;
+pub mod collect;
 pub mod consumer;
 pub mod error;
 pub mod event;

@@ -161,7 +161,7 @@ pub struct Partition {
 
 impl Partition {
     pub fn new(topic: &str, id: PartitionId, replicas: Vec<BrokerId>) -> Self {
-        let replica_state = replicas.iter().map(|&b| (b, Replica::default())).collect();
+        let replica_state = crate::collect::map(replicas.iter().map(|&b| (b, Replica::default())));
         Self {
             topic: topic.to_string(),
             id,

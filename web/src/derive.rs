@@ -187,10 +187,11 @@ pub fn compare(
         let mut prev = Assignment::new();
         let mut last_moved = Vec::new();
         for members in history {
-            let s: BTreeMap<String, Vec<String>> = members
-                .iter()
-                .map(|m| (m.clone(), subs.get(m).cloned().unwrap_or_default()))
-                .collect();
+            let s: BTreeMap<String, Vec<String>> = streamlab_core::collect::map(
+                members
+                    .iter()
+                    .map(|m| (m.clone(), subs.get(m).cloned().unwrap_or_default())),
+            );
             match assign(kind, topics, &s, &prev) {
                 Ok(next) => {
                     last_moved = moved(&prev, &next)

@@ -41,7 +41,7 @@ pub struct Cluster {
 
 impl Cluster {
     pub fn with_brokers(n: i32) -> Self {
-        let brokers = (0..n.max(0)).map(|id| (id, Broker::new(id))).collect();
+        let brokers = crate::collect::map((0..n.max(0)).map(|id| (id, Broker::new(id))));
         Self {
             brokers,
             topics: BTreeMap::new(),

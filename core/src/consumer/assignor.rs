@@ -265,14 +265,10 @@ impl<'a> Ctx<'a> {
 
     /// Every member, with its partitions in topic-then-partition order.
     fn finish(&self, mut lists: Vec<Vec<u32>>) -> Assignment {
-        self.members
-            .iter()
-            .zip(lists.iter_mut())
-            .map(|(m, list)| {
-                list.sort_unstable();
-                (m.to_string(), list.iter().map(|&g| self.to_tp(g)).collect())
-            })
-            .collect()
+        crate::collect::map(self.members.iter().zip(lists.iter_mut()).map(|(m, list)| {
+            list.sort_unstable();
+            (m.to_string(), list.iter().map(|&g| self.to_tp(g)).collect())
+        }))
     }
 
     fn finish_owners(&self, owner: &[u32]) -> Assignment {

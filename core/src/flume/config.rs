@@ -197,11 +197,11 @@ impl Context {
 
     /// `Context.getSubProperties(prefix)`: keys under `prefix`, prefix removed.
     pub fn sub(&self, prefix: &str) -> Context {
-        let props = self
-            .props
-            .iter()
-            .filter_map(|(k, v)| k.strip_prefix(prefix).map(|r| (r.to_string(), v.clone())))
-            .collect();
+        let props = crate::collect::map(
+            self.props
+                .iter()
+                .filter_map(|(k, v)| k.strip_prefix(prefix).map(|r| (r.to_string(), v.clone()))),
+        );
         Context {
             line: self.line,
             prefix: format!("{}{prefix}", self.prefix),

@@ -81,10 +81,7 @@ fn java_double(v: f64) -> String {
 type Attrs = BTreeMap<String, String>;
 
 fn attrs(pairs: &[(&str, String)]) -> Attrs {
-    pairs
-        .iter()
-        .map(|(k, v)| ((*k).to_string(), v.clone()))
-        .collect()
+    crate::collect::map(pairs.iter().map(|(k, v)| ((*k).to_string(), v.clone())))
 }
 
 pub(crate) fn source_attrs(c: &SourceCounter) -> Attrs {

@@ -206,12 +206,13 @@ impl Simulation {
     }
 
     pub(super) fn registered(&self) -> BTreeSet<BrokerId> {
-        self.cluster
-            .brokers
-            .values()
-            .filter(|b| b.registered)
-            .map(|b| b.id)
-            .collect()
+        crate::collect::set(
+            self.cluster
+                .brokers
+                .values()
+                .filter(|b| b.registered)
+                .map(|b| b.id),
+        )
     }
 
     /// Arms or cancels session expiry for brokers whose link to ZooKeeper
@@ -281,8 +282,8 @@ impl Simulation {
             // cannot write to it: changes wait for the next controller.
             return;
         }
-        let dead: BTreeSet<BrokerId> = self.known_live.difference(&registered).copied().collect();
-        let born: BTreeSet<BrokerId> = registered.difference(&self.known_live).copied().collect();
+        let dead = crate::collect::set(self.known_live.difference(&registered).copied());
+        let born = crate::collect::set(registered.difference(&self.known_live).copied());
         self.known_live = registered.clone();
         if !dead.is_empty() {
             self.on_brokers_failure(&dead, &registered);

@@ -10,7 +10,7 @@ use crate::consumer::{assign_cooperative, moved, Assignment, AssignorKind};
 use crate::error::CommandError;
 use crate::event::EventKind;
 use crate::ids::{BrokerId, Offset, PartitionId, TopicPartition};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 /// `auto.offset.reset`: where to start without a committed offset.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
@@ -195,11 +195,12 @@ impl Simulation {
     }
 
     fn topic_partition_counts(&self) -> BTreeMap<String, i32> {
-        self.cluster
-            .topics
-            .values()
-            .map(|t| (t.name.clone(), t.partitions.len() as i32))
-            .collect()
+        crate::collect::map(
+            self.cluster
+                .topics
+                .values()
+                .map(|t| (t.name.clone(), t.partitions.len() as i32)),
+        )
     }
 
     pub(super) fn consumer_join(
@@ -474,10 +475,8 @@ impl Simulation {
         };
         // Members are sorted by member id, as Kafka's assignors do; the id
         // starts with the member's name, so name order is kept.
-        let subscriptions: BTreeMap<String, Vec<String>> = g
-            .members
-            .values()
-            .map(|m| {
+        let subscriptions: BTreeMap<String, Vec<String>> =
+            crate::collect::map(g.members.values().map(|m| {
                 (
                     m.name.clone(),
                     m.topics
@@ -486,8 +485,7 @@ impl Simulation {
                         .cloned()
                         .collect(),
                 )
-            })
-            .collect();
+            }));
         let previous = g.assignment.clone();
         let kind = g.assignor;
         let rounds: Vec<Assignment> = if kind == AssignorKind::CooperativeSticky {
@@ -521,8 +519,7 @@ impl Simulation {
         let generation = g.generation;
         let names: Vec<String> = g.members.keys().cloned().collect();
         for name in &names {
-            let owned: BTreeSet<TopicPartition> =
-                next.get(name).into_iter().flatten().cloned().collect();
+            let owned = crate::collect::set(next.get(name).into_iter().flatten().cloned());
             if let Some(m) = g.members.get_mut(name) {
                 m.positions.retain(|tp, _| owned.contains(tp));
             }
@@ -865,7 +862,7 @@ impl Simulation {
         let Some(g) = self.groups.get(group) else {
             return Vec::new();
         };
-        let mut tps: BTreeSet<TopicPartition> = g.committed.keys().cloned().collect();
+        let mut tps = crate::collect::set(g.committed.keys().cloned());
         tps.extend(g.assignment.values().flatten().cloned());
         tps.into_iter()
             .map(|tp| {

@@ -249,7 +249,7 @@ pub struct Simulation {
 impl Simulation {
     pub fn new(config: ClusterConfig, seed: u64) -> Self {
         let cluster = Cluster::with_brokers(config.brokers);
-        let known_live = cluster.brokers.keys().copied().collect();
+        let known_live = crate::collect::set(cluster.brokers.keys().copied());
         let mut sim = Self {
             seed,
             now: SimTime::ZERO,

@@ -32,11 +32,12 @@ pub fn consumer_panel(props: &ConsumerPanelProps) -> Html {
     let session = props.session.borrow();
     let sim = session.sim();
     let cluster = sim.snapshot();
-    let topic_sizes: BTreeMap<String, i32> = cluster
-        .topics
-        .iter()
-        .map(|(n, t)| (n.clone(), t.partitions.len() as i32))
-        .collect();
+    let topic_sizes: BTreeMap<String, i32> = streamlab_core::collect::map(
+        cluster
+            .topics
+            .iter()
+            .map(|(n, t)| (n.clone(), t.partitions.len() as i32)),
+    );
     let all_groups = groups(session.events());
     let default_topic = topic_sizes.keys().next().cloned().unwrap_or_default();
     let topics_value = if topics_text.is_empty() {
@@ -89,12 +90,13 @@ pub fn consumer_panel(props: &ConsumerPanelProps) -> Html {
         );
         Callback::from(move |_| on_run.emit(line.clone()))
     };
-    let hw: BTreeMap<(String, i32), i64> = cluster
-        .topics
-        .values()
-        .flat_map(|t| t.partitions.iter())
-        .map(|p| ((p.topic.clone(), p.id), p.high_watermark()))
-        .collect();
+    let hw: BTreeMap<(String, i32), i64> = streamlab_core::collect::map(
+        cluster
+            .topics
+            .values()
+            .flat_map(|t| t.partitions.iter())
+            .map(|p| ((p.topic.clone(), p.id), p.high_watermark())),
+    );
 
     html! {
         <section class="panel consumers" aria-labelledby="consumers-h">
@@ -139,11 +141,11 @@ fn group_view(
     on_run: &Callback<String>,
 ) -> Html {
     let members: Vec<String> = g.members.iter().cloned().collect();
-    let owner: BTreeMap<&str, &str> = g
-        .assignment
-        .iter()
-        .flat_map(|(m, ps)| ps.iter().map(move |p| (p.as_str(), m.as_str())))
-        .collect();
+    let owner: BTreeMap<&str, &str> = streamlab_core::collect::map(
+        g.assignment
+            .iter()
+            .flat_map(|(m, ps)| ps.iter().map(move |p| (p.as_str(), m.as_str()))),
+    );
     let subs = subscriptions(script, &g.name);
     let comparison = compare(&g.history, &subs, topics);
     let member_button = |label: &'static str, verb: &'static str, m: &str| {

@@ -54,10 +54,8 @@ pub fn event_log(props: &EventLogProps) -> Html {
         f.findings.clone().unwrap_or_default()
     };
     let kinds = fold.borrow().kinds.clone();
-    let flagged: BTreeSet<usize> = findings
-        .iter()
-        .flat_map(|f| f.events.iter().copied())
-        .collect();
+    let flagged: BTreeSet<usize> =
+        streamlab_core::collect::set(findings.iter().flat_map(|f| f.events.iter().copied()));
     let onchange = {
         let filter = filter.clone();
         Callback::from(move |e: Event| {

@@ -21,7 +21,8 @@ pub fn saved_names() -> Vec<String> {
         .filter_map(|i| s.key(i).ok().flatten())
         .filter_map(|k| k.strip_prefix(PREFIX).map(String::from))
         .collect();
-    names.sort();
+    // Unstable: equal names are identical, and it shares no code with stable sort.
+    names.sort_unstable();
     names
 }
 
