@@ -4,11 +4,11 @@
 pub mod placement;
 pub mod settings;
 
+use crate::vec_map::VecMap;
 use crate::broker::Broker;
 use crate::error::CommandError;
 use crate::ids::{BrokerId, PartitionId};
 use crate::partition::Partition;
-use std::collections::BTreeMap;
 
 /// Per-topic configuration (`--config k=v`).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -35,16 +35,16 @@ impl Topic {
 /// Everything a snapshot of the cluster shows.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Cluster {
-    pub brokers: BTreeMap<BrokerId, Broker>,
-    pub topics: BTreeMap<String, Topic>,
+    pub brokers: VecMap<BrokerId, Broker>,
+    pub topics: VecMap<String, Topic>,
 }
 
 impl Cluster {
     pub fn with_brokers(n: i32) -> Self {
-        let brokers = crate::collect::map((0..n.max(0)).map(|id| (id, Broker::new(id))));
+        let brokers = (0..n.max(0)).map(|id| (id, Broker::new(id))).collect();
         Self {
             brokers,
-            topics: BTreeMap::new(),
+            topics: VecMap::new(),
         }
     }
 

@@ -3,6 +3,7 @@
 //! consumers. Rebalances complete at the instant they start (the join and
 //! sync round trips are not simulated); everything else follows Kafka 2.x.
 
+use crate::vec_map::VecMap;
 use super::timers::Timer;
 use super::{Reply, Simulation};
 use crate::cluster::settings::{parse_bool, parse_int, parse_ms};
@@ -120,7 +121,7 @@ pub struct Group {
     pub generation: i32,
     pub assignor: AssignorKind,
     /// By member name, in name order.
-    pub members: BTreeMap<String, Member>,
+    pub members: VecMap<String, Member>,
     /// Member name → partitions, as of the current generation.
     pub assignment: Assignment,
     pub committed: BTreeMap<TopicPartition, Offset>,
@@ -190,7 +191,7 @@ impl Simulation {
         Some(live[p % live.len()])
     }
 
-    pub fn groups(&self) -> &BTreeMap<String, Group> {
+    pub fn groups(&self) -> &VecMap<String, Group> {
         &self.groups
     }
 
@@ -247,7 +248,7 @@ impl Simulation {
                 id: group.to_string(),
                 generation: 0,
                 assignor,
-                members: BTreeMap::new(),
+                members: VecMap::new(),
                 assignment: Assignment::new(),
                 committed: BTreeMap::new(),
             });

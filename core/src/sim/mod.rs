@@ -20,6 +20,7 @@ pub use group_coordinator::{
 };
 pub use produce::{error_message, Acks, ProducerConfig};
 
+use crate::vec_map::VecMap;
 use crate::cluster::settings::BrokerSettings;
 use crate::cluster::{Cluster, TopicConfig};
 use crate::error::CommandError;
@@ -230,7 +231,7 @@ pub struct Simulation {
     /// The controller's view of live brokers (`/brokers/ids` as last read).
     known_live: BTreeSet<BrokerId>,
     pub(crate) producers: BTreeMap<String, produce::ProducerClient>,
-    groups: BTreeMap<String, Group>,
+    groups: VecMap<String, Group>,
     flume: BTreeMap<String, crate::flume::Agent>,
     flume_history: BTreeMap<String, Vec<flume_bridge::FlumeSample>>,
     next_trace: TraceId,
@@ -266,7 +267,7 @@ impl Simulation {
             controller_epoch: 0,
             known_live,
             producers: BTreeMap::new(),
-            groups: BTreeMap::new(),
+            groups: VecMap::new(),
             flume: BTreeMap::new(),
             flume_history: BTreeMap::new(),
             next_trace: 1,
