@@ -43,6 +43,7 @@
 //! assert!(summary(&findings).starts_with("read-above-hw t-0: consumer c read offsets 0..3"));
 //! ```
 
+use crate::vec_map::VecMap;
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
@@ -216,7 +217,7 @@ pub fn summary(findings: &[Finding]) -> String {
 #[derive(Debug, Clone, Default)]
 pub struct Checker {
     /// Per topic, then partition: nested so a lookup borrows the event's `&str`.
-    partitions: BTreeMap<String, BTreeMap<PartitionId, PartitionState>>,
+    partitions: VecMap<String, VecMap<PartitionId, PartitionState>>,
     /// Brokers crashed or stopped and not started since: a leader that is
     /// down is not serving, so its (possibly empty) log says nothing yet.
     down: BTreeSet<BrokerId>,
@@ -540,13 +541,13 @@ impl Checker {
 }
 
 fn state<'a>(
-    partitions: &'a mut BTreeMap<String, BTreeMap<PartitionId, PartitionState>>,
+    partitions: &'a mut VecMap<String, VecMap<PartitionId, PartitionState>>,
     topic: &str,
     partition: PartitionId,
 ) -> Option<&'a mut PartitionState> {
     // Look up before inserting: the topic's name is cloned once, not per event.
     if !partitions.contains_key(topic) {
-        partitions.insert(topic.to_string(), BTreeMap::new());
+        partitions.insert(topic.to_string(), VecMap::new());
     }
     let topic_state = partitions.get_mut(topic)?;
     Some(
@@ -679,9 +680,9 @@ struct Append {
 struct PartitionState {
     topic: String,
     partition: PartitionId,
-    logs: BTreeMap<BrokerId, ReplicaLog>,
+    logs: VecMap<BrokerId, ReplicaLog>,
     /// Each replica's view of the HW (the leader's own, or a follower's from its last fetch).
-    hw: BTreeMap<BrokerId, Offset>,
+    hw: VecMap<BrokerId, Offset>,
     leader: Option<BrokerId>,
     leader_epoch: LeaderEpoch,
     isr: Vec<BrokerId>,
@@ -689,7 +690,7 @@ struct PartitionState {
     election: Option<usize>,
     unclean: bool,
     /// Last HW each broker announced as leader: (epoch, hw, event).
-    leader_hw: BTreeMap<BrokerId, (LeaderEpoch, Offset, usize)>,
+    leader_hw: VecMap<BrokerId, (LeaderEpoch, Offset, usize)>,
     /// Outstanding acknowledgements keyed by (end offset, ack event), so a
     /// change from offset `o` only rechecks acks ending above `o`.
     acks: BTreeMap<(Offset, usize), Ack>,
@@ -698,7 +699,7 @@ struct PartitionState {
     /// Events that dropped or overwrote records, oldest first.
     cuts: Vec<Cut>,
     /// Per replica pair (low id, high id): offsets below this were compared.
-    compared: BTreeMap<(BrokerId, BrokerId), Offset>,
+    compared: VecMap<(BrokerId, BrokerId), Offset>,
     diverged: BTreeSet<Offset>,
 }
 
@@ -707,18 +708,18 @@ impl PartitionState {
         Self {
             topic: topic.to_string(),
             partition,
-            logs: BTreeMap::new(),
-            hw: BTreeMap::new(),
+            logs: VecMap::new(),
+            hw: VecMap::new(),
             leader: None,
             leader_epoch: 0,
             isr: Vec::new(),
             election: None,
             unclean: false,
-            leader_hw: BTreeMap::new(),
+            leader_hw: VecMap::new(),
             acks: BTreeMap::new(),
             appended_at: BTreeMap::new(),
             cuts: Vec::new(),
-            compared: BTreeMap::new(),
+            compared: VecMap::new(),
             diverged: BTreeSet::new(),
         }
     }

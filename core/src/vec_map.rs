@@ -20,7 +20,8 @@ impl<K, V> Default for VecMap<K, V> {
     }
 }
 
-type Pairs<'a, K, V> = std::iter::Map<std::slice::Iter<'a, (K, V)>, fn(&'a (K, V)) -> (&'a K, &'a V)>;
+type Pairs<'a, K, V> =
+    std::iter::Map<std::slice::Iter<'a, (K, V)>, fn(&'a (K, V)) -> (&'a K, &'a V)>;
 type PairsMut<'a, K, V> =
     std::iter::Map<std::slice::IterMut<'a, (K, V)>, fn(&'a mut (K, V)) -> (&'a K, &'a mut V)>;
 
@@ -129,11 +130,7 @@ impl<K: Ord, V> VecMap<K, V> {
 
     pub fn entry(&mut self, key: K) -> Entry<'_, K, V> {
         let at = self.find(&key);
-        Entry {
-            map: self,
-            key,
-            at,
-        }
+        Entry { map: self, key, at }
     }
 }
 

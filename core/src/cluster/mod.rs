@@ -4,11 +4,11 @@
 pub mod placement;
 pub mod settings;
 
-use crate::vec_map::VecMap;
 use crate::broker::Broker;
 use crate::error::CommandError;
 use crate::ids::{BrokerId, PartitionId};
 use crate::partition::Partition;
+use crate::vec_map::VecMap;
 
 /// Per-topic configuration (`--config k=v`).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]

@@ -7,6 +7,7 @@
 //! (`drain_log`). After any input, drain the log before the next one if you
 //! want every step; nothing is lost if you don't, it only accumulates.
 
+use crate::vec_map::VecMap;
 use std::collections::BTreeMap;
 
 use super::channel::{MemoryChannel, Trace};
@@ -62,7 +63,7 @@ pub struct Agent {
     config: AgentConfig,
     sources: Vec<SourceRuntime>,
     /// Channels by name; `channel_order` keeps declaration order.
-    channels: BTreeMap<String, MemoryChannel>,
+    channels: VecMap<String, MemoryChannel>,
     channel_order: Vec<String>,
     sinks: Vec<SinkRuntime>,
     trace: Trace,
@@ -91,7 +92,7 @@ impl Agent {
         registry: &InterceptorRegistry,
         start_ms: u64,
     ) -> Result<Agent, ConfigError> {
-        let mut channels = BTreeMap::new();
+        let mut channels = VecMap::new();
         let mut channel_order = Vec::new();
         for c in &cfg.channels {
             let t = c.type_name.as_str();

@@ -3,7 +3,6 @@
 //! consumers. Rebalances complete at the instant they start (the join and
 //! sync round trips are not simulated); everything else follows Kafka 2.x.
 
-use crate::vec_map::VecMap;
 use super::timers::Timer;
 use super::{Reply, Simulation};
 use crate::cluster::settings::{parse_bool, parse_int, parse_ms};
@@ -11,6 +10,7 @@ use crate::consumer::{assign_cooperative, moved, Assignment, AssignorKind};
 use crate::error::CommandError;
 use crate::event::EventKind;
 use crate::ids::{BrokerId, Offset, PartitionId, TopicPartition};
+use crate::vec_map::VecMap;
 use std::collections::BTreeMap;
 
 /// `auto.offset.reset`: where to start without a committed offset.
@@ -109,7 +109,7 @@ pub struct Member {
     /// `session.timeout.ms`.
     pub crashed: bool,
     /// Next offset to read, per assigned partition.
-    pub positions: BTreeMap<TopicPartition, Offset>,
+    pub positions: VecMap<TopicPartition, Offset>,
     /// Bumped on every (re)start so old poll timers are void.
     pub incarnation: u64,
 }
@@ -124,7 +124,7 @@ pub struct Group {
     pub members: VecMap<String, Member>,
     /// Member name → partitions, as of the current generation.
     pub assignment: Assignment,
-    pub committed: BTreeMap<TopicPartition, Offset>,
+    pub committed: VecMap<TopicPartition, Offset>,
 }
 
 /// One record handed to a console consumer.
@@ -250,7 +250,7 @@ impl Simulation {
                 assignor,
                 members: VecMap::new(),
                 assignment: Assignment::new(),
-                committed: BTreeMap::new(),
+                committed: VecMap::new(),
             });
         // The group's protocol is the assignor its members agree on; the
         // simulation takes the latest joiner's choice.
@@ -263,7 +263,7 @@ impl Simulation {
                 topics,
                 config: config.clone(),
                 crashed: false,
-                positions: BTreeMap::new(),
+                positions: VecMap::new(),
                 incarnation: 0,
             },
         );

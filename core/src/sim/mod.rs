@@ -20,7 +20,6 @@ pub use group_coordinator::{
 };
 pub use produce::{error_message, Acks, ProducerConfig};
 
-use crate::vec_map::VecMap;
 use crate::cluster::settings::BrokerSettings;
 use crate::cluster::{Cluster, TopicConfig};
 use crate::error::CommandError;
@@ -29,6 +28,7 @@ use crate::ids::{BrokerId, Offset, PartitionId};
 use crate::network::{Network, Node};
 use crate::rng::SimRng;
 use crate::time::SimTime;
+use crate::vec_map::VecMap;
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use timers::{Timer, Timers};
 
@@ -230,10 +230,10 @@ pub struct Simulation {
     controller_epoch: i32,
     /// The controller's view of live brokers (`/brokers/ids` as last read).
     known_live: BTreeSet<BrokerId>,
-    pub(crate) producers: BTreeMap<String, produce::ProducerClient>,
+    pub(crate) producers: VecMap<String, produce::ProducerClient>,
     groups: VecMap<String, Group>,
-    flume: BTreeMap<String, crate::flume::Agent>,
-    flume_history: BTreeMap<String, Vec<flume_bridge::FlumeSample>>,
+    flume: VecMap<String, crate::flume::Agent>,
+    flume_history: VecMap<String, Vec<flume_bridge::FlumeSample>>,
     next_trace: TraceId,
     next_request: u64,
     pub(crate) next_producer_id: i64,
@@ -266,10 +266,10 @@ impl Simulation {
             controller: None,
             controller_epoch: 0,
             known_live,
-            producers: BTreeMap::new(),
+            producers: VecMap::new(),
             groups: VecMap::new(),
-            flume: BTreeMap::new(),
-            flume_history: BTreeMap::new(),
+            flume: VecMap::new(),
+            flume_history: VecMap::new(),
             next_trace: 1,
             next_request: 1,
             next_producer_id: 0,

@@ -120,8 +120,8 @@ impl Simulation {
                 *e = epoch;
             }
             (_, Some(l)) if l == b => {
-                let followers =
-                    crate::collect::map(replicas.iter().filter(|&&f| f != b).map(|&f| {
+                let followers = crate::vec_map::VecMap::from_iter(
+                    replicas.iter().filter(|&&f| f != b).map(|&f| {
                         (
                             f,
                             FollowerState {
@@ -132,7 +132,8 @@ impl Simulation {
                                 last_fetch_time: SimTime::ZERO,
                             },
                         )
-                    }));
+                    }),
+                );
                 replica.role = Role::Leader {
                     epoch,
                     isr,
