@@ -44,6 +44,7 @@
 //! ```
 
 use crate::vec_map::VecMap;
+use crate::vec_map::VecSet;
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
@@ -220,7 +221,7 @@ pub struct Checker {
     partitions: VecMap<String, VecMap<PartitionId, PartitionState>>,
     /// Brokers crashed or stopped and not started since: a leader that is
     /// down is not serving, so its (possibly empty) log says nothing yet.
-    down: BTreeSet<BrokerId>,
+    down: VecSet<BrokerId>,
     findings: Vec<Finding>,
     last_time: SimTime,
 }
@@ -956,7 +957,7 @@ impl PartitionState {
     fn scan_divergence(
         &mut self,
         broker: BrokerId,
-        down: &BTreeSet<BrokerId>,
+        down: &VecSet<BrokerId>,
         at: At,
         out: &mut Vec<Finding>,
     ) {
@@ -1015,7 +1016,7 @@ impl PartitionState {
     /// against the current leader.
     fn check_acks(
         &mut self,
-        down: &BTreeSet<BrokerId>,
+        down: &VecSet<BrokerId>,
         from: Option<Offset>,
         at: At,
         out: &mut Vec<Finding>,
@@ -1036,7 +1037,7 @@ impl PartitionState {
     fn check_ack(
         &mut self,
         key: (Offset, usize),
-        down: &BTreeSet<BrokerId>,
+        down: &VecSet<BrokerId>,
         at: At,
         out: &mut Vec<Finding>,
     ) {

@@ -25,7 +25,8 @@
 //! * Comments and blank lines are kept.
 
 use crate::script::{parse, run_script, split_words, Line, ScriptError};
-use std::collections::{BTreeMap, BTreeSet};
+use crate::vec_map::VecSet;
+use std::collections::BTreeMap;
 use std::fmt::Write;
 
 /// The docker network name in [`docker_compose`], fixed so `docker network
@@ -114,9 +115,9 @@ fn push_kept(out: &mut String, raw: &str) {
 #[derive(Default)]
 struct State {
     /// Brokers cut off by `sim isolate`, for `sim heal`'s comment.
-    isolated: BTreeSet<String>,
+    isolated: VecSet<String>,
     /// Brokers slowed by `sim slow`, for `sim heal`'s comment.
-    slowed: BTreeSet<String>,
+    slowed: VecSet<String>,
 }
 
 /// One command line and what the export needs to know about it.

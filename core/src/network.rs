@@ -8,7 +8,7 @@
 use crate::ids::BrokerId;
 use crate::rng::SimRng;
 use crate::vec_map::VecMap;
-use std::collections::BTreeSet;
+use crate::vec_map::VecSet;
 use std::fmt;
 
 /// A participant on the network.
@@ -47,7 +47,7 @@ pub struct Network {
     /// Extra one-way delay on every link of a node (`sim slow B MS`).
     pub slow: VecMap<Node, u64>,
     /// Links that carry nothing.
-    pub cuts: BTreeSet<(Node, Node)>,
+    pub cuts: VecSet<(Node, Node)>,
     /// Per-link drop probability in percent.
     pub drops: VecMap<(Node, Node), u32>,
 }
@@ -57,7 +57,7 @@ impl Default for Network {
         Self {
             base_delay_ms: 1,
             slow: VecMap::new(),
-            cuts: BTreeSet::new(),
+            cuts: VecSet::new(),
             drops: VecMap::new(),
         }
     }

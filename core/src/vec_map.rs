@@ -230,6 +230,138 @@ impl<K: serde::Serialize, V: serde::Serialize> serde::Serialize for VecMap<K, V>
     }
 }
 
+/// The set counterpart of [`VecMap`]: a sorted `Vec` without duplicates.
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct VecSet<T>(Vec<T>);
+
+impl<T> Default for VecSet<T> {
+    fn default() -> Self {
+        Self(Vec::new())
+    }
+}
+
+impl<T> VecSet<T> {
+    pub const fn new() -> Self {
+        Self(Vec::new())
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn clear(&mut self) {
+        self.0.clear();
+    }
+
+    pub fn iter(&self) -> std::slice::Iter<'_, T> {
+        self.0.iter()
+    }
+
+    pub fn first(&self) -> Option<&T> {
+        self.0.first()
+    }
+
+    pub fn last(&self) -> Option<&T> {
+        self.0.last()
+    }
+
+    pub fn retain(&mut self, keep: impl FnMut(&T) -> bool) {
+        self.0.retain(keep);
+    }
+}
+
+impl<T: Ord> VecSet<T> {
+    pub fn contains<Q: ?Sized + Ord>(&self, value: &Q) -> bool
+    where
+        T: Borrow<Q>,
+    {
+        self.0.binary_search_by(|v| v.borrow().cmp(value)).is_ok()
+    }
+
+    /// False if the value was already there (the old one is kept).
+    pub fn insert(&mut self, value: T) -> bool {
+        match self.0.binary_search(&value) {
+            Ok(_) => false,
+            Err(i) => {
+                self.0.insert(i, value);
+                true
+            }
+        }
+    }
+
+    pub fn remove<Q: ?Sized + Ord>(&mut self, value: &Q) -> bool
+    where
+        T: Borrow<Q>,
+    {
+        match self.0.binary_search_by(|v| v.borrow().cmp(value)) {
+            Ok(i) => {
+                self.0.remove(i);
+                true
+            }
+            Err(_) => false,
+        }
+    }
+
+    /// Values in `self` and not in `other`, in order.
+    pub fn difference<'a>(&'a self, other: &'a VecSet<T>) -> impl Iterator<Item = &'a T> + 'a {
+        self.0.iter().filter(move |v| !other.contains(*v))
+    }
+}
+
+impl<T: Ord> FromIterator<T> for VecSet<T> {
+    fn from_iter<I: IntoIterator<Item = T>>(items: I) -> Self {
+        let mut s = Self::new();
+        s.extend(items);
+        s
+    }
+}
+
+impl<T: Ord> Extend<T> for VecSet<T> {
+    fn extend<I: IntoIterator<Item = T>>(&mut self, items: I) {
+        for v in items {
+            self.insert(v);
+        }
+    }
+}
+
+impl<T: Ord, const N: usize> From<[T; N]> for VecSet<T> {
+    fn from(items: [T; N]) -> Self {
+        items.into_iter().collect()
+    }
+}
+
+impl<'a, T> IntoIterator for &'a VecSet<T> {
+    type Item = &'a T;
+    type IntoIter = std::slice::Iter<'a, T>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter()
+    }
+}
+
+impl<T> IntoIterator for VecSet<T> {
+    type Item = T;
+    type IntoIter = std::vec::IntoIter<T>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.into_iter()
+    }
+}
+
+impl<T: fmt::Debug> fmt::Debug for VecSet<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_set().entries(self.0.iter()).finish()
+    }
+}
+
+impl<T: serde::Serialize> serde::Serialize for VecSet<T> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.0.iter())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -272,6 +404,27 @@ mod tests {
         assert_eq!(v.len(), b.len());
         assert_eq!(v.first_key_value(), b.first_key_value());
         assert_eq!(v.last_key_value(), b.last_key_value());
+        assert_eq!(
+            serde_json::to_string(&v).expect("serializes"),
+            serde_json::to_string(&b).expect("serializes")
+        );
+    }
+    #[test]
+    fn set_behaves_like_btreeset() {
+        use std::collections::BTreeSet;
+        let mut v = VecSet::new();
+        let mut b = BTreeSet::new();
+        for x in [5, 1, 9, 5, 3, 7, 1] {
+            assert_eq!(v.insert(x), b.insert(x));
+        }
+        assert_eq!(v.remove(&9), b.remove(&9));
+        assert_eq!(v.remove(&4), b.remove(&4));
+        assert_eq!(format!("{v:?}"), format!("{b:?}"));
+        assert!(v.iter().eq(b.iter()));
+        let w: VecSet<i32> = [3, 8].into();
+        let bw: BTreeSet<i32> = [3, 8].into();
+        assert!(v.difference(&w).eq(b.difference(&bw)));
+        assert!(v.contains(&7) && !v.contains(&8));
         assert_eq!(
             serde_json::to_string(&v).expect("serializes"),
             serde_json::to_string(&b).expect("serializes")

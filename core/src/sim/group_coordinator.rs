@@ -520,7 +520,8 @@ impl Simulation {
         let generation = g.generation;
         let names: Vec<String> = g.members.keys().cloned().collect();
         for name in &names {
-            let owned = crate::collect::set(next.get(name).into_iter().flatten().cloned());
+            let owned =
+                crate::vec_map::VecSet::from_iter(next.get(name).into_iter().flatten().cloned());
             if let Some(m) = g.members.get_mut(name) {
                 m.positions.retain(|tp, _| owned.contains(tp));
             }
@@ -863,7 +864,7 @@ impl Simulation {
         let Some(g) = self.groups.get(group) else {
             return Vec::new();
         };
-        let mut tps = crate::collect::set(g.committed.keys().cloned());
+        let mut tps = crate::vec_map::VecSet::from_iter(g.committed.keys().cloned());
         tps.extend(g.assignment.values().flatten().cloned());
         tps.into_iter()
             .map(|tp| {

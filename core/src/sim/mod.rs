@@ -29,7 +29,8 @@ use crate::network::{Network, Node};
 use crate::rng::SimRng;
 use crate::time::SimTime;
 use crate::vec_map::VecMap;
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use crate::vec_map::VecSet;
+use std::collections::{BTreeMap, VecDeque};
 use timers::{Timer, Timers};
 
 /// How the cluster starts.
@@ -229,7 +230,7 @@ pub struct Simulation {
     pub(crate) controller: Option<BrokerId>,
     controller_epoch: i32,
     /// The controller's view of live brokers (`/brokers/ids` as last read).
-    known_live: BTreeSet<BrokerId>,
+    known_live: VecSet<BrokerId>,
     pub(crate) producers: VecMap<String, produce::ProducerClient>,
     groups: VecMap<String, Group>,
     flume: VecMap<String, crate::flume::Agent>,
@@ -250,7 +251,7 @@ pub struct Simulation {
 impl Simulation {
     pub fn new(config: ClusterConfig, seed: u64) -> Self {
         let cluster = Cluster::with_brokers(config.brokers);
-        let known_live = crate::collect::set(cluster.brokers.keys().copied());
+        let known_live = VecSet::from_iter(cluster.brokers.keys().copied());
         let mut sim = Self {
             seed,
             now: SimTime::ZERO,
