@@ -218,6 +218,18 @@ impl<K, V> IntoIterator for VecMap<K, V> {
     }
 }
 
+/// `map[&key]`, as on `BTreeMap`: panics when the key is missing, so only
+/// for keys known to be there (tests, mostly).
+impl<K: Ord + Borrow<Q>, Q: ?Sized + Ord, V> std::ops::Index<&Q> for VecMap<K, V> {
+    type Output = V;
+    fn index(&self, key: &Q) -> &V {
+        match self.get(key) {
+            Some(v) => v,
+            None => panic!("no entry found for key"),
+        }
+    }
+}
+
 impl<K: fmt::Debug, V: fmt::Debug> fmt::Debug for VecMap<K, V> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_map().entries(self.iter()).finish()
