@@ -2,9 +2,10 @@
 //! the event trace (send outcomes, consumer groups, metrics over time). Pure
 //! functions, so they are tested natively.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use streamlab_core::consumer::{assign, moved, Assignment, AssignorKind};
 use streamlab_core::event::{Event, EventKind};
+use streamlab_core::vec_map::{VecMap, VecSet};
 
 /// One send's outcome, as the producer panel lists it.
 #[derive(Clone, Debug, PartialEq)]
@@ -66,23 +67,23 @@ pub fn produce_outcomes(events: &[Event], n: usize) -> Vec<Outcome> {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Group {
     pub name: String,
-    pub members: BTreeSet<String>,
+    pub members: VecSet<String>,
     /// Each membership the group went through, oldest first (for replaying
     /// the assignors side by side).
-    pub history: Vec<BTreeSet<String>>,
+    pub history: Vec<VecSet<String>>,
     pub generation: i32,
     pub assignor: String,
     /// Member → `t-p` names, from the last rebalance.
     pub assignment: Vec<(String, Vec<String>)>,
     pub moved: Vec<String>,
     /// `(topic, partition)` → committed offset.
-    pub committed: BTreeMap<(String, i32), i64>,
+    pub committed: VecMap<(String, i32), i64>,
 }
 
 /// Every group in the trace, by name.
-pub fn groups(events: &[Event]) -> BTreeMap<String, Group> {
-    let mut out: BTreeMap<String, Group> = BTreeMap::new();
-    fn entry<'a>(out: &'a mut BTreeMap<String, Group>, g: &str) -> &'a mut Group {
+pub fn groups(events: &[Event]) -> VecMap<String, Group> {
+    let mut out: VecMap<String, Group> = VecMap::new();
+    fn entry<'a>(out: &'a mut VecMap<String, Group>, g: &str) -> &'a mut Group {
         out.entry(g.to_string()).or_insert_with(|| Group {
             name: g.to_string(),
             ..Group::default()
@@ -173,7 +174,7 @@ fn names(a: &Assignment) -> Vec<(String, Vec<String>)> {
 /// Range, round-robin and sticky over the same membership history, so the
 /// moves of the last rebalance can be compared.
 pub fn compare(
-    history: &[BTreeSet<String>],
+    history: &[VecSet<String>],
     subs: &BTreeMap<String, Vec<String>>,
     topics: &BTreeMap<String, i32>,
 ) -> Vec<Comparison> {
@@ -222,7 +223,7 @@ pub fn compare(
 pub type Series = Vec<(u64, i64)>;
 
 /// Topic → partition → series; nested so a lookup borrows the event's `&str`.
-pub type PerPartition = BTreeMap<String, BTreeMap<i32, Series>>;
+pub type PerPartition = VecMap<String, VecMap<i32, Series>>;
 
 /// Figures over time for the metrics charts, folded from the trace one
 /// event at a time (the UI feeds only the events it has not seen).
@@ -239,7 +240,7 @@ pub struct Metrics {
 
 fn push_step(map: &mut PerPartition, topic: &str, partition: i32, t: u64, v: i64) {
     if !map.contains_key(topic) {
-        map.insert(topic.to_string(), BTreeMap::new());
+        map.insert(topic.to_string(), VecMap::new());
     }
     let Some(parts) = map.get_mut(topic) else {
         return;
@@ -444,7 +445,7 @@ mod tests {
             .iter()
             .map(|m| (m.to_string(), vec!["t".to_string()]))
             .collect();
-        let set = |ms: &[&str]| ms.iter().map(|m| m.to_string()).collect::<BTreeSet<_>>();
+        let set = |ms: &[&str]| ms.iter().map(|m| m.to_string()).collect::<VecSet<_>>();
         let history = vec![set(&["a"]), set(&["a", "b"]), set(&["a", "b", "c"])];
         let cmp = compare(&history, &subs, &topics);
         assert_eq!(cmp.len(), 3);

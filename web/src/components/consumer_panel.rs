@@ -7,6 +7,7 @@ use crate::derive::{compare, groups, subscriptions, Group};
 use crate::state::{quote, SessionHandle};
 use std::collections::BTreeMap;
 use std::rc::Rc;
+use streamlab_core::vec_map::VecMap;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
@@ -90,7 +91,7 @@ pub fn consumer_panel(props: &ConsumerPanelProps) -> Html {
         );
         Callback::from(move |_| on_run.emit(line.clone()))
     };
-    let hw: BTreeMap<(String, i32), i64> = streamlab_core::collect::map(
+    let hw: VecMap<(String, i32), i64> = VecMap::from_iter(
         cluster
             .topics
             .values()
@@ -137,11 +138,11 @@ fn group_view(
     g: &Group,
     script: &[String],
     topics: &BTreeMap<String, i32>,
-    hw: &BTreeMap<(String, i32), i64>,
+    hw: &VecMap<(String, i32), i64>,
     on_run: &Callback<String>,
 ) -> Html {
     let members: Vec<String> = g.members.iter().cloned().collect();
-    let owner: BTreeMap<&str, &str> = streamlab_core::collect::map(
+    let owner: VecMap<&str, &str> = VecMap::from_iter(
         g.assignment
             .iter()
             .flat_map(|(m, ps)| ps.iter().map(move |p| (p.as_str(), m.as_str()))),
