@@ -180,6 +180,37 @@ pub struct Finding {
     pub events: Vec<usize>,
 }
 
+/// `{"findings": [...]}`, as `sim check --json` prints it: keys sorted, as
+/// a `serde_json::Value` would print them, without building one (its map
+/// type and code would otherwise ship in the wasm bundle).
+pub fn findings_json(findings: &[Finding]) -> Result<String, serde_json::Error> {
+    #[derive(Serialize)]
+    struct Sorted<'a> {
+        detail: &'a str,
+        events: &'a [usize],
+        kind: FindingKind,
+        partition: PartitionId,
+        time: SimTime,
+        topic: &'a str,
+    }
+    #[derive(Serialize)]
+    struct Doc<'a> {
+        findings: Vec<Sorted<'a>>,
+    }
+    let findings = findings
+        .iter()
+        .map(|f| Sorted {
+            detail: &f.detail,
+            events: &f.events,
+            kind: f.kind,
+            partition: f.partition,
+            time: f.time,
+            topic: &f.topic,
+        })
+        .collect();
+    serde_json::to_string(&Doc { findings })
+}
+
 /// Checks a whole trace and returns its findings.
 pub fn check(trace: &[Event]) -> Vec<Finding> {
     let mut checker = Checker::new();
@@ -1693,6 +1724,22 @@ mod tests {
         t.fetched(2, 1, 0, 1, 1);
         let f = t.check();
         assert_eq!(kinds(&f), vec![FindingKind::ReplicaDivergence], "{f:#?}");
+    }
+
+    #[test]
+    fn findings_json_matches_a_json_value() {
+        let (mut t, _) = one_record(1, false);
+        t.crashed(0, false);
+        t.elected(Some(1), 1, &[1, 2]);
+        let findings = t.check();
+        assert!(!findings.is_empty());
+        let via_value = serde_json::to_string(&serde_json::json!({ "findings": findings }))
+            .expect("serializes");
+        assert_eq!(findings_json(&findings).expect("serializes"), via_value);
+        assert_eq!(
+            findings_json(&[]).expect("serializes"),
+            r#"{"findings":[]}"#
+        );
     }
 
     #[test]

@@ -7,6 +7,7 @@
 //! member index) and only the result is turned back into names, which keeps a
 //! 1,000-member × 10,000-partition group well inside the 20 ms budget.
 
+use crate::vec_map::VecMap;
 use std::collections::{BTreeMap, VecDeque};
 use std::fmt;
 use std::str::FromStr;
@@ -610,8 +611,8 @@ pub fn assign_cooperative(
 /// in id order, as in [`sticky`].
 fn owners<'a>(
     assignment: impl Iterator<Item = (&'a String, &'a Vec<TopicPartition>)>,
-) -> BTreeMap<&'a TopicPartition, &'a str> {
-    let mut out = BTreeMap::new();
+) -> VecMap<&'a TopicPartition, &'a str> {
+    let mut out = VecMap::new();
     for (member, list) in assignment {
         for tp in list {
             out.entry(tp).or_insert(member.as_str());

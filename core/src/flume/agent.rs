@@ -8,7 +8,6 @@
 //! want every step; nothing is lost if you don't, it only accumulates.
 
 use crate::vec_map::VecMap;
-use std::collections::BTreeMap;
 
 use super::channel::{MemoryChannel, Trace};
 use super::config::{parse_agent_config, AgentConfig, ConfigError, ConfigErrorKind};
@@ -254,8 +253,8 @@ impl Agent {
     /// Flume's HTTP monitoring map: `"TYPE.name"` → attribute → value.
     /// Components Flume registers no MBean for (netcat source, logger and
     /// custom sinks) are absent, as in Flume.
-    pub fn metrics(&self) -> BTreeMap<String, BTreeMap<String, String>> {
-        let mut m = BTreeMap::new();
+    pub fn metrics(&self) -> VecMap<String, VecMap<String, String>> {
+        let mut m = VecMap::new();
         for s in self.sources.iter().filter(|s| s.in_monitoring_json()) {
             m.insert(
                 format!("SOURCE.{}", s.name),

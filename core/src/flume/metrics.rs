@@ -3,7 +3,7 @@
 //! (`-Dflume.monitoring.type=http`): `{"CHANNEL.c1":{"ChannelSize":"0",...}}`,
 //! every value a string, attribute names as the JMX MBean getters name them.
 
-use std::collections::BTreeMap;
+use crate::vec_map::VecMap;
 
 /// `SourceCounter` (`SourceCounterMBean` attributes).
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
@@ -78,10 +78,13 @@ fn java_double(v: f64) -> String {
     }
 }
 
-type Attrs = BTreeMap<String, String>;
+type Attrs = VecMap<String, String>;
 
 fn attrs(pairs: &[(&str, String)]) -> Attrs {
-    crate::collect::map(pairs.iter().map(|(k, v)| ((*k).to_string(), v.clone())))
+    pairs
+        .iter()
+        .map(|(k, v)| ((*k).to_string(), v.clone()))
+        .collect()
 }
 
 pub(crate) fn source_attrs(c: &SourceCounter) -> Attrs {
