@@ -2,7 +2,6 @@
 //! the event trace (send outcomes, consumer groups, metrics over time). Pure
 //! functions, so they are tested natively.
 
-use std::collections::BTreeMap;
 use streamlab_core::consumer::{assign, moved, Assignment, AssignorKind};
 use streamlab_core::event::{Event, EventKind};
 use streamlab_core::vec_map::{VecMap, VecSet};
@@ -133,8 +132,8 @@ pub fn groups(events: &[Event]) -> VecMap<String, Group> {
 }
 
 /// Each member's subscription, from the `sim consumer join` lines that ran.
-pub fn subscriptions(script: &[String], group: &str) -> BTreeMap<String, Vec<String>> {
-    let mut subs = BTreeMap::new();
+pub fn subscriptions(script: &[String], group: &str) -> VecMap<String, Vec<String>> {
+    let mut subs = VecMap::new();
     for line in script {
         let words: Vec<&str> = line.split_whitespace().collect();
         if let ["sim", "consumer", "join", g, member, rest @ ..] = words.as_slice() {
@@ -175,8 +174,8 @@ fn names(a: &Assignment) -> Vec<(String, Vec<String>)> {
 /// moves of the last rebalance can be compared.
 pub fn compare(
     history: &[VecSet<String>],
-    subs: &BTreeMap<String, Vec<String>>,
-    topics: &BTreeMap<String, i32>,
+    subs: &VecMap<String, Vec<String>>,
+    topics: &VecMap<String, i32>,
 ) -> Vec<Comparison> {
     [
         AssignorKind::Range,
@@ -188,7 +187,7 @@ pub fn compare(
         let mut prev = Assignment::new();
         let mut last_moved = Vec::new();
         for members in history {
-            let s: BTreeMap<String, Vec<String>> = streamlab_core::collect::map(
+            let s: VecMap<String, Vec<String>> = VecMap::from_iter(
                 members
                     .iter()
                     .map(|m| (m.clone(), subs.get(m).cloned().unwrap_or_default())),
@@ -440,8 +439,8 @@ mod tests {
 
     #[test]
     fn sticky_moves_less_than_range_when_a_member_joins() {
-        let topics = BTreeMap::from([("t".to_string(), 6)]);
-        let subs: BTreeMap<String, Vec<String>> = ["a", "b", "c"]
+        let topics = VecMap::from([("t".to_string(), 6)]);
+        let subs: VecMap<String, Vec<String>> = ["a", "b", "c"]
             .iter()
             .map(|m| (m.to_string(), vec!["t".to_string()]))
             .collect();

@@ -8,7 +8,7 @@
 //! 1,000-member × 10,000-partition group well inside the 20 ms budget.
 
 use crate::vec_map::VecMap;
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::VecDeque;
 use std::fmt;
 use std::str::FromStr;
 
@@ -16,7 +16,7 @@ use crate::ids::TopicPartition;
 
 /// Member id → its partitions, sorted by topic then partition. Every member
 /// of the group is present, possibly with an empty list.
-pub type Assignment = BTreeMap<String, Vec<TopicPartition>>;
+pub type Assignment = VecMap<String, Vec<TopicPartition>>;
 
 /// More partitions than this in one assignment are refused by [`validate`]:
 /// the simulator would spend its memory on them, and no demo needs that many.
@@ -85,8 +85,8 @@ impl AssignorKind {
     /// [`assign_cooperative`]).
     pub fn assign(
         self,
-        topics: &BTreeMap<String, i32>,
-        subscriptions: &BTreeMap<String, Vec<String>>,
+        topics: &VecMap<String, i32>,
+        subscriptions: &VecMap<String, Vec<String>>,
         previous: &Assignment,
     ) -> Result<Assignment, AssignorError> {
         assign(self, topics, subscriptions, previous)
@@ -141,8 +141,8 @@ pub enum AssignorError {
 /// (Kafka's own assignors silently skip topics without metadata; the bare
 /// functions below do the same.)
 pub fn validate(
-    topics: &BTreeMap<String, i32>,
-    subscriptions: &BTreeMap<String, Vec<String>>,
+    topics: &VecMap<String, i32>,
+    subscriptions: &VecMap<String, Vec<String>>,
 ) -> Result<(), AssignorError> {
     let mut total: u64 = 0;
     for (topic, &count) in topics {
@@ -171,8 +171,8 @@ pub fn validate(
 /// [`validate`], then the chosen assignor.
 pub fn assign(
     kind: AssignorKind,
-    topics: &BTreeMap<String, i32>,
-    subscriptions: &BTreeMap<String, Vec<String>>,
+    topics: &VecMap<String, i32>,
+    subscriptions: &VecMap<String, Vec<String>>,
     previous: &Assignment,
 ) -> Result<Assignment, AssignorError> {
     validate(topics, subscriptions)?;
@@ -202,8 +202,8 @@ struct Ctx<'a> {
 
 impl<'a> Ctx<'a> {
     fn new(
-        topics: &'a BTreeMap<String, i32>,
-        subscriptions: &'a BTreeMap<String, Vec<String>>,
+        topics: &'a VecMap<String, i32>,
+        subscriptions: &'a VecMap<String, Vec<String>>,
     ) -> Self {
         let names: Vec<&str> = topics.keys().map(String::as_str).collect();
         let mut base = Vec::with_capacity(names.len() + 1);
@@ -266,7 +266,7 @@ impl<'a> Ctx<'a> {
 
     /// Every member, with its partitions in topic-then-partition order.
     fn finish(&self, mut lists: Vec<Vec<u32>>) -> Assignment {
-        crate::collect::map(self.members.iter().zip(lists.iter_mut()).map(|(m, list)| {
+        VecMap::from_iter(self.members.iter().zip(lists.iter_mut()).map(|(m, list)| {
             list.sort_unstable();
             (m.to_string(), list.iter().map(|&g| self.to_tp(g)).collect())
         }))
@@ -300,11 +300,11 @@ impl<'a> Ctx<'a> {
 /// The seed's first example (group `atguigu`):
 ///
 /// ```
-/// use std::collections::BTreeMap;
+/// use streamlab_core::vec_map::VecMap;
 /// use streamlab_core::consumer::range;
 ///
-/// let topics = BTreeMap::from([("hello2".to_string(), 3), ("hello3".to_string(), 3)]);
-/// let members = BTreeMap::from([
+/// let topics = VecMap::from([("hello2".to_string(), 3), ("hello3".to_string(), 3)]);
+/// let members = VecMap::from([
 ///     ("a".to_string(), vec!["hello2".to_string()]),
 ///     ("b".to_string(), vec!["hello2".to_string()]),
 ///     ("c".to_string(), vec!["hello3".to_string()]),
@@ -316,8 +316,8 @@ impl<'a> Ctx<'a> {
 /// assert_eq!(show("c"), "hello3-0,hello3-1,hello3-2");
 /// ```
 pub fn range(
-    topics: &BTreeMap<String, i32>,
-    subscriptions: &BTreeMap<String, Vec<String>>,
+    topics: &VecMap<String, i32>,
+    subscriptions: &VecMap<String, Vec<String>>,
 ) -> Assignment {
     let ctx = Ctx::new(topics, subscriptions);
     let mut lists = vec![Vec::new(); ctx.members.len()];
@@ -342,8 +342,8 @@ pub fn range(
 /// members in a circle, skipping a member not subscribed to the partition's
 /// topic (Kafka's `CircularIterator`, which keeps its place between topics).
 pub fn round_robin(
-    topics: &BTreeMap<String, i32>,
-    subscriptions: &BTreeMap<String, Vec<String>>,
+    topics: &VecMap<String, i32>,
+    subscriptions: &VecMap<String, Vec<String>>,
 ) -> Assignment {
     let ctx = Ctx::new(topics, subscriptions);
     let members = ctx.members.len();
@@ -399,8 +399,8 @@ fn previous_owned(ctx: &Ctx<'_>, previous: &Assignment) -> Vec<Vec<u32>> {
 /// Like the other bare assignor functions this trusts its input; call
 /// [`validate`] (or use [`assign`]) for anything a user typed.
 pub fn sticky(
-    topics: &BTreeMap<String, i32>,
-    subscriptions: &BTreeMap<String, Vec<String>>,
+    topics: &VecMap<String, i32>,
+    subscriptions: &VecMap<String, Vec<String>>,
     previous: &Assignment,
 ) -> Assignment {
     let ctx = Ctx::new(topics, subscriptions);
@@ -583,8 +583,8 @@ fn general(ctx: &Ctx<'_>, owned: Vec<Vec<u32>>) -> Vec<u32> {
 /// A partition whose previous owner left the group moves at once: nobody has
 /// to give it up.
 pub fn assign_cooperative(
-    topics: &BTreeMap<String, i32>,
-    subscriptions: &BTreeMap<String, Vec<String>>,
+    topics: &VecMap<String, i32>,
+    subscriptions: &VecMap<String, Vec<String>>,
     previous: &Assignment,
 ) -> (Assignment, Vec<TopicPartition>) {
     let mut target = sticky(topics, subscriptions, previous);

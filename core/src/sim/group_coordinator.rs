@@ -11,7 +11,6 @@ use crate::error::CommandError;
 use crate::event::EventKind;
 use crate::ids::{BrokerId, Offset, PartitionId, TopicPartition};
 use crate::vec_map::VecMap;
-use std::collections::BTreeMap;
 
 /// `auto.offset.reset`: where to start without a committed offset.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
@@ -195,8 +194,8 @@ impl Simulation {
         &self.groups
     }
 
-    fn topic_partition_counts(&self) -> BTreeMap<String, i32> {
-        crate::collect::map(
+    fn topic_partition_counts(&self) -> VecMap<String, i32> {
+        VecMap::from_iter(
             self.cluster
                 .topics
                 .values()
@@ -476,8 +475,8 @@ impl Simulation {
         };
         // Members are sorted by member id, as Kafka's assignors do; the id
         // starts with the member's name, so name order is kept.
-        let subscriptions: BTreeMap<String, Vec<String>> =
-            crate::collect::map(g.members.values().map(|m| {
+        let subscriptions: VecMap<String, Vec<String>> =
+            VecMap::from_iter(g.members.values().map(|m| {
                 (
                     m.name.clone(),
                     m.topics

@@ -5,7 +5,6 @@
 
 use crate::derive::{compare, groups, subscriptions, Group};
 use crate::state::{quote, SessionHandle};
-use std::collections::BTreeMap;
 use std::rc::Rc;
 use streamlab_core::vec_map::VecMap;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
@@ -33,7 +32,7 @@ pub fn consumer_panel(props: &ConsumerPanelProps) -> Html {
     let session = props.session.borrow();
     let sim = session.sim();
     let cluster = sim.snapshot();
-    let topic_sizes: BTreeMap<String, i32> = streamlab_core::collect::map(
+    let topic_sizes: VecMap<String, i32> = VecMap::from_iter(
         cluster
             .topics
             .iter()
@@ -137,7 +136,7 @@ pub fn consumer_panel(props: &ConsumerPanelProps) -> Html {
 fn group_view(
     g: &Group,
     script: &[String],
-    topics: &BTreeMap<String, i32>,
+    topics: &VecMap<String, i32>,
     hw: &VecMap<(String, i32), i64>,
     on_run: &Callback<String>,
 ) -> Html {
