@@ -316,7 +316,15 @@ fn export_kafka(out: &mut String, cmd: &Cmd<'_>, program: &str) {
             notes.push("here-document marker quoted: its text is sent as written".into());
         }
     }
-    edits.sort_by_key(|e| (e.0, e.1));
+    // A stable insertion sort of a handful of edits: `sort_by_key` would add
+    // its own copy of the stable sort to the wasm.
+    for i in 1..edits.len() {
+        let mut j = i;
+        while j > 0 && (edits[j - 1].0, edits[j - 1].1) > (edits[j].0, edits[j].1) {
+            edits.swap(j - 1, j);
+            j -= 1;
+        }
+    }
 
     let mut rewritten = String::with_capacity(line.len() + 32);
     let mut pos = 0;

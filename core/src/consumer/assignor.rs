@@ -593,18 +593,19 @@ pub fn assign_cooperative(
             .iter()
             .filter(|(member, _)| subscriptions.contains_key(*member)),
     );
-    let mut revoked = Vec::new();
+    // Each partition is in one target list, so a set sorts them (and shares
+    // code the wasm has; a sort would be its own copy).
+    let mut revoked = crate::vec_map::VecSet::new();
     for (member, list) in target.iter_mut() {
         list.retain(|tp| match owners.get(tp) {
             Some(old) if *old != member.as_str() => {
-                revoked.push(tp.clone());
+                revoked.insert(tp.clone());
                 false
             }
             _ => true,
         });
     }
-    revoked.sort_unstable();
-    (target, revoked)
+    (target, revoked.into_iter().collect())
 }
 
 /// Partition → owner; a partition listed twice belongs to the first member
