@@ -520,6 +520,9 @@ fn general(ctx: &Ctx<'_>, owned: Vec<Vec<u32>>) -> Vec<u32> {
         best
     };
 
+    // Unowned partitions by (number of consumers, partition): they are
+    // pushed in partition order, so taking them count by count keeps that
+    // order (and needs no sort of tuples, its own code in the wasm).
     let mut unassigned: Vec<(usize, u32, u32)> = Vec::new();
     for (t, cs) in consumers.iter().enumerate() {
         if cs.is_empty() {
@@ -531,11 +534,15 @@ fn general(ctx: &Ctx<'_>, owned: Vec<Vec<u32>>) -> Vec<u32> {
             }
         }
     }
-    unassigned.sort_unstable();
-    for (_, g, t) in unassigned {
-        let m = least_loaded(&counts, &consumers[t as usize]);
-        owner[g as usize] = m;
-        counts[m as usize] += 1;
+    let mut lens: Vec<usize> = unassigned.iter().map(|u| u.0).collect();
+    lens.sort_unstable();
+    lens.dedup();
+    for len in lens {
+        for &(_, g, t) in unassigned.iter().filter(|u| u.0 == len) {
+            let m = least_loaded(&counts, &consumers[t as usize]);
+            owner[g as usize] = m;
+            counts[m as usize] += 1;
+        }
     }
 
     // Partitions handed out above move before any previously owned one, so
