@@ -25,8 +25,7 @@
 //! * Comments and blank lines are kept.
 
 use crate::script::{parse, run_script, split_words, Line, ScriptError};
-use crate::vec_map::VecSet;
-use std::collections::BTreeMap;
+use crate::vec_map::{VecMap, VecSet};
 use std::fmt::Write;
 
 /// The docker network name in [`docker_compose`], fixed so `docker network
@@ -66,7 +65,7 @@ pub fn to_shell(script: &str) -> Result<String, ScriptError> {
     }
     // Which commands fail in the scenario, so the export expects it too.
     let (_, run) = run_script(script);
-    let failing: BTreeMap<u32, String> = crate::collect::map(
+    let failing: VecMap<u32, String> = VecMap::from_iter(
         run.outputs
             .into_iter()
             .filter(|o| o.is_error && !o.text.ends_with("command not found"))

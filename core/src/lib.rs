@@ -9,7 +9,6 @@
 pub mod broker;
 pub mod checker;
 pub mod cluster;
-pub mod collect;
 pub mod consumer;
 pub mod error;
 pub mod event;
