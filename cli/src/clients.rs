@@ -11,6 +11,7 @@ use streamlab_core::consumer::{self, AssignorKind};
 use streamlab_core::ids::{BrokerId, TopicPartition};
 use streamlab_core::producer::{explain, NullKeyStrategy, Partitioner};
 use streamlab_core::rng::SimRng;
+use streamlab_core::vec_map::VecMap;
 use streamlab_core::CommandError;
 
 /// Options of `streamlab partition`.
@@ -84,7 +85,7 @@ pub fn assign(assignor: &str, mut input: impl Read) -> Result<String, String> {
             "invalid input JSON ({e}); expected {{\"topics\":{{\"t\":3}},\"members\":{{\"a\":[\"t\"]}}}} with an optional \"previous\":{{\"a\":[\"t-0\"]}}"
         )
     })?;
-    let mut topics = BTreeMap::new();
+    let mut topics = VecMap::new();
     for (topic, count) in parsed.topics {
         let count = i32::try_from(count).map_err(|_| {
             if count < 0 {
@@ -103,8 +104,8 @@ pub fn assign(assignor: &str, mut input: impl Read) -> Result<String, String> {
             .collect::<Result<Vec<_>, _>>()?;
         previous.insert(member, tps);
     }
-    let result =
-        consumer::assign(kind, &topics, &parsed.members, &previous).map_err(|e| e.to_string())?;
+    let members: VecMap<String, Vec<String>> = parsed.members.into_iter().collect();
+    let result = consumer::assign(kind, &topics, &members, &previous).map_err(|e| e.to_string())?;
     let rendered: BTreeMap<&str, Vec<String>> = result
         .iter()
         .map(|(m, tps)| (m.as_str(), tps.iter().map(ToString::to_string).collect()))

@@ -1,12 +1,12 @@
 //! Client-side hot paths: the producer's key hash and the consumer group
 //! assignors at SPEC §6's size (1,000 members × 10,000 partitions, ≤ 20 ms).
 
-use std::collections::BTreeMap;
 use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
 use streamlab_core::consumer::{self, AssignorKind};
 use streamlab_core::producer::{murmur2, partition_for_key};
+use streamlab_core::vec_map::VecMap;
 
 fn keys(n: usize) -> Vec<[u8; 10]> {
     (0..n)
@@ -46,8 +46,8 @@ fn partitioner(c: &mut Criterion) {
 }
 
 /// 10 topics × 1,000 partitions, every member subscribed to every topic.
-fn big_group(members: usize) -> (BTreeMap<String, i32>, BTreeMap<String, Vec<String>>) {
-    let topics: BTreeMap<String, i32> = (0..10).map(|t| (format!("topic-{t:02}"), 1000)).collect();
+fn big_group(members: usize) -> (VecMap<String, i32>, VecMap<String, Vec<String>>) {
+    let topics: VecMap<String, i32> = (0..10).map(|t| (format!("topic-{t:02}"), 1000)).collect();
     let names: Vec<String> = topics.keys().cloned().collect();
     let subs = (0..members)
         .map(|m| (format!("consumer-{m:04}"), names.clone()))

@@ -43,6 +43,8 @@
 //! assert!(summary(&findings).starts_with("read-above-hw t-0: consumer c read offsets 0..3"));
 //! ```
 
+use crate::vec_map::VecMap;
+use crate::vec_map::VecSet;
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
@@ -178,6 +180,37 @@ pub struct Finding {
     pub events: Vec<usize>,
 }
 
+/// `{"findings": [...]}`, as `sim check --json` prints it: keys sorted, as
+/// a `serde_json::Value` would print them, without building one (its map
+/// type and code would otherwise ship in the wasm bundle).
+pub fn findings_json(findings: &[Finding]) -> Result<String, serde_json::Error> {
+    #[derive(Serialize)]
+    struct Sorted<'a> {
+        detail: &'a str,
+        events: &'a [usize],
+        kind: FindingKind,
+        partition: PartitionId,
+        time: SimTime,
+        topic: &'a str,
+    }
+    #[derive(Serialize)]
+    struct Doc<'a> {
+        findings: Vec<Sorted<'a>>,
+    }
+    let findings = findings
+        .iter()
+        .map(|f| Sorted {
+            detail: &f.detail,
+            events: &f.events,
+            kind: f.kind,
+            partition: f.partition,
+            time: f.time,
+            topic: &f.topic,
+        })
+        .collect();
+    serde_json::to_string(&Doc { findings })
+}
+
 /// Checks a whole trace and returns its findings.
 pub fn check(trace: &[Event]) -> Vec<Finding> {
     let mut checker = Checker::new();
@@ -216,10 +249,10 @@ pub fn summary(findings: &[Finding]) -> String {
 #[derive(Debug, Clone, Default)]
 pub struct Checker {
     /// Per topic, then partition: nested so a lookup borrows the event's `&str`.
-    partitions: BTreeMap<String, BTreeMap<PartitionId, PartitionState>>,
+    partitions: VecMap<String, VecMap<PartitionId, PartitionState>>,
     /// Brokers crashed or stopped and not started since: a leader that is
     /// down is not serving, so its (possibly empty) log says nothing yet.
-    down: BTreeSet<BrokerId>,
+    down: VecSet<BrokerId>,
     findings: Vec<Finding>,
     last_time: SimTime,
 }
@@ -540,13 +573,13 @@ impl Checker {
 }
 
 fn state<'a>(
-    partitions: &'a mut BTreeMap<String, BTreeMap<PartitionId, PartitionState>>,
+    partitions: &'a mut VecMap<String, VecMap<PartitionId, PartitionState>>,
     topic: &str,
     partition: PartitionId,
 ) -> Option<&'a mut PartitionState> {
     // Look up before inserting: the topic's name is cloned once, not per event.
     if !partitions.contains_key(topic) {
-        partitions.insert(topic.to_string(), BTreeMap::new());
+        partitions.insert(topic.to_string(), VecMap::new());
     }
     let topic_state = partitions.get_mut(topic)?;
     Some(
@@ -679,9 +712,9 @@ struct Append {
 struct PartitionState {
     topic: String,
     partition: PartitionId,
-    logs: BTreeMap<BrokerId, ReplicaLog>,
+    logs: VecMap<BrokerId, ReplicaLog>,
     /// Each replica's view of the HW (the leader's own, or a follower's from its last fetch).
-    hw: BTreeMap<BrokerId, Offset>,
+    hw: VecMap<BrokerId, Offset>,
     leader: Option<BrokerId>,
     leader_epoch: LeaderEpoch,
     isr: Vec<BrokerId>,
@@ -689,7 +722,7 @@ struct PartitionState {
     election: Option<usize>,
     unclean: bool,
     /// Last HW each broker announced as leader: (epoch, hw, event).
-    leader_hw: BTreeMap<BrokerId, (LeaderEpoch, Offset, usize)>,
+    leader_hw: VecMap<BrokerId, (LeaderEpoch, Offset, usize)>,
     /// Outstanding acknowledgements keyed by (end offset, ack event), so a
     /// change from offset `o` only rechecks acks ending above `o`.
     acks: BTreeMap<(Offset, usize), Ack>,
@@ -698,7 +731,7 @@ struct PartitionState {
     /// Events that dropped or overwrote records, oldest first.
     cuts: Vec<Cut>,
     /// Per replica pair (low id, high id): offsets below this were compared.
-    compared: BTreeMap<(BrokerId, BrokerId), Offset>,
+    compared: VecMap<(BrokerId, BrokerId), Offset>,
     diverged: BTreeSet<Offset>,
 }
 
@@ -707,18 +740,18 @@ impl PartitionState {
         Self {
             topic: topic.to_string(),
             partition,
-            logs: BTreeMap::new(),
-            hw: BTreeMap::new(),
+            logs: VecMap::new(),
+            hw: VecMap::new(),
             leader: None,
             leader_epoch: 0,
             isr: Vec::new(),
             election: None,
             unclean: false,
-            leader_hw: BTreeMap::new(),
+            leader_hw: VecMap::new(),
             acks: BTreeMap::new(),
             appended_at: BTreeMap::new(),
             cuts: Vec::new(),
-            compared: BTreeMap::new(),
+            compared: VecMap::new(),
             diverged: BTreeSet::new(),
         }
     }
@@ -955,7 +988,7 @@ impl PartitionState {
     fn scan_divergence(
         &mut self,
         broker: BrokerId,
-        down: &BTreeSet<BrokerId>,
+        down: &VecSet<BrokerId>,
         at: At,
         out: &mut Vec<Finding>,
     ) {
@@ -1014,7 +1047,7 @@ impl PartitionState {
     /// against the current leader.
     fn check_acks(
         &mut self,
-        down: &BTreeSet<BrokerId>,
+        down: &VecSet<BrokerId>,
         from: Option<Offset>,
         at: At,
         out: &mut Vec<Finding>,
@@ -1035,7 +1068,7 @@ impl PartitionState {
     fn check_ack(
         &mut self,
         key: (Offset, usize),
-        down: &BTreeSet<BrokerId>,
+        down: &VecSet<BrokerId>,
         at: At,
         out: &mut Vec<Finding>,
     ) {
@@ -1691,6 +1724,22 @@ mod tests {
         t.fetched(2, 1, 0, 1, 1);
         let f = t.check();
         assert_eq!(kinds(&f), vec![FindingKind::ReplicaDivergence], "{f:#?}");
+    }
+
+    #[test]
+    fn findings_json_matches_a_json_value() {
+        let (mut t, _) = one_record(1, false);
+        t.crashed(0, false);
+        t.elected(Some(1), 1, &[1, 2]);
+        let findings = t.check();
+        assert!(!findings.is_empty());
+        let via_value = serde_json::to_string(&serde_json::json!({ "findings": findings }))
+            .expect("serializes");
+        assert_eq!(findings_json(&findings).expect("serializes"), via_value);
+        assert_eq!(
+            findings_json(&[]).expect("serializes"),
+            r#"{"findings":[]}"#
+        );
     }
 
     #[test]

@@ -25,7 +25,7 @@
 //! * Comments and blank lines are kept.
 
 use crate::script::{parse, run_script, split_words, Line, ScriptError};
-use std::collections::{BTreeMap, BTreeSet};
+use crate::vec_map::{VecMap, VecSet};
 use std::fmt::Write;
 
 /// The docker network name in [`docker_compose`], fixed so `docker network
@@ -65,12 +65,12 @@ pub fn to_shell(script: &str) -> Result<String, ScriptError> {
     }
     // Which commands fail in the scenario, so the export expects it too.
     let (_, run) = run_script(script);
-    let failing: BTreeMap<u32, String> = run
-        .outputs
-        .into_iter()
-        .filter(|o| o.is_error && !o.text.ends_with("command not found"))
-        .map(|o| (o.line, o.text))
-        .collect();
+    let failing: VecMap<u32, String> = VecMap::from_iter(
+        run.outputs
+            .into_iter()
+            .filter(|o| o.is_error && !o.text.ends_with("command not found"))
+            .map(|o| (o.line, o.text)),
+    );
 
     let raw: Vec<&str> = script.lines().collect();
     let mut out = String::from(HEADER);
@@ -114,9 +114,9 @@ fn push_kept(out: &mut String, raw: &str) {
 #[derive(Default)]
 struct State {
     /// Brokers cut off by `sim isolate`, for `sim heal`'s comment.
-    isolated: BTreeSet<String>,
+    isolated: VecSet<String>,
     /// Brokers slowed by `sim slow`, for `sim heal`'s comment.
-    slowed: BTreeSet<String>,
+    slowed: VecSet<String>,
 }
 
 /// One command line and what the export needs to know about it.
@@ -315,7 +315,15 @@ fn export_kafka(out: &mut String, cmd: &Cmd<'_>, program: &str) {
             notes.push("here-document marker quoted: its text is sent as written".into());
         }
     }
-    edits.sort_by_key(|e| (e.0, e.1));
+    // A stable insertion sort of a handful of edits: `sort_by_key` would add
+    // its own copy of the stable sort to the wasm.
+    for i in 1..edits.len() {
+        let mut j = i;
+        while j > 0 && (edits[j - 1].0, edits[j - 1].1) > (edits[j].0, edits[j].1) {
+            edits.swap(j - 1, j);
+            j -= 1;
+        }
+    }
 
     let mut rewritten = String::with_capacity(line.len() + 32);
     let mut pos = 0;

@@ -24,6 +24,7 @@ pub mod script;
 pub mod share;
 mod sim;
 pub mod time;
+pub mod vec_map;
 pub mod workload;
 
 pub use cluster::{Cluster, Topic, TopicConfig};

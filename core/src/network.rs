@@ -7,7 +7,8 @@
 
 use crate::ids::BrokerId;
 use crate::rng::SimRng;
-use std::collections::{BTreeMap, BTreeSet};
+use crate::vec_map::VecMap;
+use crate::vec_map::VecSet;
 use std::fmt;
 
 /// A participant on the network.
@@ -44,20 +45,20 @@ pub struct Network {
     /// One-way delay of every link, in ms.
     pub base_delay_ms: u64,
     /// Extra one-way delay on every link of a node (`sim slow B MS`).
-    pub slow: BTreeMap<Node, u64>,
+    pub slow: VecMap<Node, u64>,
     /// Links that carry nothing.
-    pub cuts: BTreeSet<(Node, Node)>,
+    pub cuts: VecSet<(Node, Node)>,
     /// Per-link drop probability in percent.
-    pub drops: BTreeMap<(Node, Node), u32>,
+    pub drops: VecMap<(Node, Node), u32>,
 }
 
 impl Default for Network {
     fn default() -> Self {
         Self {
             base_delay_ms: 1,
-            slow: BTreeMap::new(),
-            cuts: BTreeSet::new(),
-            drops: BTreeMap::new(),
+            slow: VecMap::new(),
+            cuts: VecSet::new(),
+            drops: VecMap::new(),
         }
     }
 }

@@ -5,7 +5,8 @@
 use crate::ids::{BrokerId, LeaderEpoch, Offset, PartitionId, ProducerId};
 use crate::log::Log;
 use crate::time::SimTime;
-use std::collections::{BTreeMap, VecDeque};
+use crate::vec_map::VecMap;
+use std::collections::VecDeque;
 
 /// What the leader knows about one follower (Kafka's `Replica` on the leader).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -48,7 +49,7 @@ pub enum Role {
         epoch: LeaderEpoch,
         /// The leader's cached ISR (what it last wrote or was told).
         isr: Vec<BrokerId>,
-        followers: BTreeMap<BrokerId, FollowerState>,
+        followers: VecMap<BrokerId, FollowerState>,
     },
     Follower {
         leader: BrokerId,
@@ -71,7 +72,7 @@ pub struct Replica {
     /// Produce requests waiting for the HW (leader only).
     pub purgatory: Vec<PendingAck>,
     /// Per producer id, the most recent sequence runs (duplicate detection).
-    pub producers: BTreeMap<ProducerId, VecDeque<SequenceRun>>,
+    pub producers: VecMap<ProducerId, VecDeque<SequenceRun>>,
 }
 
 impl Default for Replica {
@@ -83,7 +84,7 @@ impl Default for Replica {
             fetch_session: 0,
             epoch_check_pending: false,
             purgatory: Vec::new(),
-            producers: BTreeMap::new(),
+            producers: VecMap::new(),
         }
     }
 }
@@ -119,7 +120,7 @@ impl Replica {
 pub const RECENT_RUNS: usize = 5;
 
 fn note_sequences(
-    producers: &mut BTreeMap<ProducerId, VecDeque<SequenceRun>>,
+    producers: &mut VecMap<ProducerId, VecDeque<SequenceRun>>,
     records: &[crate::log::Record],
 ) {
     for r in records.iter().filter(|r| r.producer_id >= 0) {
@@ -156,7 +157,7 @@ pub struct Partition {
     pub leader: Option<BrokerId>,
     pub leader_epoch: LeaderEpoch,
     pub isr: Vec<BrokerId>,
-    pub replica_state: BTreeMap<BrokerId, Replica>,
+    pub replica_state: VecMap<BrokerId, Replica>,
 }
 
 impl Partition {

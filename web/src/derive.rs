@@ -2,9 +2,9 @@
 //! the event trace (send outcomes, consumer groups, metrics over time). Pure
 //! functions, so they are tested natively.
 
-use std::collections::{BTreeMap, BTreeSet};
 use streamlab_core::consumer::{assign, moved, Assignment, AssignorKind};
 use streamlab_core::event::{Event, EventKind};
+use streamlab_core::vec_map::{VecMap, VecSet};
 
 /// One send's outcome, as the producer panel lists it.
 #[derive(Clone, Debug, PartialEq)]
@@ -217,23 +217,23 @@ pub fn traffic<'a>(
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Group {
     pub name: String,
-    pub members: BTreeSet<String>,
+    pub members: VecSet<String>,
     /// Each membership the group went through, oldest first (for replaying
     /// the assignors side by side).
-    pub history: Vec<BTreeSet<String>>,
+    pub history: Vec<VecSet<String>>,
     pub generation: i32,
     pub assignor: String,
     /// Member → `t-p` names, from the last rebalance.
     pub assignment: Vec<(String, Vec<String>)>,
     pub moved: Vec<String>,
     /// `(topic, partition)` → committed offset.
-    pub committed: BTreeMap<(String, i32), i64>,
+    pub committed: VecMap<(String, i32), i64>,
 }
 
 /// Every group in the trace, by name.
-pub fn groups(events: &[Event]) -> BTreeMap<String, Group> {
-    let mut out: BTreeMap<String, Group> = BTreeMap::new();
-    fn entry<'a>(out: &'a mut BTreeMap<String, Group>, g: &str) -> &'a mut Group {
+pub fn groups(events: &[Event]) -> VecMap<String, Group> {
+    let mut out: VecMap<String, Group> = VecMap::new();
+    fn entry<'a>(out: &'a mut VecMap<String, Group>, g: &str) -> &'a mut Group {
         out.entry(g.to_string()).or_insert_with(|| Group {
             name: g.to_string(),
             ..Group::default()
@@ -283,8 +283,8 @@ pub fn groups(events: &[Event]) -> BTreeMap<String, Group> {
 }
 
 /// Each member's subscription, from the `sim consumer join` lines that ran.
-pub fn subscriptions(script: &[String], group: &str) -> BTreeMap<String, Vec<String>> {
-    let mut subs = BTreeMap::new();
+pub fn subscriptions(script: &[String], group: &str) -> VecMap<String, Vec<String>> {
+    let mut subs = VecMap::new();
     for line in script {
         let words: Vec<&str> = line.split_whitespace().collect();
         if let ["sim", "consumer", "join", g, member, rest @ ..] = words.as_slice() {
@@ -324,9 +324,9 @@ fn names(a: &Assignment) -> Vec<(String, Vec<String>)> {
 /// Range, round-robin and sticky over the same membership history, so the
 /// moves of the last rebalance can be compared.
 pub fn compare(
-    history: &[BTreeSet<String>],
-    subs: &BTreeMap<String, Vec<String>>,
-    topics: &BTreeMap<String, i32>,
+    history: &[VecSet<String>],
+    subs: &VecMap<String, Vec<String>>,
+    topics: &VecMap<String, i32>,
 ) -> Vec<Comparison> {
     [
         AssignorKind::Range,
@@ -338,10 +338,11 @@ pub fn compare(
         let mut prev = Assignment::new();
         let mut last_moved = Vec::new();
         for members in history {
-            let s: BTreeMap<String, Vec<String>> = members
-                .iter()
-                .map(|m| (m.clone(), subs.get(m).cloned().unwrap_or_default()))
-                .collect();
+            let s: VecMap<String, Vec<String>> = VecMap::from_iter(
+                members
+                    .iter()
+                    .map(|m| (m.clone(), subs.get(m).cloned().unwrap_or_default())),
+            );
             match assign(kind, topics, &s, &prev) {
                 Ok(next) => {
                     last_moved = moved(&prev, &next)
@@ -372,7 +373,7 @@ pub fn compare(
 pub type Series = Vec<(u64, i64)>;
 
 /// Topic → partition → series; nested so a lookup borrows the event's `&str`.
-pub type PerPartition = BTreeMap<String, BTreeMap<i32, Series>>;
+pub type PerPartition = VecMap<String, VecMap<i32, Series>>;
 
 /// Figures over time for the metrics charts, folded from the trace one
 /// event at a time (the UI feeds only the events it has not seen).
@@ -389,7 +390,7 @@ pub struct Metrics {
 
 fn push_step(map: &mut PerPartition, topic: &str, partition: i32, t: u64, v: i64) {
     if !map.contains_key(topic) {
-        map.insert(topic.to_string(), BTreeMap::new());
+        map.insert(topic.to_string(), VecMap::new());
     }
     let Some(parts) = map.get_mut(topic) else {
         return;
@@ -658,12 +659,12 @@ mod tests {
 
     #[test]
     fn sticky_moves_less_than_range_when_a_member_joins() {
-        let topics = BTreeMap::from([("t".to_string(), 6)]);
-        let subs: BTreeMap<String, Vec<String>> = ["a", "b", "c"]
+        let topics = VecMap::from([("t".to_string(), 6)]);
+        let subs: VecMap<String, Vec<String>> = ["a", "b", "c"]
             .iter()
             .map(|m| (m.to_string(), vec!["t".to_string()]))
             .collect();
-        let set = |ms: &[&str]| ms.iter().map(|m| m.to_string()).collect::<BTreeSet<_>>();
+        let set = |ms: &[&str]| ms.iter().map(|m| m.to_string()).collect::<VecSet<_>>();
         let history = vec![set(&["a"]), set(&["a", "b"]), set(&["a", "b", "c"])];
         let cmp = compare(&history, &subs, &topics);
         assert_eq!(cmp.len(), 3);

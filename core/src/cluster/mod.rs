@@ -8,7 +8,7 @@ use crate::broker::Broker;
 use crate::error::CommandError;
 use crate::ids::{BrokerId, PartitionId};
 use crate::partition::Partition;
-use std::collections::BTreeMap;
+use crate::vec_map::VecMap;
 
 /// Per-topic configuration (`--config k=v`).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -35,8 +35,8 @@ impl Topic {
 /// Everything a snapshot of the cluster shows.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Cluster {
-    pub brokers: BTreeMap<BrokerId, Broker>,
-    pub topics: BTreeMap<String, Topic>,
+    pub brokers: VecMap<BrokerId, Broker>,
+    pub topics: VecMap<String, Topic>,
 }
 
 impl Cluster {
@@ -44,7 +44,7 @@ impl Cluster {
         let brokers = (0..n.max(0)).map(|id| (id, Broker::new(id))).collect();
         Self {
             brokers,
-            topics: BTreeMap::new(),
+            topics: VecMap::new(),
         }
     }
 

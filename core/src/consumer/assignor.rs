@@ -7,7 +7,8 @@
 //! member index) and only the result is turned back into names, which keeps a
 //! 1,000-member × 10,000-partition group well inside the 20 ms budget.
 
-use std::collections::{BTreeMap, VecDeque};
+use crate::vec_map::VecMap;
+use std::collections::VecDeque;
 use std::fmt;
 use std::str::FromStr;
 
@@ -15,7 +16,7 @@ use crate::ids::TopicPartition;
 
 /// Member id → its partitions, sorted by topic then partition. Every member
 /// of the group is present, possibly with an empty list.
-pub type Assignment = BTreeMap<String, Vec<TopicPartition>>;
+pub type Assignment = VecMap<String, Vec<TopicPartition>>;
 
 /// More partitions than this in one assignment are refused by [`validate`]:
 /// the simulator would spend its memory on them, and no demo needs that many.
@@ -84,8 +85,8 @@ impl AssignorKind {
     /// [`assign_cooperative`]).
     pub fn assign(
         self,
-        topics: &BTreeMap<String, i32>,
-        subscriptions: &BTreeMap<String, Vec<String>>,
+        topics: &VecMap<String, i32>,
+        subscriptions: &VecMap<String, Vec<String>>,
         previous: &Assignment,
     ) -> Result<Assignment, AssignorError> {
         assign(self, topics, subscriptions, previous)
@@ -140,8 +141,8 @@ pub enum AssignorError {
 /// (Kafka's own assignors silently skip topics without metadata; the bare
 /// functions below do the same.)
 pub fn validate(
-    topics: &BTreeMap<String, i32>,
-    subscriptions: &BTreeMap<String, Vec<String>>,
+    topics: &VecMap<String, i32>,
+    subscriptions: &VecMap<String, Vec<String>>,
 ) -> Result<(), AssignorError> {
     let mut total: u64 = 0;
     for (topic, &count) in topics {
@@ -170,8 +171,8 @@ pub fn validate(
 /// [`validate`], then the chosen assignor.
 pub fn assign(
     kind: AssignorKind,
-    topics: &BTreeMap<String, i32>,
-    subscriptions: &BTreeMap<String, Vec<String>>,
+    topics: &VecMap<String, i32>,
+    subscriptions: &VecMap<String, Vec<String>>,
     previous: &Assignment,
 ) -> Result<Assignment, AssignorError> {
     validate(topics, subscriptions)?;
@@ -201,8 +202,8 @@ struct Ctx<'a> {
 
 impl<'a> Ctx<'a> {
     fn new(
-        topics: &'a BTreeMap<String, i32>,
-        subscriptions: &'a BTreeMap<String, Vec<String>>,
+        topics: &'a VecMap<String, i32>,
+        subscriptions: &'a VecMap<String, Vec<String>>,
     ) -> Self {
         let names: Vec<&str> = topics.keys().map(String::as_str).collect();
         let mut base = Vec::with_capacity(names.len() + 1);
@@ -265,14 +266,10 @@ impl<'a> Ctx<'a> {
 
     /// Every member, with its partitions in topic-then-partition order.
     fn finish(&self, mut lists: Vec<Vec<u32>>) -> Assignment {
-        self.members
-            .iter()
-            .zip(lists.iter_mut())
-            .map(|(m, list)| {
-                list.sort_unstable();
-                (m.to_string(), list.iter().map(|&g| self.to_tp(g)).collect())
-            })
-            .collect()
+        VecMap::from_iter(self.members.iter().zip(lists.iter_mut()).map(|(m, list)| {
+            list.sort_unstable();
+            (m.to_string(), list.iter().map(|&g| self.to_tp(g)).collect())
+        }))
     }
 
     fn finish_owners(&self, owner: &[u32]) -> Assignment {
@@ -303,11 +300,11 @@ impl<'a> Ctx<'a> {
 /// The seed's first example (group `atguigu`):
 ///
 /// ```
-/// use std::collections::BTreeMap;
+/// use streamlab_core::vec_map::VecMap;
 /// use streamlab_core::consumer::range;
 ///
-/// let topics = BTreeMap::from([("hello2".to_string(), 3), ("hello3".to_string(), 3)]);
-/// let members = BTreeMap::from([
+/// let topics = VecMap::from([("hello2".to_string(), 3), ("hello3".to_string(), 3)]);
+/// let members = VecMap::from([
 ///     ("a".to_string(), vec!["hello2".to_string()]),
 ///     ("b".to_string(), vec!["hello2".to_string()]),
 ///     ("c".to_string(), vec!["hello3".to_string()]),
@@ -319,8 +316,8 @@ impl<'a> Ctx<'a> {
 /// assert_eq!(show("c"), "hello3-0,hello3-1,hello3-2");
 /// ```
 pub fn range(
-    topics: &BTreeMap<String, i32>,
-    subscriptions: &BTreeMap<String, Vec<String>>,
+    topics: &VecMap<String, i32>,
+    subscriptions: &VecMap<String, Vec<String>>,
 ) -> Assignment {
     let ctx = Ctx::new(topics, subscriptions);
     let mut lists = vec![Vec::new(); ctx.members.len()];
@@ -345,8 +342,8 @@ pub fn range(
 /// members in a circle, skipping a member not subscribed to the partition's
 /// topic (Kafka's `CircularIterator`, which keeps its place between topics).
 pub fn round_robin(
-    topics: &BTreeMap<String, i32>,
-    subscriptions: &BTreeMap<String, Vec<String>>,
+    topics: &VecMap<String, i32>,
+    subscriptions: &VecMap<String, Vec<String>>,
 ) -> Assignment {
     let ctx = Ctx::new(topics, subscriptions);
     let members = ctx.members.len();
@@ -402,8 +399,8 @@ fn previous_owned(ctx: &Ctx<'_>, previous: &Assignment) -> Vec<Vec<u32>> {
 /// Like the other bare assignor functions this trusts its input; call
 /// [`validate`] (or use [`assign`]) for anything a user typed.
 pub fn sticky(
-    topics: &BTreeMap<String, i32>,
-    subscriptions: &BTreeMap<String, Vec<String>>,
+    topics: &VecMap<String, i32>,
+    subscriptions: &VecMap<String, Vec<String>>,
     previous: &Assignment,
 ) -> Assignment {
     let ctx = Ctx::new(topics, subscriptions);
@@ -523,6 +520,9 @@ fn general(ctx: &Ctx<'_>, owned: Vec<Vec<u32>>) -> Vec<u32> {
         best
     };
 
+    // Unowned partitions by (number of consumers, partition): they are
+    // pushed in partition order, so taking them count by count keeps that
+    // order (and needs no sort of tuples, its own code in the wasm).
     let mut unassigned: Vec<(usize, u32, u32)> = Vec::new();
     for (t, cs) in consumers.iter().enumerate() {
         if cs.is_empty() {
@@ -534,11 +534,15 @@ fn general(ctx: &Ctx<'_>, owned: Vec<Vec<u32>>) -> Vec<u32> {
             }
         }
     }
-    unassigned.sort_unstable();
-    for (_, g, t) in unassigned {
-        let m = least_loaded(&counts, &consumers[t as usize]);
-        owner[g as usize] = m;
-        counts[m as usize] += 1;
+    let mut lens: Vec<usize> = unassigned.iter().map(|u| u.0).collect();
+    lens.sort_unstable();
+    lens.dedup();
+    for len in lens {
+        for &(_, g, t) in unassigned.iter().filter(|u| u.0 == len) {
+            let m = least_loaded(&counts, &consumers[t as usize]);
+            owner[g as usize] = m;
+            counts[m as usize] += 1;
+        }
     }
 
     // Partitions handed out above move before any previously owned one, so
@@ -586,8 +590,8 @@ fn general(ctx: &Ctx<'_>, owned: Vec<Vec<u32>>) -> Vec<u32> {
 /// A partition whose previous owner left the group moves at once: nobody has
 /// to give it up.
 pub fn assign_cooperative(
-    topics: &BTreeMap<String, i32>,
-    subscriptions: &BTreeMap<String, Vec<String>>,
+    topics: &VecMap<String, i32>,
+    subscriptions: &VecMap<String, Vec<String>>,
     previous: &Assignment,
 ) -> (Assignment, Vec<TopicPartition>) {
     let mut target = sticky(topics, subscriptions, previous);
@@ -596,26 +600,27 @@ pub fn assign_cooperative(
             .iter()
             .filter(|(member, _)| subscriptions.contains_key(*member)),
     );
-    let mut revoked = Vec::new();
+    // Each partition is in one target list, so a set sorts them (and shares
+    // code the wasm has; a sort would be its own copy).
+    let mut revoked = crate::vec_map::VecSet::new();
     for (member, list) in target.iter_mut() {
         list.retain(|tp| match owners.get(tp) {
             Some(old) if *old != member.as_str() => {
-                revoked.push(tp.clone());
+                revoked.insert(tp.clone());
                 false
             }
             _ => true,
         });
     }
-    revoked.sort_unstable();
-    (target, revoked)
+    (target, revoked.into_iter().collect())
 }
 
 /// Partition → owner; a partition listed twice belongs to the first member
 /// in id order, as in [`sticky`].
 fn owners<'a>(
     assignment: impl Iterator<Item = (&'a String, &'a Vec<TopicPartition>)>,
-) -> BTreeMap<&'a TopicPartition, &'a str> {
-    let mut out = BTreeMap::new();
+) -> VecMap<&'a TopicPartition, &'a str> {
+    let mut out = VecMap::new();
     for (member, list) in assignment {
         for tp in list {
             out.entry(tp).or_insert(member.as_str());

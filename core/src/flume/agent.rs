@@ -7,7 +7,7 @@
 //! (`drain_log`). After any input, drain the log before the next one if you
 //! want every step; nothing is lost if you don't, it only accumulates.
 
-use std::collections::BTreeMap;
+use crate::vec_map::VecMap;
 
 use super::channel::{MemoryChannel, Trace};
 use super::config::{parse_agent_config, AgentConfig, ConfigError, ConfigErrorKind};
@@ -62,7 +62,7 @@ pub struct Agent {
     config: AgentConfig,
     sources: Vec<SourceRuntime>,
     /// Channels by name; `channel_order` keeps declaration order.
-    channels: BTreeMap<String, MemoryChannel>,
+    channels: VecMap<String, MemoryChannel>,
     channel_order: Vec<String>,
     sinks: Vec<SinkRuntime>,
     trace: Trace,
@@ -91,7 +91,7 @@ impl Agent {
         registry: &InterceptorRegistry,
         start_ms: u64,
     ) -> Result<Agent, ConfigError> {
-        let mut channels = BTreeMap::new();
+        let mut channels = VecMap::new();
         let mut channel_order = Vec::new();
         for c in &cfg.channels {
             let t = c.type_name.as_str();
@@ -253,8 +253,8 @@ impl Agent {
     /// Flume's HTTP monitoring map: `"TYPE.name"` → attribute → value.
     /// Components Flume registers no MBean for (netcat source, logger and
     /// custom sinks) are absent, as in Flume.
-    pub fn metrics(&self) -> BTreeMap<String, BTreeMap<String, String>> {
-        let mut m = BTreeMap::new();
+    pub fn metrics(&self) -> VecMap<String, VecMap<String, String>> {
+        let mut m = VecMap::new();
         for s in self.sources.iter().filter(|s| s.in_monitoring_json()) {
             m.insert(
                 format!("SOURCE.{}", s.name),

@@ -7,7 +7,7 @@
 //! selectors); each component checks its own properties when the agent is
 //! built, through [`Context`], so those errors carry line numbers too.
 
-use std::collections::BTreeMap;
+use crate::vec_map::VecMap;
 
 /// A config error and the 1-based line it is about (0: the whole file).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -138,7 +138,7 @@ pub struct Context {
     pub line: usize,
     /// The full key prefix, `a1.sources.r1.`, to name keys in errors.
     pub prefix: String,
-    pub props: BTreeMap<String, Prop>,
+    pub props: VecMap<String, Prop>,
 }
 
 impl Context {
@@ -227,9 +227,9 @@ pub enum SelectorConfig {
     /// By the value of one header.
     Multiplexing {
         header: String,
-        mapping: BTreeMap<String, Vec<String>>,
+        mapping: VecMap<String, Vec<String>>,
         default: Vec<String>,
-        optional: BTreeMap<String, Vec<String>>,
+        optional: VecMap<String, Vec<String>>,
     },
 }
 
@@ -277,7 +277,7 @@ pub const DEFAULT_MULTIPLEX_HEADER: &str = "flume.selector.header";
 struct Declared {
     /// name → declaration line, in declaration order.
     names: Vec<(String, usize)>,
-    props: BTreeMap<String, Context>,
+    props: VecMap<String, Context>,
 }
 
 fn split_list(v: &str) -> Vec<String> {
@@ -288,7 +288,7 @@ fn split_list(v: &str) -> Vec<String> {
 pub fn parse_agent_config(text: &str, agent: &str) -> Result<AgentConfig, ConfigError> {
     let prefix = format!("{agent}.");
     let mut warnings = Vec::new();
-    let mut kinds: BTreeMap<&'static str, Declared> = BTreeMap::new();
+    let mut kinds: VecMap<&'static str, Declared> = VecMap::new();
     let mut any_line = false;
     let mut first_line = 0;
     for (idx, raw) in text.lines().enumerate() {
@@ -349,7 +349,7 @@ pub fn parse_agent_config(text: &str, agent: &str) -> Result<AgentConfig, Config
                     .or_insert_with(|| Context {
                         line,
                         prefix: format!("{agent}.{kind}.{comp}."),
-                        props: BTreeMap::new(),
+                        props: VecMap::new(),
                     });
                 // Java's Properties: the last duplicate wins.
                 ctx.props.insert(prop.to_string(), Prop { value, line });
@@ -362,8 +362,7 @@ pub fn parse_agent_config(text: &str, agent: &str) -> Result<AgentConfig, Config
             ConfigErrorKind::NoConfiguration(agent.to_string()),
         ));
     }
-    let take =
-        |kinds: &mut BTreeMap<&'static str, Declared>, k| kinds.remove(k).unwrap_or_default();
+    let take = |kinds: &mut VecMap<&'static str, Declared>, k| kinds.remove(k).unwrap_or_default();
     let sources_d = take(&mut kinds, "sources");
     let channels_d = take(&mut kinds, "channels");
     let sinks_d = take(&mut kinds, "sinks");
@@ -543,7 +542,7 @@ fn parse_selector(source: &Context, channels: &[String]) -> Result<SelectorConfi
             Some(v) => channel_list(v, sel.line_of("default"), channels)?,
             None => Vec::new(),
         };
-        let mut mapping = BTreeMap::new();
+        let mut mapping = VecMap::new();
         for (value, prop) in &sel.sub("mapping.").props {
             let list = channel_list(&prop.value, prop.line, channels)?;
             if list.is_empty() {
@@ -554,7 +553,7 @@ fn parse_selector(source: &Context, channels: &[String]) -> Result<SelectorConfi
             }
             mapping.insert(value.clone(), list);
         }
-        let mut optional = BTreeMap::new();
+        let mut optional = VecMap::new();
         for (value, prop) in &sel.sub("optional.").props {
             let mut list = channel_list(&prop.value, prop.line, channels)?;
             // Flume drops optional channels that are already required.

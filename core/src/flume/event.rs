@@ -1,13 +1,13 @@
 //! Flume's `Event`: headers and a body. Bodies are text here (the seed's
 //! examples are all text lines); Flume's are bytes.
 
-use std::collections::BTreeMap;
+use crate::vec_map::VecMap;
 
 /// One Flume event. Headers are sorted so every printout is deterministic
 /// (Flume's `HashMap` prints them in hash order).
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct FlumeEvent {
-    pub headers: BTreeMap<String, String>,
+    pub headers: VecMap<String, String>,
     pub body: String,
 }
 
@@ -15,7 +15,7 @@ impl FlumeEvent {
     /// `EventBuilder.withBody(body)`: an event with no headers.
     pub fn with_body(body: impl Into<String>) -> Self {
         Self {
-            headers: BTreeMap::new(),
+            headers: VecMap::new(),
             body: body.into(),
         }
     }

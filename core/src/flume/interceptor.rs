@@ -7,7 +7,7 @@
 //! plays both roles: aliases and class names map to builder factories, and
 //! [`InterceptorRegistry::register`] adds a custom one.
 
-use std::collections::BTreeMap;
+use crate::vec_map::VecMap;
 
 use super::config::{ConfigError, ConfigErrorKind, Context};
 use super::event::FlumeEvent;
@@ -66,8 +66,8 @@ pub type InterceptorFactory = fn() -> Box<dyn InterceptorBuilder>;
 #[derive(Clone)]
 pub struct InterceptorRegistry {
     /// Keys are lowercase for Flume's aliases, exact for class names.
-    aliases: BTreeMap<String, InterceptorFactory>,
-    classes: BTreeMap<String, InterceptorFactory>,
+    aliases: VecMap<String, InterceptorFactory>,
+    classes: VecMap<String, InterceptorFactory>,
 }
 
 impl std::fmt::Debug for InterceptorRegistry {
@@ -92,8 +92,8 @@ impl InterceptorRegistry {
     /// No types at all.
     pub fn empty() -> Self {
         Self {
-            aliases: BTreeMap::new(),
-            classes: BTreeMap::new(),
+            aliases: VecMap::new(),
+            classes: VecMap::new(),
         }
     }
 

@@ -3,7 +3,7 @@
 //! (`-Dflume.monitoring.type=http`): `{"CHANNEL.c1":{"ChannelSize":"0",...}}`,
 //! every value a string, attribute names as the JMX MBean getters name them.
 
-use std::collections::BTreeMap;
+use crate::vec_map::VecMap;
 
 /// `SourceCounter` (`SourceCounterMBean` attributes).
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
@@ -69,16 +69,57 @@ pub struct SinkCounter {
 
 /// Java's `Double.toString` for the values a fill percentage takes.
 fn java_double(v: f64) -> String {
+    let sign = if v.is_sign_negative() { "-" } else { "" };
     if v.is_finite() && v.fract() == 0.0 && v.abs() < 1e7 {
-        format!("{v:.1}")
+        // `{v:.1}`: exact for integers this small.
+        format!("{sign}{}.0", v.abs() as u64)
     } else if v == f64::MAX {
         "1.7976931348623157E308".to_string()
     } else {
-        format!("{v}")
+        plain_decimal(v)
     }
 }
 
-type Attrs = BTreeMap<String, String>;
+/// What `format!("{v}")` prints (shortest round-trip digits, never an
+/// exponent), from the digits serde_json's float printer finds. Rust's own
+/// float `Display` is ~10 KB of wasm used only here (SPEC §6 budget).
+fn plain_decimal(v: f64) -> String {
+    if v.is_nan() {
+        return "NaN".to_string();
+    }
+    let sign = if v.is_sign_negative() { "-" } else { "" };
+    if v.is_infinite() {
+        return format!("{sign}inf");
+    }
+    // serde_json prints finite floats as `-?D+(.D+)?(e[+-]?D+)?`.
+    let json = serde_json::to_string(&v.abs()).unwrap_or_default();
+    let (mantissa, exp) = match json.split_once(['e', 'E']) {
+        Some((m, e)) => (m, e.trim_start_matches('+').parse::<i64>().unwrap_or(0)),
+        None => (json.as_str(), 0),
+    };
+    let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    let all = format!("{int}{frac}");
+    let lead = all.len() - all.trim_start_matches('0').len();
+    let mut digits = all.trim_matches('0').to_string();
+    if digits.is_empty() {
+        return format!("{sign}0");
+    }
+    // Where the decimal point falls, counted from the first significant digit.
+    let point = int.len() as i64 + exp - lead as i64;
+    round_tie_up(v.abs(), &mut digits, point);
+    let len = digits.len() as i64;
+    let digits = digits.as_str();
+    if point <= 0 {
+        format!("{sign}0.{}{digits}", "0".repeat((-point) as usize))
+    } else if point >= len {
+        format!("{sign}{digits}{}", "0".repeat((point - len) as usize))
+    } else {
+        let (a, b) = digits.split_at(point as usize);
+        format!("{sign}{a}.{b}")
+    }
+}
+
+type Attrs = VecMap<String, String>;
 
 fn attrs(pairs: &[(&str, String)]) -> Attrs {
     pairs
@@ -230,8 +271,81 @@ pub struct SinkSnapshot {
     pub output_lines: u64,
 }
 
+/// When two shortest digit strings are equally close to `v`, serde_json
+/// picks the even one and Rust's `Display` the larger; this makes `digits`
+/// the larger. A tie needs `v` to be exactly halfway, so `v = n / 2^k` for a
+/// small `k` (|v| far above any fill percentage, in practice).
+fn round_tie_up(v: f64, digits: &mut String, point: i64) {
+    let frac = digits.len() as i64 - point;
+    if !(1..=17).contains(&frac) {
+        return;
+    }
+    let Some(k) = (0..=20).find(|&k| (v * 2f64.powi(k)).fract() == 0.0) else {
+        return;
+    };
+    let scaled = v * 2f64.powi(k);
+    let Ok(low) = digits.parse::<i128>() else {
+        return;
+    };
+    if scaled >= 2f64.powi(62) {
+        return;
+    }
+    // v = n / 2^k and the candidates are c / 10^frac: compare 2^k c with 10^frac n.
+    let n = scaled as i128;
+    let (two, ten) = (1i128 << k, 10i128.pow(frac as u32));
+    let gap = |c: i128| (two * c).checked_sub(ten.checked_mul(n)?).map(i128::abs);
+    if gap(low).is_some() && gap(low) == gap(low + 1) {
+        *digits = (low + 1).to_string();
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    /// `plain_decimal` prints what Rust's float `Display` prints.
+    #[test]
+    fn plain_decimal_matches_display() {
+        let mut rng = crate::rng::SimRng::new(7);
+        let mut values = vec![
+            0.0,
+            -0.0,
+            1.0,
+            0.1,
+            1.5,
+            100.0,
+            33.333333333333336,
+            1e-7,
+            1.5e-7,
+            2.5e-300,
+            5e-324,
+            1e15,
+            1e16,
+            1.2345e22,
+            f64::MAX,
+            f64::MIN_POSITIVE,
+            f64::NAN,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            -12.75,
+        ];
+        for _ in 0..20_000 {
+            values.push(f64::from_bits(rng.next_u64()));
+            // Few fractional bits: where two shortest strings can tie.
+            let big = (rng.next_u64() >> 11) as f64 / f64::from(1u32 << rng.below(8));
+            values.push(big);
+        }
+        for size in 0..200u64 {
+            for capacity in [1u64, 3, 7, 9, 10, 11, 97, 100, 1000, 12345, 1_000_000_007] {
+                values.push(size as f64 / capacity as f64 * 100.0);
+            }
+        }
+        for v in values {
+            assert_eq!(plain_decimal(v), format!("{v}"), "{:e}", v);
+        }
+        for v in [0.0, -0.0, 5.0, 100.0, -3.0, 9_999_999.0] {
+            assert_eq!(java_double(v), format!("{v:.1}"));
+        }
+    }
+
     use super::*;
 
     #[test]

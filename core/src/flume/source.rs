@@ -16,7 +16,8 @@
 //!   `totalLines` if set. Batches of `batchSize` (20) or after
 //!   `batchTimeout` (3000 ms), like Flume; a failed batch is retried.
 
-use std::collections::{BTreeMap, VecDeque};
+use crate::vec_map::VecMap;
+use std::collections::VecDeque;
 
 use super::channel::{ChannelError, MemoryChannel, Trace};
 use super::config::{ConfigError, ConfigErrorKind, SelectorConfig, SourceConfig};
@@ -101,7 +102,7 @@ impl ChannelProcessor {
         source: &str,
         events: Vec<FlumeEvent>,
         ictx: &InterceptContext<'_>,
-        channels: &mut BTreeMap<String, MemoryChannel>,
+        channels: &mut VecMap<String, MemoryChannel>,
         trace: &mut Trace,
     ) -> Result<(), ChannelError> {
         let mut events = events;
@@ -382,7 +383,7 @@ impl SourceRuntime {
     pub(crate) fn run(
         &mut self,
         host: &str,
-        channels: &mut BTreeMap<String, MemoryChannel>,
+        channels: &mut VecMap<String, MemoryChannel>,
         trace: &mut Trace,
     ) {
         let now = trace.now_ms;
@@ -548,7 +549,7 @@ fn seq_process(
     processor: &mut ChannelProcessor,
     counter: &mut SourceCounter,
     ictx: &InterceptContext<'_>,
-    channels: &mut BTreeMap<String, MemoryChannel>,
+    channels: &mut VecMap<String, MemoryChannel>,
     trace: &mut Trace,
 ) -> Status {
     let mut status = Status::Ready;

@@ -2,12 +2,12 @@
 //! `--name value` or `--name=value`, unknown options refused in its words.
 
 use crate::error::CommandError;
-use std::collections::BTreeMap;
+use crate::vec_map::VecMap;
 
 /// Parsed flags of one command line.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Flags {
-    values: BTreeMap<String, Vec<String>>,
+    values: VecMap<String, Vec<String>>,
     /// Words that are not flags or flag values, in order.
     pub positional: Vec<String>,
     /// Notes for the user, e.g. when a misspelt flag from the seed was accepted.

@@ -164,10 +164,9 @@ fn parse_assignment(s: &str) -> Result<Vec<Vec<BrokerId>>, CommandError> {
                     .map_err(|_| bad(format!("Invalid replica assignment: {s}")))
             })
             .collect::<Result<Vec<_>, _>>()?;
-        let mut sorted = replicas.clone();
-        sorted.sort_unstable();
-        sorted.dedup();
-        if sorted.len() != replicas.len() {
+        // A set, not sort + dedup: shares code the wasm already has.
+        let distinct = crate::vec_map::VecSet::from_iter(replicas.iter().copied());
+        if distinct.len() != replicas.len() {
             return Err(bad(format!(
                 "Partition replica lists may not contain duplicate entries: {part}"
             )));

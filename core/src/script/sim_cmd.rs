@@ -164,10 +164,8 @@ pub(super) fn run(
             let findings = crate::checker::check(session.events());
             match rest.first().map(String::as_str) {
                 None => Ok(crate::checker::summary(&findings)),
-                Some("--json") => {
-                    serde_json::to_string(&serde_json::json!({ "findings": findings }))
-                        .map_err(|e| CommandError::Usage(e.to_string()))
-                }
+                Some("--json") => crate::checker::findings_json(&findings)
+                    .map_err(|e| CommandError::Usage(e.to_string())),
                 Some(_) => Err(usage()),
             }
         }

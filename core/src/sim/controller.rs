@@ -12,7 +12,7 @@ use crate::event::{ElectionReason, EventKind, IsrChangeReason};
 use crate::ids::BrokerId;
 use crate::network::Node;
 use crate::partition::Role;
-use std::collections::BTreeSet;
+use crate::vec_map::VecSet;
 
 impl Simulation {
     fn broker_mut(&mut self, id: BrokerId) -> Result<&mut Broker, CommandError> {
@@ -205,13 +205,14 @@ impl Simulation {
         self.emit(EventKind::SessionExpired { broker: id });
     }
 
-    pub(super) fn registered(&self) -> BTreeSet<BrokerId> {
-        self.cluster
-            .brokers
-            .values()
-            .filter(|b| b.registered)
-            .map(|b| b.id)
-            .collect()
+    pub(super) fn registered(&self) -> VecSet<BrokerId> {
+        VecSet::from_iter(
+            self.cluster
+                .brokers
+                .values()
+                .filter(|b| b.registered)
+                .map(|b| b.id),
+        )
     }
 
     /// Arms or cancels session expiry for brokers whose link to ZooKeeper
@@ -281,8 +282,8 @@ impl Simulation {
             // cannot write to it: changes wait for the next controller.
             return;
         }
-        let dead: BTreeSet<BrokerId> = self.known_live.difference(&registered).copied().collect();
-        let born: BTreeSet<BrokerId> = registered.difference(&self.known_live).copied().collect();
+        let dead = VecSet::from_iter(self.known_live.difference(&registered).copied());
+        let born = VecSet::from_iter(registered.difference(&self.known_live).copied());
         self.known_live = registered.clone();
         if !dead.is_empty() {
             self.on_brokers_failure(&dead, &registered);
@@ -314,7 +315,7 @@ impl Simulation {
         }
     }
 
-    fn on_brokers_failure(&mut self, dead: &BTreeSet<BrokerId>, registered: &BTreeSet<BrokerId>) {
+    fn on_brokers_failure(&mut self, dead: &VecSet<BrokerId>, registered: &VecSet<BrokerId>) {
         for tp in self.all_tps() {
             let Ok(part) = self.cluster.partition(&tp.0, tp.1) else {
                 continue;
@@ -350,7 +351,7 @@ impl Simulation {
         }
     }
 
-    fn on_brokers_startup(&mut self, born: &BTreeSet<BrokerId>, registered: &BTreeSet<BrokerId>) {
+    fn on_brokers_startup(&mut self, born: &VecSet<BrokerId>, registered: &VecSet<BrokerId>) {
         for tp in self.all_tps() {
             let Ok(part) = self.cluster.partition(&tp.0, tp.1) else {
                 continue;
@@ -382,12 +383,7 @@ impl Simulation {
     /// Picks a leader for a partition whose leader is gone: the first
     /// registered ISR member in assignment order; else, if allowed, any
     /// registered replica (unclean); else the partition is offline.
-    pub(super) fn elect(
-        &mut self,
-        tp: &Tp,
-        reason: ElectionReason,
-        registered: &BTreeSet<BrokerId>,
-    ) {
+    pub(super) fn elect(&mut self, tp: &Tp, reason: ElectionReason, registered: &VecSet<BrokerId>) {
         let unclean_allowed = self.unclean_allowed(&tp.0);
         let Some(part) = self.partition_mut(&tp.0, tp.1) else {
             return;

@@ -132,7 +132,7 @@ impl Simulation {
         Ok(Reply::Done)
     }
 
-    pub fn flume_agents(&self) -> &std::collections::BTreeMap<String, Agent> {
+    pub fn flume_agents(&self) -> &crate::vec_map::VecMap<String, Agent> {
         &self.flume
     }
 

@@ -10,7 +10,7 @@ use crate::consumer::{assign_cooperative, moved, Assignment, AssignorKind};
 use crate::error::CommandError;
 use crate::event::EventKind;
 use crate::ids::{BrokerId, Offset, PartitionId, TopicPartition};
-use std::collections::{BTreeMap, BTreeSet};
+use crate::vec_map::VecMap;
 
 /// `auto.offset.reset`: where to start without a committed offset.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
@@ -108,7 +108,7 @@ pub struct Member {
     /// `session.timeout.ms`.
     pub crashed: bool,
     /// Next offset to read, per assigned partition.
-    pub positions: BTreeMap<TopicPartition, Offset>,
+    pub positions: VecMap<TopicPartition, Offset>,
     /// Bumped on every (re)start so old poll timers are void.
     pub incarnation: u64,
 }
@@ -120,10 +120,10 @@ pub struct Group {
     pub generation: i32,
     pub assignor: AssignorKind,
     /// By member name, in name order.
-    pub members: BTreeMap<String, Member>,
+    pub members: VecMap<String, Member>,
     /// Member name → partitions, as of the current generation.
     pub assignment: Assignment,
-    pub committed: BTreeMap<TopicPartition, Offset>,
+    pub committed: VecMap<TopicPartition, Offset>,
 }
 
 /// One record handed to a console consumer.
@@ -190,16 +190,17 @@ impl Simulation {
         Some(live[p % live.len()])
     }
 
-    pub fn groups(&self) -> &BTreeMap<String, Group> {
+    pub fn groups(&self) -> &VecMap<String, Group> {
         &self.groups
     }
 
-    fn topic_partition_counts(&self) -> BTreeMap<String, i32> {
-        self.cluster
-            .topics
-            .values()
-            .map(|t| (t.name.clone(), t.partitions.len() as i32))
-            .collect()
+    fn topic_partition_counts(&self) -> VecMap<String, i32> {
+        VecMap::from_iter(
+            self.cluster
+                .topics
+                .values()
+                .map(|t| (t.name.clone(), t.partitions.len() as i32)),
+        )
     }
 
     pub(super) fn consumer_join(
@@ -246,9 +247,9 @@ impl Simulation {
                 id: group.to_string(),
                 generation: 0,
                 assignor,
-                members: BTreeMap::new(),
+                members: VecMap::new(),
                 assignment: Assignment::new(),
-                committed: BTreeMap::new(),
+                committed: VecMap::new(),
             });
         // The group's protocol is the assignor its members agree on; the
         // simulation takes the latest joiner's choice.
@@ -261,7 +262,7 @@ impl Simulation {
                 topics,
                 config: config.clone(),
                 crashed: false,
-                positions: BTreeMap::new(),
+                positions: VecMap::new(),
                 incarnation: 0,
             },
         );
@@ -474,10 +475,8 @@ impl Simulation {
         };
         // Members are sorted by member id, as Kafka's assignors do; the id
         // starts with the member's name, so name order is kept.
-        let subscriptions: BTreeMap<String, Vec<String>> = g
-            .members
-            .values()
-            .map(|m| {
+        let subscriptions: VecMap<String, Vec<String>> =
+            VecMap::from_iter(g.members.values().map(|m| {
                 (
                     m.name.clone(),
                     m.topics
@@ -486,8 +485,7 @@ impl Simulation {
                         .cloned()
                         .collect(),
                 )
-            })
-            .collect();
+            }));
         let previous = g.assignment.clone();
         let kind = g.assignor;
         let rounds: Vec<Assignment> = if kind == AssignorKind::CooperativeSticky {
@@ -521,8 +519,8 @@ impl Simulation {
         let generation = g.generation;
         let names: Vec<String> = g.members.keys().cloned().collect();
         for name in &names {
-            let owned: BTreeSet<TopicPartition> =
-                next.get(name).into_iter().flatten().cloned().collect();
+            let owned =
+                crate::vec_map::VecSet::from_iter(next.get(name).into_iter().flatten().cloned());
             if let Some(m) = g.members.get_mut(name) {
                 m.positions.retain(|tp, _| owned.contains(tp));
             }
@@ -865,7 +863,7 @@ impl Simulation {
         let Some(g) = self.groups.get(group) else {
             return Vec::new();
         };
-        let mut tps: BTreeSet<TopicPartition> = g.committed.keys().cloned().collect();
+        let mut tps = crate::vec_map::VecSet::from_iter(g.committed.keys().cloned());
         tps.extend(g.assignment.values().flatten().cloned());
         tps.into_iter()
             .map(|tp| {

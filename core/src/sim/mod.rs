@@ -28,7 +28,9 @@ use crate::ids::{BrokerId, Offset, PartitionId};
 use crate::network::{Network, Node};
 use crate::rng::SimRng;
 use crate::time::SimTime;
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use crate::vec_map::VecMap;
+use crate::vec_map::VecSet;
+use std::collections::{BTreeMap, VecDeque};
 use timers::{Timer, Timers};
 
 /// How the cluster starts.
@@ -228,11 +230,11 @@ pub struct Simulation {
     pub(crate) controller: Option<BrokerId>,
     controller_epoch: i32,
     /// The controller's view of live brokers (`/brokers/ids` as last read).
-    known_live: BTreeSet<BrokerId>,
-    pub(crate) producers: BTreeMap<String, produce::ProducerClient>,
-    groups: BTreeMap<String, Group>,
-    flume: BTreeMap<String, crate::flume::Agent>,
-    flume_history: BTreeMap<String, Vec<flume_bridge::FlumeSample>>,
+    known_live: VecSet<BrokerId>,
+    pub(crate) producers: VecMap<String, produce::ProducerClient>,
+    groups: VecMap<String, Group>,
+    flume: VecMap<String, crate::flume::Agent>,
+    flume_history: VecMap<String, Vec<flume_bridge::FlumeSample>>,
     next_trace: TraceId,
     next_request: u64,
     pub(crate) next_producer_id: i64,
@@ -249,7 +251,7 @@ pub struct Simulation {
 impl Simulation {
     pub fn new(config: ClusterConfig, seed: u64) -> Self {
         let cluster = Cluster::with_brokers(config.brokers);
-        let known_live = cluster.brokers.keys().copied().collect();
+        let known_live = VecSet::from_iter(cluster.brokers.keys().copied());
         let mut sim = Self {
             seed,
             now: SimTime::ZERO,
@@ -265,10 +267,10 @@ impl Simulation {
             controller: None,
             controller_epoch: 0,
             known_live,
-            producers: BTreeMap::new(),
-            groups: BTreeMap::new(),
-            flume: BTreeMap::new(),
-            flume_history: BTreeMap::new(),
+            producers: VecMap::new(),
+            groups: VecMap::new(),
+            flume: VecMap::new(),
+            flume_history: VecMap::new(),
             next_trace: 1,
             next_request: 1,
             next_producer_id: 0,

@@ -13,7 +13,8 @@ use crate::network::Node;
 use crate::partition::{PendingAck, Role};
 use crate::producer::{NullKeyStrategy, Partitioner};
 use crate::time::SimTime;
-use std::collections::{BTreeMap, VecDeque};
+use crate::vec_map::VecMap;
+use std::collections::VecDeque;
 use std::sync::Arc;
 
 /// `acks`: how many replicas must have a record before the send succeeds.
@@ -176,8 +177,8 @@ pub(crate) struct Batch {
 pub(crate) struct ProducerClient {
     pub config: ProducerConfig,
     pub producer_id: ProducerId,
-    pub sequences: BTreeMap<Tp, i32>,
-    pub batches: BTreeMap<u64, Batch>,
+    pub sequences: VecMap<Tp, i32>,
+    pub batches: VecMap<u64, Batch>,
     /// Batches waiting to be sent, oldest first.
     pub queue: VecDeque<u64>,
     pub in_flight: u32,
@@ -280,8 +281,8 @@ impl Simulation {
                 ProducerClient {
                     config: config.clone(),
                     producer_id,
-                    sequences: BTreeMap::new(),
-                    batches: BTreeMap::new(),
+                    sequences: VecMap::new(),
+                    batches: VecMap::new(),
                     queue: VecDeque::new(),
                     in_flight: 0,
                     next_batch: 1,

@@ -120,10 +120,8 @@ impl Simulation {
                 *e = epoch;
             }
             (_, Some(l)) if l == b => {
-                let followers = replicas
-                    .iter()
-                    .filter(|&&f| f != b)
-                    .map(|&f| {
+                let followers = crate::vec_map::VecMap::from_iter(
+                    replicas.iter().filter(|&&f| f != b).map(|&f| {
                         (
                             f,
                             FollowerState {
@@ -134,8 +132,8 @@ impl Simulation {
                                 last_fetch_time: SimTime::ZERO,
                             },
                         )
-                    })
-                    .collect();
+                    }),
+                );
                 replica.role = Role::Leader {
                     epoch,
                     isr,

@@ -5,8 +5,8 @@
 
 use crate::derive::{compare, groups, subscriptions, Group};
 use crate::state::{quote, SessionHandle};
-use std::collections::BTreeMap;
 use std::rc::Rc;
+use streamlab_core::vec_map::VecMap;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
@@ -32,11 +32,12 @@ pub fn consumer_panel(props: &ConsumerPanelProps) -> Html {
     let session = props.session.borrow();
     let sim = session.sim();
     let cluster = sim.snapshot();
-    let topic_sizes: BTreeMap<String, i32> = cluster
-        .topics
-        .iter()
-        .map(|(n, t)| (n.clone(), t.partitions.len() as i32))
-        .collect();
+    let topic_sizes: VecMap<String, i32> = VecMap::from_iter(
+        cluster
+            .topics
+            .iter()
+            .map(|(n, t)| (n.clone(), t.partitions.len() as i32)),
+    );
     let all_groups = groups(session.events());
     let default_topic = topic_sizes.keys().next().cloned().unwrap_or_default();
     let topics_value = if topics_text.is_empty() {
@@ -89,12 +90,13 @@ pub fn consumer_panel(props: &ConsumerPanelProps) -> Html {
         );
         Callback::from(move |_| on_run.emit(line.clone()))
     };
-    let hw: BTreeMap<(String, i32), i64> = cluster
-        .topics
-        .values()
-        .flat_map(|t| t.partitions.iter())
-        .map(|p| ((p.topic.clone(), p.id), p.high_watermark()))
-        .collect();
+    let hw: VecMap<(String, i32), i64> = VecMap::from_iter(
+        cluster
+            .topics
+            .values()
+            .flat_map(|t| t.partitions.iter())
+            .map(|p| ((p.topic.clone(), p.id), p.high_watermark())),
+    );
 
     html! {
         <section class="panel consumers" aria-labelledby="consumers-h">
@@ -134,16 +136,16 @@ pub fn consumer_panel(props: &ConsumerPanelProps) -> Html {
 fn group_view(
     g: &Group,
     script: &[String],
-    topics: &BTreeMap<String, i32>,
-    hw: &BTreeMap<(String, i32), i64>,
+    topics: &VecMap<String, i32>,
+    hw: &VecMap<(String, i32), i64>,
     on_run: &Callback<String>,
 ) -> Html {
     let members: Vec<String> = g.members.iter().cloned().collect();
-    let owner: BTreeMap<&str, &str> = g
-        .assignment
-        .iter()
-        .flat_map(|(m, ps)| ps.iter().map(move |p| (p.as_str(), m.as_str())))
-        .collect();
+    let owner: VecMap<&str, &str> = VecMap::from_iter(
+        g.assignment
+            .iter()
+            .flat_map(|(m, ps)| ps.iter().map(move |p| (p.as_str(), m.as_str()))),
+    );
     let subs = subscriptions(script, &g.name);
     let comparison = compare(&g.history, &subs, topics);
     let member_button = |label: &'static str, verb: &'static str, m: &str| {

@@ -2,7 +2,8 @@
 //! findings on top (each with its explanation) and flagged in the list.
 
 use crate::state::SessionHandle;
-use std::collections::BTreeSet;
+use streamlab_core::vec_map::VecSet;
+
 use std::rc::Rc;
 use streamlab_core::checker::{Checker, Finding};
 use web_sys::HtmlSelectElement;
@@ -19,7 +20,7 @@ struct Fold {
     epoch: u64,
     seen: usize,
     checker: Checker,
-    kinds: BTreeSet<&'static str>,
+    kinds: VecSet<&'static str>,
     findings: Option<Rc<Vec<Finding>>>,
 }
 
@@ -56,10 +57,8 @@ pub fn event_log(props: &EventLogProps) -> Html {
         f.findings.clone().unwrap_or_default()
     };
     let kinds = fold.borrow().kinds.clone();
-    let flagged: BTreeSet<usize> = findings
-        .iter()
-        .flat_map(|f| f.events.iter().copied())
-        .collect();
+    let flagged: VecSet<usize> =
+        VecSet::from_iter(findings.iter().flat_map(|f| f.events.iter().copied()));
     let onchange = {
         let filter = filter.clone();
         Callback::from(move |e: Event| {

@@ -1,6 +1,7 @@
 //! Scenarios saved in this browser (local storage: name, list, open,
 //! delete), and the script as a file: download it, or import one.
 
+use streamlab_core::vec_map::VecSet;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
@@ -17,12 +18,13 @@ pub fn saved_names() -> Vec<String> {
         return Vec::new();
     };
     let n = s.length().unwrap_or(0);
-    let mut names: Vec<String> = (0..n)
+    // Storage keys are distinct, so a set sorts them; it shares code the
+    // page already has (a sort would be its own copy).
+    let names: VecSet<String> = (0..n)
         .filter_map(|i| s.key(i).ok().flatten())
         .filter_map(|k| k.strip_prefix(PREFIX).map(String::from))
         .collect();
-    names.sort();
-    names
+    names.into_iter().collect()
 }
 
 fn load(name: &str) -> Option<String> {

@@ -4,18 +4,18 @@
 use super::*;
 use proptest::prelude::*;
 
-fn topics(list: &[(&str, i32)]) -> BTreeMap<String, i32> {
+fn topics(list: &[(&str, i32)]) -> VecMap<String, i32> {
     list.iter().map(|(t, n)| (t.to_string(), *n)).collect()
 }
 
-fn members(list: &[(&str, &[&str])]) -> BTreeMap<String, Vec<String>> {
+fn members(list: &[(&str, &[&str])]) -> VecMap<String, Vec<String>> {
     list.iter()
         .map(|(m, ts)| (m.to_string(), ts.iter().map(|t| t.to_string()).collect()))
         .collect()
 }
 
 /// `"a" → "hello2-0,hello2-1"`-style rendering, to compare with the seed's notes.
-fn render(a: &Assignment) -> BTreeMap<String, String> {
+fn render(a: &Assignment) -> VecMap<String, String> {
     a.iter()
         .map(|(m, tps)| {
             let s: Vec<String> = tps.iter().map(ToString::to_string).collect();
@@ -25,7 +25,7 @@ fn render(a: &Assignment) -> BTreeMap<String, String> {
 }
 
 fn expect(a: &Assignment, want: &[(&str, &str)]) {
-    let want: BTreeMap<String, String> = want
+    let want: VecMap<String, String> = want
         .iter()
         .map(|(m, s)| (m.to_string(), s.to_string()))
         .collect();
@@ -302,7 +302,7 @@ fn empty_group_and_empty_topics() {
     for kind in AssignorKind::ALL {
         let a = assign(kind, &t, &s, &none()).expect("valid");
         expect(&a, &[("a", ""), ("b", "")]);
-        assert!(assign(kind, &t, &BTreeMap::new(), &none())
+        assert!(assign(kind, &t, &VecMap::new(), &none())
             .expect("valid")
             .is_empty());
     }
@@ -324,7 +324,7 @@ fn moved_lists_changed_owners_only() {
 
 /// Every partition of a subscribed topic goes to exactly one member subscribed
 /// to it; nothing else is assigned; lists are sorted; every member is listed.
-fn assert_complete(t: &BTreeMap<String, i32>, s: &BTreeMap<String, Vec<String>>, a: &Assignment) {
+fn assert_complete(t: &VecMap<String, i32>, s: &VecMap<String, Vec<String>>, a: &Assignment) {
     assert_eq!(
         a.keys().collect::<Vec<_>>(),
         s.keys().collect::<Vec<_>>(),
@@ -351,7 +351,7 @@ fn assert_complete(t: &BTreeMap<String, i32>, s: &BTreeMap<String, Vec<String>>,
 }
 
 /// No partition could move to an eligible member with at least two fewer.
-fn assert_balanced(t: &BTreeMap<String, i32>, s: &BTreeMap<String, Vec<String>>, a: &Assignment) {
+fn assert_balanced(t: &VecMap<String, i32>, s: &VecMap<String, Vec<String>>, a: &Assignment) {
     let _ = t;
     for (owner, list) in a {
         for tp in list {
@@ -369,10 +369,10 @@ fn assert_balanced(t: &BTreeMap<String, i32>, s: &BTreeMap<String, Vec<String>>,
     }
 }
 
-type Subs = BTreeMap<String, Vec<String>>;
+type Subs = VecMap<String, Vec<String>>;
 
 /// Topics, members with any subscriptions, members with equal subscriptions.
-fn group() -> impl Strategy<Value = (BTreeMap<String, i32>, Subs, Subs)> {
+fn group() -> impl Strategy<Value = (VecMap<String, i32>, Subs, Subs)> {
     let topics = proptest::collection::btree_map("[a-e]", 0i32..12, 1..5);
     topics.prop_flat_map(|t| {
         let names: Vec<String> = t.keys().cloned().collect();
@@ -381,7 +381,11 @@ fn group() -> impl Strategy<Value = (BTreeMap<String, i32>, Subs, Subs)> {
         let members = proptest::collection::btree_map("m[0-9]{1,2}", sub, 1..12);
         let uniform = (proptest::collection::btree_set("m[0-9]{1,2}", 1..12), equal)
             .prop_map(|(ms, ts)| ms.into_iter().map(|m| (m, ts.clone())).collect());
-        (Just(t), members, uniform)
+        (
+            Just(t.into_iter().collect()),
+            members.prop_map(|m| m.into_iter().collect()),
+            uniform,
+        )
     })
 }
 
@@ -405,7 +409,7 @@ proptest! {
         // A previous assignment from another assignor and a shuffled group.
         let prev = round_robin(&t, &u);
         let mut rng = crate::rng::SimRng::new(seed);
-        let keep: BTreeMap<String, Vec<String>> = s
+        let keep: VecMap<String, Vec<String>> = s
             .iter()
             .filter(|_| rng.chance(70))
             .map(|(m, ts)| (m.clone(), ts.clone()))
