@@ -109,11 +109,11 @@ pub struct Message {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Traffic<'a> {
     /// `(topic, partition)` → (broker, "fetched" | "appended" | "acked").
-    pub activity: BTreeMap<(&'a str, i32), Vec<(i32, &'static str)>>,
+    pub activity: VecMap<(&'a str, i32), Vec<(i32, &'static str)>>,
     /// `(topic, partition)` → messages on their way, newest first. One per
     /// kind and pair of parties (newer traffic between the same two is the
     /// same moving dot), and at most `MAX_IN_FLIGHT` in all.
-    pub messages: BTreeMap<(&'a str, i32), Vec<Message>>,
+    pub messages: VecMap<(&'a str, i32), Vec<Message>>,
 }
 
 impl Traffic<'_> {
@@ -502,7 +502,7 @@ mod tests {
                 break;
             }
         }
-        let kinds: BTreeSet<MessageKind> = msgs.iter().map(|m| m.kind).collect();
+        let kinds: VecSet<MessageKind> = msgs.iter().map(|m| m.kind).collect();
         assert!(kinds.contains(&MessageKind::Ack), "{msgs:?}");
         assert!(
             kinds.contains(&MessageKind::Fetch),
@@ -519,7 +519,7 @@ mod tests {
             }
         }
         // One dot per kind and pair of parties.
-        let pairs: BTreeSet<_> = msgs.iter().map(|m| (m.kind, m.from, m.to)).collect();
+        let pairs: VecSet<_> = msgs.iter().map(|m| (m.kind, m.from, m.to)).collect();
         assert_eq!(pairs.len(), msgs.len(), "{msgs:?}");
         assert!(activity.contains(&(leader, "acked")), "{activity:?}");
         assert!(

@@ -132,7 +132,7 @@ fn broker_header_view(props: &BrokerHeaderProps) -> Html {
     let alive = props.state == BrokerState::Running;
     let button = |label: &'static str, line: String, aria: String, disabled: bool| {
         let on_run = on_run.clone();
-        let cls = format!("fault fault-{}", label.to_lowercase());
+        let cls = format!("fault fault-{}", label.to_ascii_lowercase());
         html! {
             <button class={cls} aria-label={aria} title={line.clone()} {disabled}
                 onclick={Callback::from(move |_| on_run.emit(line.clone()))}>{label}</button>
