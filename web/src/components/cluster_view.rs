@@ -2,7 +2,7 @@
 //! its LEO and high-watermark markers, leader/ISR/OSR/offline/epoch badges,
 //! and one-click faults on each broker's header.
 
-use crate::components::partition_row::PartitionRow;
+use crate::components::partition_row::{hash_log_tip, PartitionRow};
 use crate::derive::traffic;
 use crate::state::SessionHandle;
 use std::hash::{Hash, Hasher};
@@ -172,17 +172,7 @@ fn fingerprint(p: &Partition, cluster: &Cluster) -> u64 {
     for b in cluster.brokers.values() {
         (b.id, b.state == BrokerState::Running).hash(&mut h);
         if let Some(r) = p.replica_state.get(&b.id) {
-            (r.high_watermark, r.log.log_end_offset()).hash(&mut h);
-            if let Some(last) = r.log.records().last() {
-                (
-                    last.offset,
-                    last.leader_epoch,
-                    last.producer_id,
-                    last.sequence,
-                )
-                    .hash(&mut h);
-                last.value.hash(&mut h);
-            }
+            hash_log_tip(r, &mut h);
         }
     }
     h.finish()

@@ -8,7 +8,7 @@ use std::hash::{Hash, Hasher};
 use std::rc::Rc;
 use streamlab_core::broker::{Broker, BrokerState};
 use streamlab_core::log::Record;
-use streamlab_core::partition::Partition;
+use streamlab_core::partition::{Partition, Replica};
 use yew::prelude::*;
 
 #[derive(Properties, Clone)]
@@ -129,20 +129,26 @@ fn replica_fingerprint(p: &Partition, b: &Broker) -> u64 {
     )
         .hash(&mut h);
     if let Some(r) = p.replica_state.get(&b.id) {
-        let records = r.log.records();
-        (r.high_watermark, r.log.log_end_offset(), records.len()).hash(&mut h);
-        if let Some(last) = records.last() {
-            (
-                last.offset,
-                last.leader_epoch,
-                last.producer_id,
-                last.sequence,
-            )
-                .hash(&mut h);
-            last.value.hash(&mut h);
-        }
+        r.log.records().len().hash(&mut h);
+        hash_log_tip(r, &mut h);
     }
     h.finish()
+}
+
+/// A replica's HW, LEO and newest record, hashed: what changes when it
+/// appends, truncates or learns a new high watermark.
+pub(crate) fn hash_log_tip(r: &Replica, h: &mut impl Hasher) {
+    (r.high_watermark, r.log.log_end_offset()).hash(h);
+    if let Some(last) = r.log.records().last() {
+        (
+            last.offset,
+            last.leader_epoch,
+            last.producer_id,
+            last.sequence,
+        )
+            .hash(h);
+        last.value.hash(h);
+    }
 }
 
 #[derive(Properties, Clone)]
