@@ -92,22 +92,20 @@ fn partition_null_keys_follow_the_strategy() {
         "",
     );
     assert_eq!(rr, "null\t0\nnull\t1\nnull\t2\nnull\t0\n");
-    let sticky = ok(
-        &[
-            "partition",
-            "--partitions",
-            "4",
-            "--strategy",
-            "sticky",
-            "--null-keys",
-            "6",
-            "--batch-size",
-            "3",
-            "--seed",
-            "7",
-        ],
-        "",
-    );
+    let args = [
+        "partition",
+        "--partitions",
+        "4",
+        "--strategy",
+        "sticky",
+        "--null-keys",
+        "6",
+        "--batch-size",
+        "3",
+        "--seed",
+        "7",
+    ];
+    let sticky = ok(&args, "");
     let parts: Vec<&str> = sticky
         .lines()
         .map(|l| l.trim_start_matches("null\t"))
@@ -117,25 +115,7 @@ fn partition_null_keys_follow_the_strategy() {
     assert_eq!(parts[3], parts[4]);
     assert_ne!(parts[2], parts[3], "a new batch moves to another partition");
     // Seeded: the same command gives the same answer.
-    assert_eq!(
-        sticky,
-        ok(
-            &[
-                "partition",
-                "--partitions",
-                "4",
-                "--strategy",
-                "sticky",
-                "--null-keys",
-                "6",
-                "--batch-size",
-                "3",
-                "--seed",
-                "7",
-            ],
-            "",
-        )
-    );
+    assert_eq!(sticky, ok(&args, ""));
 }
 
 #[test]

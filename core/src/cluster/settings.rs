@@ -94,25 +94,22 @@ pub(crate) fn parse_bool(key: &str, value: &str) -> Result<bool, CommandError> {
 }
 
 pub(crate) fn parse_ms(key: &str, value: &str, min: u64) -> Result<u64, CommandError> {
-    let v: u64 = value
-        .trim()
-        .parse()
-        .map_err(|_| invalid(key, value, "Not a number of type LONG"))?;
-    if v < min {
-        return Err(invalid(
-            key,
-            value,
-            &format!("Value must be at least {min}"),
-        ));
-    }
-    Ok(v)
+    parse_at_least(key, value, min, "LONG")
 }
 
 pub(crate) fn parse_int(key: &str, value: &str, min: i32) -> Result<i32, CommandError> {
-    let v: i32 = value
+    parse_at_least(key, value, min, "INT")
+}
+
+/// A number of Kafka's config `kind` (`LONG`, `INT`) no smaller than `min`.
+fn parse_at_least<T>(key: &str, value: &str, min: T, kind: &str) -> Result<T, CommandError>
+where
+    T: std::str::FromStr + PartialOrd + std::fmt::Display,
+{
+    let v: T = value
         .trim()
         .parse()
-        .map_err(|_| invalid(key, value, "Not a number of type INT"))?;
+        .map_err(|_| invalid(key, value, &format!("Not a number of type {kind}")))?;
     if v < min {
         return Err(invalid(
             key,

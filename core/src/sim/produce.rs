@@ -688,32 +688,21 @@ impl Simulation {
         }
     }
 
-    pub(super) fn respond_produce_ok(&mut self, leader: BrokerId, _tp: &Tp, ack: PendingAck) {
-        self.send_response(
-            leader,
-            ProduceResponse {
-                producer: ack.producer,
-                batch: ack.batch,
-                request: ack.request,
-                result: Ok(ack.base_offset),
-            },
-        );
-    }
-
-    pub(super) fn respond_produce_error(
+    /// Answers a produce request the leader held in purgatory (or could not take).
+    pub(super) fn respond_produce(
         &mut self,
         leader: BrokerId,
-        _tp: &Tp,
         ack: PendingAck,
-        code: &'static str,
+        result: Result<(), &'static str>,
     ) {
+        let result = result.map(|()| ack.base_offset);
         self.send_response(
             leader,
             ProduceResponse {
                 producer: ack.producer,
                 batch: ack.batch,
                 request: ack.request,
-                result: Err(code),
+                result,
             },
         );
     }

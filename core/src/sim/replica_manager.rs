@@ -182,7 +182,7 @@ impl Simulation {
             });
         }
         for ack in failed_acks {
-            self.respond_produce_error(b, tp, ack, "NOT_LEADER_OR_FOLLOWER");
+            self.respond_produce(b, ack, Err("NOT_LEADER_OR_FOLLOWER"));
         }
         if start_fetching {
             self.schedule(
@@ -543,11 +543,12 @@ impl Simulation {
             .partition(|p| p.required <= hw);
         r.purgatory = waiting;
         for ack in done {
-            if (isr_size as i32) < min_isr {
-                self.respond_produce_error(leader, tp, ack, "NOT_ENOUGH_REPLICAS_AFTER_APPEND");
+            let result = if (isr_size as i32) < min_isr {
+                Err("NOT_ENOUGH_REPLICAS_AFTER_APPEND")
             } else {
-                self.respond_produce_ok(leader, tp, ack);
-            }
+                Ok(())
+            };
+            self.respond_produce(leader, ack, result);
         }
     }
 
