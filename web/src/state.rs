@@ -240,8 +240,7 @@ fn replay(
         };
         let mut done = if i == first { into_ms.min(total) } else { 0 };
         if done == 0 {
-            if let Some(u) = until.filter(|&u| total > 0 && now >= u) {
-                debug_assert!(now >= u);
+            if until.is_some_and(|u| total > 0 && now >= u) {
                 return Replayed {
                     session,
                     outputs,
@@ -404,11 +403,28 @@ impl State {
                 outputs: Rc::clone(&self.outputs),
                 times: Rc::clone(&self.times),
             });
-            let start = self
-                .checkpoints
-                .borrow()
-                .before(t)
-                .and_then(|cp| {
+            let checkpoint = self.checkpoints.borrow();
+            let checkpoint = checkpoint.before(t);
+            // Forward from the state on screen (playing in the past) when
+            // no checkpoint is nearer: no work is redone.
+            let from_screen = self
+                .cursor
+                .is_some_and(|c| c <= t && checkpoint.is_none_or(|cp| cp.time_ms <= c));
+            let start = if from_screen {
+                let mut outputs = self.outputs.to_vec();
+                if self.cut_ms.is_some() {
+                    // The cut advance's echo: the replay echoes it again.
+                    outputs.pop();
+                }
+                Some(Start {
+                    session: std::mem::take(&mut *self.session.borrow_mut()),
+                    outputs,
+                    times: self.times.to_vec(),
+                    entries: self.applied - usize::from(self.cut_ms.is_some()),
+                    into_ms: self.cut_ms.unwrap_or(0),
+                })
+            } else {
+                checkpoint.and_then(|cp| {
                     let mut session = cp.session.clone();
                     session.restore_history(end.session.events().get(..cp.events)?);
                     let entries_begun = cp.entries + usize::from(cp.into_ms > 0);
@@ -420,8 +436,13 @@ impl State {
                         into_ms: cp.into_ms,
                     })
                 })
-                .unwrap_or_else(Start::fresh);
-            replay(start, &self.script, Some(t), None)
+            };
+            replay(
+                start.unwrap_or_else(Start::fresh),
+                &self.script,
+                Some(t),
+                None,
+            )
         };
         if r.complete {
             return self.back_to_end();
@@ -528,12 +549,7 @@ impl State {
             _ => false,
         };
         if merged {
-            self.applied = script.len();
-            self.script = Rc::new(script);
-            self.times = Rc::new(times);
-            self.outputs = Rc::new(outputs);
-            self.end_ms = self.now_ms();
-            self.offer_checkpoint();
+            self.set_end(script, times, outputs);
         } else {
             self.append(line, now, script, times, outputs);
         }
@@ -550,6 +566,11 @@ impl State {
         outputs.extend(self.session.borrow_mut().run(line));
         script.push(line.to_string());
         times.push(now);
+        self.set_end(script, times, outputs);
+    }
+
+    /// The live session ran the script's new end: record it, and maybe copy it.
+    fn set_end(&mut self, script: Vec<String>, times: Vec<u64>, outputs: Vec<Output>) {
         self.applied = script.len();
         self.script = Rc::new(script);
         self.times = Rc::new(times);
@@ -759,6 +780,31 @@ mod tests {
         }
         let back = reduce(cur, Action::Seek(u64::MAX));
         assert_eq!(fingerprint(&back), end, "the end is the end again");
+    }
+
+    #[test]
+    fn playing_in_the_past_goes_on_from_the_state_on_screen() {
+        let mut s = reduce(busy(), Action::Seek(40_000));
+        for _ in 0..40 {
+            s = reduce(s, Action::Step(333));
+            let t = s.now_ms();
+            let scratch = replay(Start::fresh(), &s.script, Some(t), None);
+            assert_eq!(s.cursor, Some(t));
+            assert_eq!(
+                s.session().sim().trace_hash(),
+                scratch.session.sim().trace_hash(),
+                "at {t}"
+            );
+            assert_eq!(s.session().events(), scratch.session.events(), "at {t}");
+            assert_eq!(*s.outputs, scratch.outputs, "at {t}");
+            assert_eq!(*s.times, scratch.times, "at {t}");
+            assert_eq!(
+                (s.applied, s.cut_ms),
+                (scratch.applied, scratch.cut_ms),
+                "at {t}"
+            );
+        }
+        assert_eq!(s.now_ms(), 40_000 + 40 * 333);
     }
 
     #[test]
