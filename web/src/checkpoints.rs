@@ -142,7 +142,7 @@ mod tests {
     }
 
     #[test]
-    fn copies_are_spaced_by_events_and_thinned_when_full() {
+    fn copies_are_spaced_by_work_and_thinned_when_full() {
         let mut cps = Checkpoints::default();
         let mut s = busy_session(1);
         for _ in 0..(MAX_CHECKPOINTS * 3) {
