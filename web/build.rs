@@ -1,31 +1,54 @@
-//! Embeds the scenario fixtures of `tests/scenarios/` for the wasm
-//! determinism test (a browser test cannot read files).
+//! Writes two lists of the scenario fixtures in `tests/scenarios/`:
+//! - `preset_index.rs`: file name and title of each, the presets menu. The
+//!   app fetches a script only when it is chosen (dist serves the folder),
+//!   so the texts stay out of the wasm.
+//! - `scenarios.rs`: every script's text (`include_str!`), for tests only
+//!   (a browser test cannot read files).
 
 use std::fmt::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+
+#[path = "src/presets/describe.rs"]
+mod describe;
 
 fn main() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/scenarios");
     println!("cargo:rerun-if-changed={}", dir.display());
-    let mut entries: Vec<_> = std::fs::read_dir(&dir)
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(&dir)
         .map(|rd| rd.filter_map(|e| e.ok().map(|e| e.path())).collect())
         .unwrap_or_default();
-    entries.retain(|p: &std::path::PathBuf| p.extension().is_some_and(|x| x == "script"));
+    entries.retain(|p| p.extension().is_some_and(|x| x == "script"));
     entries.sort();
-    let mut out = String::from("/// (file name, script text) for every scenario fixture.\npub const SCENARIOS: &[(&str, &str)] = &[\n");
+    let mut texts = String::from(
+        "/// (file name, script text) for every scenario fixture.\n\
+         pub const SCENARIOS: &[(&str, &str)] = &[\n",
+    );
+    let mut index = String::from(
+        "/// Every preset, in file-name order.\npub const PRESETS: &[PresetEntry] = &[\n",
+    );
     for p in &entries {
         println!("cargo:rerun-if-changed={}", p.display());
         let name = p
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
+        let text = std::fs::read_to_string(p)
+            .unwrap_or_else(|e| panic!("cannot read {}: {e}", p.display()));
+        let (title, _) = describe::describe(&name, &text);
         let _ = writeln!(
-            out,
+            texts,
             "    ({name:?}, include_str!({:?})),",
             p.display().to_string()
         );
+        let _ = writeln!(
+            index,
+            "    PresetEntry {{ file: {name:?}, title: {title:?} }},"
+        );
     }
-    out.push_str("];\n");
+    texts.push_str("];\n");
+    index.push_str("];\n");
     let out_dir = std::env::var("OUT_DIR").expect("cargo sets OUT_DIR for build scripts");
-    std::fs::write(Path::new(&out_dir).join("scenarios.rs"), out).expect("OUT_DIR is writable");
+    let out = Path::new(&out_dir);
+    std::fs::write(out.join("scenarios.rs"), texts).expect("OUT_DIR is writable");
+    std::fs::write(out.join("preset_index.rs"), index).expect("OUT_DIR is writable");
 }

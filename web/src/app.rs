@@ -16,7 +16,7 @@ use crate::components::script_panel::ScriptPanel;
 use crate::components::timeline::Timeline;
 use crate::components::toolbar::Toolbar;
 use crate::derive::produce_outcomes;
-use crate::presets::presets;
+use crate::presets::{PresetStatus, PRESETS};
 use crate::state::{Action, Notice, State, DEFAULT_SCRIPT};
 use std::rc::Rc;
 use streamlab_core::share::{decode_with_version, encode, SharedScenario};
@@ -124,7 +124,7 @@ fn download(name: &str, text: &str) -> Result<(), wasm_bindgen::JsValue> {
 pub fn app() -> Html {
     let state = use_reducer(initial_state);
     let bench = use_memo((), |_| is_bench());
-    let presets = use_memo((), |_| Rc::new(presets()));
+    let preset_status = use_state(PresetStatus::default);
     let shared = use_state(|| None::<(String, bool)>);
 
     // The play timer: one tick every 100 ms of wall time while playing.
@@ -159,19 +159,18 @@ pub fn app() -> Html {
     };
     let on_preset = {
         let d = state.dispatcher();
-        let presets = presets.clone();
+        let status = preset_status.setter();
         Callback::from(move |i: usize| {
-            if let Some(p) = presets.get(i) {
-                d.dispatch(Action::Load {
-                    script: p.script.to_string(),
-                    time_ms: None,
-                    notice: Some(Notice {
-                        title: p.title.clone(),
-                        body: p.explanation.clone(),
-                        is_error: false,
-                    }),
-                });
-            }
+            let Some(&entry) = PRESETS.get(i) else {
+                return;
+            };
+            status.set(PresetStatus::Fetching(entry.file));
+            let (d, status) = (d.clone(), status.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                let (action, done) = crate::presets::load(entry).await;
+                d.dispatch(action);
+                status.set(done);
+            });
         })
     };
     let on_share = {
@@ -298,7 +297,7 @@ pub fn app() -> Html {
     html! {
         <div class="app">
             <a class="skip" href="#console-input">{"Skip to the console"}</a>
-            <Toolbar presets={(*presets).clone()} {on_preset} {on_share} {on_export} shared={(*shared).clone()} />
+            <Toolbar presets={PRESETS} preset_status={*preset_status} {on_preset} {on_share} {on_export} shared={(*shared).clone()} />
             { if let Some(n) = &state.notice { html!{ <NoticeBar notice={n.clone()} {on_dismiss} /> } } else { html!{} } }
             { if *bench { html!{ <Bench on_frame={on_bench_frame} /> } } else { html!{} } }
             <main class="layout">

@@ -114,6 +114,8 @@ pub enum Action {
         time_ms: Option<u64>,
         notice: Option<Notice>,
     },
+    /// Show a message, the scenario unchanged (a preset that could not load).
+    ShowNotice(Notice),
     DismissNotice,
 }
 
@@ -633,6 +635,7 @@ impl Reducible for State {
                 }
                 Rc::new(s)
             }
+            Action::ShowNotice(n) => self.next(|s| s.notice = Some(n)),
             Action::DismissNotice => self.next(|s| s.notice = None),
         }
     }

@@ -1,13 +1,14 @@
 //! The top bar: name, presets menu, Share, Export and the theme toggle.
 
-use crate::presets::Preset;
-use std::rc::Rc;
+use crate::presets::{PresetEntry, PresetStatus};
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
 pub struct ToolbarProps {
-    pub presets: Rc<Vec<Preset>>,
+    pub presets: &'static [PresetEntry],
+    /// The menu waits (disabled) while a chosen script is fetched.
+    pub preset_status: PresetStatus,
     pub on_preset: Callback<usize>,
     pub on_share: Callback<()>,
     pub on_export: Callback<()>,
@@ -54,6 +55,11 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
             }
         })
     };
+    let busy = matches!(props.preset_status, PresetStatus::Fetching(_));
+    let loaded = match props.preset_status {
+        PresetStatus::Loaded(file) => Some(file),
+        _ => None,
+    };
     let share = {
         let cb = props.on_share.clone();
         Callback::from(move |_| cb.emit(()))
@@ -71,7 +77,8 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
             </div>
             <nav class="tools" aria-label="scenario">
                 <label for="presets" class="sr-only">{"Load a preset scenario"}</label>
-                <select id="presets" onchange={on_preset}>
+                // `data-loaded`: the preset on screen, what a test waits for.
+                <select id="presets" onchange={on_preset} disabled={busy} aria-busy={busy.to_string()} data-loaded={loaded}>
                     <option value="" selected=true>{"Presets…"}</option>
                     { for props.presets.iter().enumerate().map(|(i, p)| html! {
                         <option value={i.to_string()} data-file={p.file}>{&p.title}</option>
