@@ -2,7 +2,8 @@
 //! flush, read the DOM — one or more tests per panel.
 #![cfg(target_arch = "wasm32")]
 
-use wasm_bindgen::JsCast;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
 use web_sys::{Element, HtmlElement, HtmlInputElement, HtmlSelectElement};
 
@@ -82,6 +83,96 @@ fn choose(root: &Element, selector: &str, value: &str) {
         .expect("a select")
         .set_value(value);
     fire(&el, "change");
+}
+
+/// Every fixture's text: the test server has no `scenarios/` to fetch.
+include!(concat!(env!("OUT_DIR"), "/scenarios.rs"));
+
+/// How the stand-in site answers.
+#[derive(Clone, Copy, PartialEq)]
+enum Site {
+    Serve,
+    /// 404 for everything.
+    Refuse,
+    /// Never answers.
+    Hang,
+}
+
+/// Stands in for the site: `window.fetch` answers `scenarios/<file>` with
+/// the fixture, and 404 for anything else.
+fn serve_scenarios(site: Site) {
+    let fake = Closure::<dyn Fn(JsValue) -> js_sys::Promise>::new(move |url: JsValue| {
+        if site == Site::Hang {
+            return js_sys::Promise::new(&mut |_, _| {});
+        }
+        let url = url.as_string().unwrap_or_default();
+        let text = SCENARIOS
+            .iter()
+            .find(|(file, _)| url == format!("scenarios/{file}"))
+            .map(|(_, text)| *text)
+            .filter(|_| site == Site::Serve);
+        let response = match text {
+            Some(text) => web_sys::Response::new_with_opt_str(Some(text)),
+            None => {
+                let init = web_sys::ResponseInit::new();
+                init.set_status(404);
+                init.set_status_text("Not Found");
+                web_sys::Response::new_with_opt_str_and_init(None, &init)
+            }
+        }
+        .expect("a Response");
+        js_sys::Promise::resolve(&response)
+    });
+    js_sys::Reflect::set(
+        &web_sys::window().expect("window"),
+        &JsValue::from_str("fetch"),
+        fake.as_ref(),
+    )
+    .expect("can replace fetch");
+    fake.forget();
+}
+
+async fn sleep(ms: i32) {
+    let p = js_sys::Promise::new(&mut |resolve, _| {
+        web_sys::window()
+            .expect("window")
+            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms)
+            .expect("setTimeout");
+    });
+    wasm_bindgen_futures::JsFuture::from(p)
+        .await
+        .expect("a timer resolves");
+}
+
+/// Waits (up to 5 s) for `selector`: a preset arrives asynchronously.
+async fn wait_for(root: &Element, selector: &str) {
+    for _ in 0..500 {
+        flush().await;
+        if root
+            .query_selector(selector)
+            .expect("valid selector")
+            .is_some()
+        {
+            return;
+        }
+        sleep(10).await;
+    }
+    panic!("{selector} never appeared");
+}
+
+/// Chooses the preset `file` in the menu (its value is its index).
+fn choose_preset(root: &Element, file: &str) {
+    let value = find(root, &format!("#presets option[data-file='{file}']"))
+        .get_attribute("value")
+        .expect("a value");
+    choose(root, "#presets", &value);
+}
+
+/// Chooses the preset `file` and waits until it is on screen.
+async fn load_preset(root: &Element, file: &str) {
+    serve_scenarios(Site::Serve);
+    choose_preset(root, file);
+    wait_for(root, &format!("#presets[data-loaded='{file}']")).await;
 }
 
 fn type_into(root: &Element, selector: &str, value: &str) {
@@ -281,20 +372,56 @@ async fn presets_replace_the_scenario_and_explain_it() {
         .query_selector_all("option")
         .expect("valid")
         .length();
-    assert!(n >= 4, "a prompt and the fixtures");
-    let unclean = presets
-        .query_selector("option[data-file='unclean-election.script']")
-        .expect("valid")
-        .expect("the unclean election preset");
-    let value = unclean.get_attribute("value").expect("a value");
-    choose(&root, "#presets", &value);
-    flush().await;
+    assert_eq!(n as usize, SCENARIOS.len() + 1, "a prompt and the fixtures");
+    load_preset(&root, "unclean-election.script").await;
     assert!(text(&root, "#notice").contains("Unclean leader election"));
     assert_eq!(count(&root, "tr[data-partition='orders-0']"), 1);
     // The checker flags the loss, with its explanation.
     assert!(count(&root, ".finding") >= 1);
     assert!(text(&root, ".findings").contains("acked-record-lost"));
     assert!(count(&root, ".ev.flagged") >= 1);
+}
+
+#[wasm_bindgen_test]
+async fn a_preset_that_cannot_be_fetched_says_why_and_keeps_the_scenario() {
+    let root = mount();
+    flush().await;
+    let before = script(&root);
+    serve_scenarios(Site::Refuse);
+    choose_preset(&root, "first-slice.script");
+    wait_for(&root, "#notice.error").await;
+    let notice = text(&root, "#notice");
+    assert!(
+        notice.contains("Could not load the preset “First slice"),
+        "{notice}"
+    );
+    assert!(
+        notice.contains("GET scenarios/first-slice.script: 404 Not Found"),
+        "{notice}"
+    );
+    assert_eq!(script(&root), before);
+    assert!(!find(&root, "#presets").has_attribute("disabled"));
+    assert!(!find(&root, "#presets").has_attribute("data-loaded"));
+    // Chosen again once the site answers, it loads.
+    load_preset(&root, "first-slice.script").await;
+    assert!(!text(&root, "#notice").contains("Could not"));
+    assert!(
+        script(&root).contains("sim produce hello first --partition 0"),
+        "{}",
+        script(&root)
+    );
+}
+
+#[wasm_bindgen_test]
+async fn the_menu_waits_while_a_preset_is_fetched() {
+    let root = mount();
+    flush().await;
+    let before = script(&root);
+    serve_scenarios(Site::Hang);
+    choose_preset(&root, "first-slice.script");
+    wait_for(&root, "#presets[disabled][aria-busy='true']").await;
+    assert_eq!(count(&root, "#notice"), 0);
+    assert_eq!(script(&root), before, "the old scenario stays");
 }
 
 #[wasm_bindgen_test]
@@ -398,14 +525,7 @@ async fn scrubbing_to_the_very_end_goes_live_again() {
 async fn flume_panel_shows_the_pipeline_and_its_counters() {
     let root = mount();
     flush().await;
-    let presets = find(&root, "#presets");
-    let flume = presets
-        .query_selector("option[data-file='flume-to-kafka.script']")
-        .expect("valid")
-        .expect("the Flume preset");
-    let value = flume.get_attribute("value").expect("a value");
-    choose(&root, "#presets", &value);
-    flush().await;
+    load_preset(&root, "flume-to-kafka.script").await;
     let panel = text(&root, "section.flume");
     assert!(panel.contains("agent a1"), "{panel}");
     assert!(panel.contains("TypeInterceptor$Builder"), "{panel}");

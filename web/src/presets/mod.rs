@@ -201,7 +201,10 @@ mod tests {
         let n = failure_notice(&entry, &e);
         assert!(n.is_error);
         assert!(n.title.contains(entry.title), "{}", n.title);
-        assert_eq!(n.body, format!("GET scenarios/{}: 404 Not Found", entry.file));
+        assert_eq!(
+            n.body,
+            format!("GET scenarios/{}: 404 Not Found", entry.file)
+        );
         let e = FetchError::Network {
             url: script_url("x.script"),
             reason: "Failed to fetch".into(),
