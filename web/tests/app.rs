@@ -85,7 +85,7 @@ fn choose(root: &Element, selector: &str, value: &str) {
     fire(&el, "change");
 }
 
-/// Every fixture's text: the test server has no `scenarios/` to fetch.
+// Every fixture's text (`SCENARIOS`): the test server has no `scenarios/` to fetch.
 include!(concat!(env!("OUT_DIR"), "/scenarios.rs"));
 
 /// How the stand-in site answers.
@@ -121,7 +121,7 @@ fn serve_scenarios(site: Site) {
             }
         }
         .expect("a Response");
-        js_sys::Promise::resolve(&response)
+        js_sys::Promise::resolve(&JsValue::from(response))
     });
     js_sys::Reflect::set(
         &web_sys::window().expect("window"),
