@@ -29,6 +29,8 @@ fn content_type(path: &Path) -> &'static str {
         Some("svg") => "image/svg+xml",
         Some("png") => "image/png",
         Some("json") => "application/json",
+        // The presets' scenario scripts, fetched as text.
+        Some("script") => "text/plain; charset=utf-8",
         _ => "application/octet-stream",
     }
 }

@@ -37,6 +37,18 @@ async fn choose(c: &Client, css: &str, value: &str) -> Result<(), Error> {
     Ok(())
 }
 
+/// Chooses the preset `file` and waits until its script, fetched from the
+/// site, is on screen (the menu marks it `data-loaded`).
+async fn choose_preset(c: &Client, file: &str) -> Result<(), Error> {
+    let value = attr(c, &format!("#presets option[data-file='{file}']"), "value").await?;
+    choose(c, "#presets", &value).await?;
+    c.wait()
+        .at_most(Duration::from_secs(20))
+        .for_element(Locator::Css(&format!("#presets[data-loaded='{file}']")))
+        .await?;
+    Ok(())
+}
+
 async fn click(c: &Client, css: &str) -> Result<(), Error> {
     c.find(Locator::Css(css)).await?.click().await?;
     Ok(())
@@ -95,13 +107,7 @@ async fn preset_produce_crash_the_leader_fail_over_and_share() -> Result<(), Err
     let shared = async {
         open(&c, &site.url).await?;
         // The first-slice preset: hello-0 holds two records.
-        let value = attr(
-            &c,
-            "#presets option[data-file='first-slice.script']",
-            "value",
-        )
-        .await?;
-        choose(&c, "#presets", &value).await?;
+        choose_preset(&c, "first-slice.script").await?;
         assert!(text_of(&c, "#notice").await?.contains("first slice"));
         let row = "tr[data-partition='hello-0']";
         assert_eq!(
@@ -293,13 +299,7 @@ async fn range_and_round_robin_give_the_seeds_assignments() -> Result<(), Error>
     let c = browser(&driver, 1400, 1200).await?;
     let result = async {
         open(&c, &site.url).await?;
-        let value = attr(
-            &c,
-            "#presets option[data-file='assignors-two-topics.script']",
-            "value",
-        )
-        .await?;
-        choose(&c, "#presets", &value).await?;
+        choose_preset(&c, "assignors-two-topics.script").await?;
         let range = text_of(&c, "[data-group='atguigu'] [data-assignor='range']").await?;
         let rr = text_of(&c, "[data-group='atguigu'] [data-assignor='roundrobin']").await?;
         let squash = |s: &str| s.split_whitespace().collect::<String>();
