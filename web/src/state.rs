@@ -669,6 +669,24 @@ mod tests {
     }
 
     #[test]
+    fn a_shown_notice_leaves_the_scenario_alone() {
+        let s = Rc::new(State::default());
+        let s = reduce(s, Action::Step(TICK_MS));
+        let (script, now) = (s.script.clone(), s.now_ms());
+        let notice = Notice {
+            title: "Could not load".into(),
+            body: "GET scenarios/x.script: 404 Not Found".into(),
+            is_error: true,
+        };
+        let s = reduce(s, Action::ShowNotice(notice.clone()));
+        assert_eq!(s.notice.as_ref(), Some(&notice));
+        assert_eq!(s.script, script);
+        assert_eq!(s.now_ms(), now);
+        let s = reduce(s, Action::DismissNotice);
+        assert_eq!(s.notice, None);
+    }
+
+    #[test]
     fn consecutive_advances_merge_into_one_line() {
         let s = Rc::new(State::default());
         let n = s.script.len();
