@@ -77,7 +77,7 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
             </div>
             <nav class="tools" aria-label="scenario">
                 <label for="presets" class="sr-only">{"Load a preset scenario"}</label>
-                // `data-loaded`: the preset on screen, what a test waits for.
+                // `data-loaded`: the last preset opened (what a test waits for).
                 <select id="presets" onchange={on_preset} disabled={busy} aria-busy={busy.to_string()} data-loaded={loaded}>
                     <option value="" selected=true>{"Presets…"}</option>
                     { for props.presets.iter().enumerate().map(|(i, p)| html! {
