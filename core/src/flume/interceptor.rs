@@ -11,6 +11,7 @@ use crate::vec_map::VecMap;
 
 use super::config::{ConfigError, ConfigErrorKind, Context};
 use super::event::FlumeEvent;
+use super::pattern::Pattern;
 
 /// What an interceptor may read besides the event (no clocks in the core).
 #[derive(Debug, Clone, Copy)]
@@ -297,14 +298,14 @@ impl Interceptor for StaticInterceptor {
 
 #[derive(Debug, Default)]
 struct RegexFilterBuilder {
-    regex: Option<regex_lite::Regex>,
+    regex: Option<Pattern>,
     exclude_events: bool,
 }
 
 impl InterceptorBuilder for RegexFilterBuilder {
     fn configure(&mut self, c: &Context) -> Result<(), ConfigError> {
         let pattern = c.get_string("regex", ".*");
-        let re = regex_lite::Regex::new(&pattern).map_err(|e| {
+        let re = Pattern::compile(&pattern).map_err(|e| {
             ConfigError::new(
                 c.line_of("regex"),
                 ConfigErrorKind::BadRegex {
@@ -330,13 +331,13 @@ impl InterceptorBuilder for RegexFilterBuilder {
 #[derive(Debug, Clone)]
 struct RegexFilteringInterceptor {
     /// `None` only if `build` ran before `configure`: then everything matches.
-    regex: Option<regex_lite::Regex>,
+    regex: Option<Pattern>,
     exclude_events: bool,
 }
 
 impl Interceptor for RegexFilteringInterceptor {
     fn intercept(&mut self, e: FlumeEvent, _: &InterceptContext<'_>) -> Option<FlumeEvent> {
-        let found = self.regex.as_ref().is_none_or(|r| r.is_match(&e.body));
+        let found = self.regex.as_ref().is_none_or(|r| r.find_in(&e.body));
         (found != self.exclude_events).then_some(e)
     }
 }

@@ -36,6 +36,7 @@ mod config;
 mod event;
 mod interceptor;
 mod metrics;
+mod pattern;
 mod sink;
 mod source;
 
