@@ -31,6 +31,15 @@
 //! the current format. A version this build does not know (say, a link from
 //! a newer release) is [`ShareError::UnknownVersion`], never a guess.
 //!
+//! # Without DEFLATE
+//!
+//! [`encode`] and [`decode`] deflate with miniz. A caller with its own
+//! compressor (the web app uses the browser's `CompressionStream`, keeping
+//! miniz out of the wasm) builds the same links from the parts: [`pack`] and
+//! [`fragment_of`] to write, [`payload_of`] and [`unpack`] to read, with
+//! [`ShareError::truncated_deflate`] and friends for its inflater's
+//! failures. Raw DEFLATE from any compressor opens anywhere.
+//!
 //! # Limits
 //!
 //! Decoding refuses fragments over [`MAX_FRAGMENT_LEN`] characters and
@@ -111,11 +120,74 @@ pub enum ShareError {
     Script(#[from] ScriptError),
 }
 
+impl ShareError {
+    /// The DEFLATE data ends before its final block: the link was cut.
+    pub fn truncated_deflate() -> Self {
+        ShareError::Corrupt {
+            detail: "its compressed data is truncated".into(),
+        }
+    }
+
+    /// The DEFLATE data is not valid DEFLATE.
+    pub fn corrupt_deflate() -> Self {
+        ShareError::Corrupt {
+            detail: "its compressed data is corrupt".into(),
+        }
+    }
+}
+
 /// Packs a scenario into a fragment, `v1=...` (no leading `#`).
 ///
 /// Does not check the script; [`decode`] parses it. A script over
 /// [`MAX_DECODED_LEN`] bytes gives a link that [`decode`] refuses.
 pub fn encode(s: &SharedScenario) -> String {
+    fragment_of(&miniz_oxide::deflate::compress_to_vec(
+        &pack(s),
+        DEFLATE_LEVEL,
+    ))
+}
+
+/// Opens a share link fragment (with or without the leading `#`).
+pub fn decode(fragment: &str) -> Result<SharedScenario, ShareError> {
+    decode_with_version(fragment).map(|(_, s)| s)
+}
+
+/// Like [`decode`], also saying which format version the link was in, so
+/// a page can rewrite an old link in the [`CURRENT_VERSION`].
+pub fn decode_with_version(fragment: &str) -> Result<(u32, SharedScenario), ShareError> {
+    let payload = payload_of(fragment)?;
+    let raw = if payload.is_deflated() {
+        inflate(&payload.bytes)?
+    } else {
+        payload.bytes
+    };
+    Ok((payload.version, unpack(payload.version, raw)?))
+}
+
+/// Raw DEFLATE with miniz, stopping at [`MAX_DECODED_LEN`].
+fn inflate(deflated: &[u8]) -> Result<Vec<u8>, ShareError> {
+    miniz_oxide::inflate::decompress_to_vec_with_limit(deflated, MAX_DECODED_LEN).map_err(|e| {
+        match e.status {
+            TINFLStatus::HasMoreOutput => ShareError::TooLarge {
+                max: MAX_DECODED_LEN,
+            },
+            TINFLStatus::FailedCannotMakeProgress | TINFLStatus::NeedsMoreInput => {
+                ShareError::truncated_deflate()
+            }
+            _ => ShareError::corrupt_deflate(),
+        }
+    })
+}
+
+// The parts of the codec without DEFLATE, for a caller with its own
+// compressor (the web app uses the browser's, keeping miniz out of the wasm):
+//
+//   encode = fragment_of(deflate(pack(s)))
+//   decode = p = payload_of(f); unpack(p.version, inflate(p.bytes) if p.is_deflated())
+
+/// The uncompressed `v1` layout of a scenario (see the module docs), which
+/// [`fragment_of`] wants deflated.
+pub fn pack(s: &SharedScenario) -> Vec<u8> {
     let mut raw = Vec::with_capacity(s.script.len() + 16);
     let mut flags = 0;
     if s.time_ms.is_some() {
@@ -133,18 +205,35 @@ pub fn encode(s: &SharedScenario) -> String {
         raw.extend_from_slice(v.as_bytes());
     }
     raw.extend_from_slice(s.script.as_bytes());
-    let packed = miniz_oxide::deflate::compress_to_vec(&raw, DEFLATE_LEVEL);
-    format!("v{CURRENT_VERSION}={}", B64.encode(packed))
+    raw
 }
 
-/// Opens a share link fragment (with or without the leading `#`).
-pub fn decode(fragment: &str) -> Result<SharedScenario, ShareError> {
-    decode_with_version(fragment).map(|(_, s)| s)
+/// The [`CURRENT_VERSION`] fragment (no leading `#`) of the raw DEFLATE of
+/// [`pack`]'s output. Any compressor will do: only the inflated bytes count.
+pub fn fragment_of(deflated: &[u8]) -> String {
+    format!("v{CURRENT_VERSION}={}", B64.encode(deflated))
 }
 
-/// Like [`decode`], also saying which format version the link was in, so
-/// a page can rewrite an old link in the [`CURRENT_VERSION`].
-pub fn decode_with_version(fragment: &str) -> Result<(u32, SharedScenario), ShareError> {
+/// A share link with its envelope opened: version known, base64 undone.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Payload {
+    pub version: u32,
+    /// Raw DEFLATE when [`Payload::is_deflated`], else the layout itself.
+    pub bytes: Vec<u8>,
+}
+
+impl Payload {
+    /// Whether [`Payload::bytes`] must be inflated (to at most
+    /// [`MAX_DECODED_LEN`] bytes, else [`ShareError::TooLarge`]) before
+    /// [`unpack`]. v0 links are not compressed.
+    pub fn is_deflated(&self) -> bool {
+        self.version != 0
+    }
+}
+
+/// Opens a fragment's envelope (with or without the leading `#`): checks
+/// length and version and undoes the base64.
+pub fn payload_of(fragment: &str) -> Result<Payload, ShareError> {
     // Copy-paste adds whitespace around a link; it is never part of one.
     let text = fragment.trim();
     let text = text.strip_prefix('#').unwrap_or(text).trim();
@@ -163,24 +252,50 @@ pub fn decode_with_version(fragment: &str) -> Result<(u32, SharedScenario), Shar
         .filter_map(|sep| text.find(sep).map(|at| (at, sep.len())))
         .min()
         .ok_or(ShareError::MissingVersion)?;
-    let (version, payload) = (&text[..at], &text[at + sep_len..]);
-    let number = version
+    let (name, payload) = (&text[..at], &text[at + sep_len..]);
+    let number = name
         .strip_prefix('v')
         .filter(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
         .ok_or(ShareError::MissingVersion)?;
-    let scenario = match number {
-        "0" => decode_v0(payload)?,
-        "1" => decode_v1(payload)?,
+    let version = match number {
+        "0" => 0,
+        "1" => 1,
         _ => {
             return Err(ShareError::UnknownVersion {
-                version: version.to_string(),
+                version: name.to_string(),
+            })
+        }
+    };
+    Ok(Payload {
+        version,
+        bytes: unbase64(payload)?,
+    })
+}
+
+/// The scenario in a payload's layout: `raw` is [`Payload::bytes`],
+/// inflated if [`Payload::is_deflated`]. Refuses more than
+/// [`MAX_DECODED_LEN`] bytes and a script that does not parse.
+pub fn unpack(version: u32, raw: Vec<u8>) -> Result<SharedScenario, ShareError> {
+    if raw.len() > MAX_DECODED_LEN {
+        return Err(ShareError::TooLarge {
+            max: MAX_DECODED_LEN,
+        });
+    }
+    let scenario = match version {
+        0 => SharedScenario {
+            script: utf8(raw, "script")?,
+            time_ms: None,
+            view: None,
+        },
+        1 => unpack_v1(&raw)?,
+        _ => {
+            return Err(ShareError::UnknownVersion {
+                version: format!("v{version}"),
             })
         }
     };
     parse(&scenario.script)?;
-    // Only 0 and 1 reach here; both fit.
-    let n = if number == "0" { 0 } else { 1 };
-    Ok((n, scenario))
+    Ok(scenario)
 }
 
 fn unbase64(payload: &str) -> Result<Vec<u8>, ShareError> {
@@ -219,38 +334,8 @@ fn base64_detail(payload: &str, e: &base64::DecodeError) -> String {
     }
 }
 
-/// The earlier format: base64 of the script itself.
-fn decode_v0(payload: &str) -> Result<SharedScenario, ShareError> {
-    let bytes = unbase64(payload)?;
-    if bytes.len() > MAX_DECODED_LEN {
-        return Err(ShareError::TooLarge {
-            max: MAX_DECODED_LEN,
-        });
-    }
-    Ok(SharedScenario {
-        script: utf8(bytes, "script")?,
-        time_ms: None,
-        view: None,
-    })
-}
-
-fn decode_v1(payload: &str) -> Result<SharedScenario, ShareError> {
-    let packed = unbase64(payload)?;
-    let raw = miniz_oxide::inflate::decompress_to_vec_with_limit(&packed, MAX_DECODED_LEN)
-        .map_err(|e| match e.status {
-            TINFLStatus::HasMoreOutput => ShareError::TooLarge {
-                max: MAX_DECODED_LEN,
-            },
-            TINFLStatus::FailedCannotMakeProgress | TINFLStatus::NeedsMoreInput => {
-                ShareError::Corrupt {
-                    detail: "its compressed data is truncated".into(),
-                }
-            }
-            _ => ShareError::Corrupt {
-                detail: "its compressed data is corrupt".into(),
-            },
-        })?;
-    let mut rest = raw.as_slice();
+fn unpack_v1(raw: &[u8]) -> Result<SharedScenario, ShareError> {
+    let mut rest = raw;
     let (&flags, tail) = rest.split_first().ok_or_else(|| ShareError::Corrupt {
         detail: "the scenario header is missing".into(),
     })?;
@@ -365,6 +450,58 @@ mod tests {
                 assert_eq!(decode(&f.replacen('=', "%3D", 1)), Ok(s));
             }
         }
+    }
+
+    #[test]
+    fn parts_compose_to_encode_and_decode() {
+        let script = format!("sim seed 4\n{}", "sim advance 10\n".repeat(20));
+        let s = scenario(&script, Some(300), Some("cluster"));
+        // Another compressor's bytes (stored blocks) must open all the same.
+        let f = fragment_of(&miniz_oxide::deflate::compress_to_vec(&pack(&s), 0));
+        assert_ne!(f, encode(&s));
+        assert_eq!(decode(&f), Ok(s.clone()));
+        let p = payload_of(&format!("#{}", encode(&s))).expect("opens");
+        assert_eq!(p.version, CURRENT_VERSION);
+        assert!(p.is_deflated());
+        let raw = inflate(&p.bytes).expect("inflates");
+        assert_eq!(raw, pack(&s));
+        assert_eq!(unpack(p.version, raw), Ok(s));
+        let v0 = payload_of(&format!("v0={}", B64.encode("sim seed 1\n"))).expect("opens");
+        assert!(!v0.is_deflated());
+        assert_eq!(
+            unpack(v0.version, v0.bytes).map(|s| s.script),
+            Ok("sim seed 1\n".to_string())
+        );
+    }
+
+    #[test]
+    fn unpack_refuses_what_an_inflater_let_through() {
+        // An inflater that overshoots the limit is caught here too.
+        assert_eq!(
+            unpack(1, vec![0; MAX_DECODED_LEN + 1]),
+            Err(ShareError::TooLarge {
+                max: MAX_DECODED_LEN
+            })
+        );
+        assert_eq!(
+            unpack(0, vec![b'#'; MAX_DECODED_LEN + 1]),
+            Err(ShareError::TooLarge {
+                max: MAX_DECODED_LEN
+            })
+        );
+        assert_eq!(
+            unpack(7, vec![0]),
+            Err(ShareError::UnknownVersion {
+                version: "v7".into()
+            })
+        );
+        assert!(matches!(
+            unpack(
+                1,
+                pack(&scenario("kafka-topics.sh --nope <<EOF\n", None, None))
+            ),
+            Err(ShareError::Script(_))
+        ));
     }
 
     #[test]

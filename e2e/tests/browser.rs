@@ -18,7 +18,22 @@ async fn open(c: &Client, url: &str) -> Result<(), Error> {
         .at_most(Duration::from_secs(20))
         .for_element(Locator::Css(".cluster-table"))
         .await?;
-    Ok(())
+    // A share link is inflated asynchronously (the browser's
+    // DecompressionStream): an empty page says "Opening…" until then.
+    for _ in 0..400 {
+        let opening = c
+            .execute(
+                "const n = document.querySelector('#notice');
+                 return !!n && n.textContent.includes('Opening the share link');",
+                vec![],
+            )
+            .await?;
+        if opening != serde_json::Value::Bool(true) {
+            return Ok(());
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    Err(format!("{url}: the share link was still opening after 20 s").into())
 }
 
 async fn attr(c: &Client, css: &str, name: &str) -> Result<String, Error> {
@@ -148,10 +163,13 @@ async fn preset_produce_crash_the_leader_fail_over_and_share() -> Result<(), Err
         let cluster = text_of(&c, ".cluster-table").await?;
         std::fs::write(screenshot_dir().join("failover.png"), c.screenshot().await?)?;
 
-        // Share: the link opens the same state in a fresh browser.
+        // Share: the link opens the same state in a fresh browser. The
+        // browser deflates it asynchronously, so the box comes a moment later.
         click(&c, "#share").await?;
         let link = c
-            .find(Locator::Css("#share-url"))
+            .wait()
+            .at_most(Duration::from_secs(10))
+            .for_element(Locator::Css("#share-url"))
             .await?
             .prop("value")
             .await?

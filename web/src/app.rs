@@ -17,10 +17,12 @@ use crate::components::timeline::Timeline;
 use crate::components::toolbar::Toolbar;
 use crate::derive::produce_outcomes;
 use crate::presets::{PresetStatus, PRESETS};
+use crate::share_link;
 use crate::state::{Action, Notice, State, DEFAULT_SCRIPT};
 use std::rc::Rc;
-use streamlab_core::share::{decode_with_version, encode, SharedScenario};
+use streamlab_core::share::SharedScenario;
 use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
 
 /// The scenario `?bench` measures: 9 brokers, 48 partitions, RF 3.
@@ -51,45 +53,86 @@ fn is_bench() -> bool {
         .is_some_and(|s| s.contains("bench"))
 }
 
-/// The first state: the share link in the address bar, or the default
-/// playground (with a message when the link could not be opened).
+/// The share link in the address bar, if any (`?bench` ignores it).
+fn incoming_link() -> Option<String> {
+    if is_bench() {
+        return None;
+    }
+    let hash = location().and_then(|l| l.hash().ok()).unwrap_or_default();
+    (!hash.trim_start_matches('#').trim().is_empty()).then_some(hash)
+}
+
+/// The first state: the default playground, or while a share link is being
+/// opened (the browser inflates asynchronously) an empty one saying so.
 pub fn initial_state() -> State {
     if is_bench() {
         return State::from_script(BENCH_SCRIPT);
     }
-    let hash = location().and_then(|l| l.hash().ok()).unwrap_or_default();
-    if hash.trim_start_matches('#').trim().is_empty() {
+    if incoming_link().is_none() {
         return State::default();
     }
-    match decode_with_version(&hash) {
-        Ok((_, shared)) => {
-            let s = Rc::new(State::from_script(&shared.script));
-            let s = match shared.time_ms {
-                Some(t) => yew::Reducible::reduce(s, Action::Seek(t)),
-                None => s,
-            };
-            Rc::try_unwrap(s).unwrap_or_else(|_| State::default())
-        }
-        Err(e) => {
-            let mut s = State::from_script(DEFAULT_SCRIPT);
-            s.notice = Some(Notice {
+    let mut s = State::from_script("");
+    s.notice = Some(Notice {
+        title: "Opening the share link…".into(),
+        body: String::new(),
+        is_error: false,
+    });
+    s
+}
+
+/// What opening a share link leads to: its scenario at its time, or the
+/// default playground with why the link could not be opened.
+pub async fn open_link(fragment: &str) -> Action {
+    match share_link::decode_with_version(fragment).await {
+        Ok((_, shared)) => Action::Load {
+            script: shared.script,
+            time_ms: shared.time_ms,
+            notice: None,
+        },
+        Err(e) => Action::Load {
+            script: DEFAULT_SCRIPT.into(),
+            time_ms: None,
+            notice: Some(Notice {
                 title: "This share link could not be opened; here is a fresh playground instead."
                     .into(),
                 body: e.to_string(),
                 is_error: true,
-            });
-            s
-        }
+            }),
+        },
     }
 }
 
-/// The address-bar fragment for a state.
-pub fn fragment(state: &State) -> String {
-    encode(&SharedScenario {
+/// What the share link of a state carries.
+pub fn shared_scenario(state: &State) -> SharedScenario {
+    SharedScenario {
         script: state.script_text(),
         time_ms: state.cursor,
         view: None,
-    })
+    }
+}
+
+/// Orders the address-bar writes of encodings that finish out of order:
+/// each encoding takes a ticket, and one older than the last written is
+/// dropped, so a late result never replaces a newer scenario.
+#[derive(Default)]
+struct HashWrites {
+    issued: u64,
+    written: u64,
+}
+
+impl HashWrites {
+    fn ticket(&mut self) -> u64 {
+        self.issued += 1;
+        self.issued
+    }
+
+    /// Writes `fragment` unless a newer ticket already did.
+    fn write(&mut self, ticket: u64, fragment: &str) {
+        if ticket > self.written {
+            self.written = ticket;
+            replace_hash(fragment);
+        }
+    }
 }
 
 fn replace_hash(fragment: &str) {
@@ -124,6 +167,9 @@ fn download(name: &str, text: &str) -> Result<(), wasm_bindgen::JsValue> {
 pub fn app() -> Html {
     let state = use_reducer(initial_state);
     let bench = use_memo((), |_| is_bench());
+    // The link being opened: until it is loaded, the address bar keeps it.
+    let opening = use_mut_ref(incoming_link);
+    let hash_writes = use_mut_ref(HashWrites::default);
     let preset_status = use_state(PresetStatus::default);
     let shared = use_state(|| None::<(String, bool)>);
 
@@ -137,13 +183,36 @@ pub fn app() -> Html {
             move || drop(interval)
         });
     }
+    // Open the share link once, then hand the address bar back.
+    {
+        let d = state.dispatcher();
+        let opening = opening.clone();
+        use_effect_with((), move |_| {
+            let link = opening.borrow().clone();
+            if let Some(link) = link {
+                spawn_local(async move {
+                    let action = open_link(&link).await;
+                    *opening.borrow_mut() = None;
+                    d.dispatch(action);
+                });
+            }
+        });
+    }
     // The address bar follows the scenario, without adding history entries.
     {
         let state = state.clone();
         let bench = *bench;
+        let opening = opening.clone();
+        let hash_writes = hash_writes.clone();
         use_effect_with(state.version, move |_| {
-            if !bench {
-                replace_hash(&fragment(&state));
+            if !bench && opening.borrow().is_none() {
+                let ticket = hash_writes.borrow_mut().ticket();
+                let scenario = shared_scenario(&state);
+                spawn_local(async move {
+                    if let Ok(frag) = share_link::encode(&scenario).await {
+                        hash_writes.borrow_mut().write(ticket, &frag);
+                    }
+                });
             }
         });
     }
@@ -176,16 +245,27 @@ pub fn app() -> Html {
     let on_share = {
         let state = state.clone();
         let shared = shared.clone();
+        let hash_writes = hash_writes.clone();
         Callback::from(move |_| {
-            let frag = fragment(&state);
-            replace_hash(&frag);
-            let url = location().and_then(|l| l.href().ok()).unwrap_or_default();
-            let copied = web_sys::window()
-                .map(|w| {
-                    let _ = w.navigator().clipboard().write_text(&url);
-                })
-                .is_some();
-            shared.set(Some((url, copied)));
+            let ticket = hash_writes.borrow_mut().ticket();
+            let scenario = shared_scenario(&state);
+            let shared = shared.clone();
+            let hash_writes = hash_writes.clone();
+            spawn_local(async move {
+                let Ok(frag) = share_link::encode(&scenario).await else {
+                    return;
+                };
+                hash_writes.borrow_mut().write(ticket, &frag);
+                let href = location().and_then(|l| l.href().ok()).unwrap_or_default();
+                let page = href.split('#').next().unwrap_or_default();
+                let url = format!("{page}#{frag}");
+                let copied = web_sys::window()
+                    .map(|w| {
+                        let _ = w.navigator().clipboard().write_text(&url);
+                    })
+                    .is_some();
+                shared.set(Some((url, copied)));
+            });
         })
     };
     let on_export = {

@@ -8,6 +8,7 @@ pub mod checkpoints;
 pub mod components;
 pub mod derive;
 pub mod presets;
+pub mod share_link;
 pub mod state;
 
 pub use app::App;

@@ -2,6 +2,8 @@
 //! flush, read the DOM — one or more tests per panel.
 #![cfg(target_arch = "wasm32")]
 
+use streamlab_core::share::{self, ShareError, SharedScenario, MAX_DECODED_LEN};
+use streamlab_web::share_link;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
@@ -27,6 +29,11 @@ fn set_hash(hash: &str) {
 fn mount_with_hash(hash: &str) -> Element {
     // The app writes the scenario into the fragment; each test starts clean.
     set_hash(hash);
+    mount_here()
+}
+
+/// Mounts an app on the address bar as it is.
+fn mount_here() -> Element {
     let document = gloo_utils::document();
     let root = document.create_element("div").expect("can create a div");
     document
@@ -44,6 +51,49 @@ fn mount() -> Element {
 
 async fn flush() {
     yew::scheduler::flush().await;
+}
+
+/// Lets the browser run its tasks (the compression streams among them).
+async fn sleep(ms: i32) {
+    let p = js_sys::Promise::new(&mut |resolve, _| {
+        web_sys::window()
+            .expect("window")
+            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms)
+            .expect("setTimeout");
+    });
+    wasm_bindgen_futures::JsFuture::from(p)
+        .await
+        .expect("timer");
+}
+
+/// Flushes until `done` holds: share links open and encode asynchronously.
+async fn until(what: &str, done: impl Fn() -> bool) {
+    for _ in 0..300 {
+        flush().await;
+        if done() {
+            return;
+        }
+        sleep(10).await;
+    }
+    panic!("timed out waiting until {what}");
+}
+
+fn hash() -> String {
+    web_sys::window()
+        .expect("window")
+        .location()
+        .hash()
+        .expect("hash")
+}
+
+/// Mounts the app on a share link and waits until the link was opened.
+async fn open_link(link: &str) -> Element {
+    let root = mount_with_hash(link);
+    until("the link is opened", || {
+        count(&root, "#notice") == 0 || !text(&root, "#notice").contains("Opening the share link")
+    })
+    .await;
+    root
 }
 
 fn find(root: &Element, selector: &str) -> Element {
@@ -130,18 +180,6 @@ fn serve_scenarios(site: Site) {
     )
     .expect("can replace fetch");
     fake.forget();
-}
-
-async fn sleep(ms: i32) {
-    let p = js_sys::Promise::new(&mut |resolve, _| {
-        web_sys::window()
-            .expect("window")
-            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms)
-            .expect("setTimeout");
-    });
-    wasm_bindgen_futures::JsFuture::from(p)
-        .await
-        .expect("a timer resolves");
 }
 
 /// Waits (up to 5 s) for `selector`: a preset arrives asynchronously.
@@ -437,15 +475,20 @@ async fn metrics_draw_throughput_and_isr() {
     assert_eq!(count(&root, "#isr-chart path.line"), 3);
 }
 
-#[wasm_bindgen_test]
-async fn a_share_link_opens_the_same_scenario() {
-    let link = streamlab_core::share::encode(&streamlab_core::share::SharedScenario {
-        script: "sim brokers 4\nkafka-topics.sh --bootstrap-server x --create --topic shared --partitions 2 --replication-factor 3\nsim produce shared a --partition 1\nsim advance 1s\n".into(),
+const SHARED_SCRIPT: &str = "sim brokers 4\nkafka-topics.sh --bootstrap-server x --create --topic shared --partitions 2 --replication-factor 3\nsim produce shared a --partition 1\nsim advance 1s\n";
+
+fn shared_at_500() -> SharedScenario {
+    SharedScenario {
+        script: SHARED_SCRIPT.into(),
         time_ms: Some(500),
         view: None,
-    });
-    let root = mount_with_hash(&link);
-    flush().await;
+    }
+}
+
+#[wasm_bindgen_test]
+async fn a_share_link_from_the_cli_opens_the_same_scenario() {
+    // The core's `encode` deflates with miniz, as the CLI does.
+    let root = open_link(&share::encode(&shared_at_500())).await;
     assert_eq!(count(&root, "th.broker"), 4);
     assert_eq!(count(&root, "tr[data-partition]"), 2);
     assert_eq!(text(&root, "#clock"), "t = 500 ms");
@@ -454,9 +497,189 @@ async fn a_share_link_opens_the_same_scenario() {
 }
 
 #[wasm_bindgen_test]
-async fn a_bad_share_link_shows_a_message_and_a_working_page() {
-    let root = mount_with_hash("v1=<b>not-base64!</b>");
+async fn the_address_bar_keeps_the_link_until_it_is_opened() {
+    let link = share::encode(&shared_at_500());
+    set_hash(&link);
+    // Record every address the page writes from now on.
+    js_sys::eval(
+        "window.__written = []; if (!history.__orig) { history.__orig = history.replaceState; \
+         history.replaceState = function (s, t, u) { window.__written.push(String(u)); \
+         return history.__orig.call(history, s, t, u); }; }",
+    )
+    .expect("hooks replaceState");
+    let root = mount_here();
     flush().await;
+    until("the link is opened and the address bar follows", || {
+        text(&root, "#clock") == "t = 500 ms" && hash() != format!("#{link}")
+    })
+    .await;
+    let written = js_sys::eval("window.__written.splice(0)").expect("the record");
+    let written: Vec<String> = js_sys::Array::from(&written)
+        .iter()
+        .filter_map(|u| u.as_string())
+        .collect();
+    assert!(!written.is_empty());
+    // Never the empty page shown while opening, nor the default playground.
+    for url in &written {
+        let fragment = url.split('#').nth(1).unwrap_or_default();
+        assert_eq!(share::decode(fragment), Ok(shared_at_500()), "{url}");
+    }
+    set_hash("");
+}
+
+#[wasm_bindgen_test]
+async fn a_link_deflated_by_the_browser_opens_here_and_in_the_cli() {
+    let root = mount();
+    flush().await;
+    click(&root, "#produce");
+    click(&root, "#step-1s");
+    click(&root, "#step");
+    flush().await;
+    type_into(&root, "#scrubber", "300");
+    flush().await;
+    click(&root, "#share");
+    until("the share link is shown", || {
+        count(&root, "#share-url") == 1
+    })
+    .await;
+    let url = find(&root, "#share-url")
+        .dyn_into::<HtmlInputElement>()
+        .expect("an input")
+        .value();
+    let fragment = url.split('#').nth(1).expect("a fragment").to_string();
+    // Native miniz inflates what the browser deflated.
+    let opened = share::decode(&fragment).expect("the CLI opens it");
+    assert_eq!(opened.time_ms, Some(300));
+    assert!(
+        opened.script.contains("sim produce hello record-0")
+            && opened.script.contains("sim advance 1100"),
+        "{}",
+        opened.script
+    );
+    assert_eq!(
+        hash(),
+        format!("#{fragment}"),
+        "the address bar is the link"
+    );
+    // And the browser opens it again.
+    let again = open_link(&fragment).await;
+    assert_eq!(text(&again, "#clock"), "t = 300 ms");
+    assert_eq!(script(&again), script(&root));
+    assert_eq!(count(&again, "#notice"), 0);
+    set_hash("");
+}
+
+#[wasm_bindgen_test]
+async fn the_browser_codec_round_trips_and_refuses_bombs_and_damage() {
+    for s in [
+        SharedScenario::default(),
+        shared_at_500(),
+        SharedScenario {
+            script: format!("sim seed 9\n{}", "sim advance 10\n".repeat(500)),
+            time_ms: Some(u64::MAX),
+            view: Some("ünïcode".into()),
+        },
+    ] {
+        let f = share_link::encode(&s).await.expect("the browser deflates");
+        assert_eq!(
+            share_link::decode_with_version(&f).await,
+            Ok((1, s.clone()))
+        );
+        assert_eq!(share::decode(&f), Ok(s));
+    }
+    // Exactly at the limit inflates; one byte more does not.
+    let at_limit = vec![b'#'; MAX_DECODED_LEN];
+    let deflated = share_link::deflate(&at_limit).await.expect("deflates");
+    assert_eq!(
+        share_link::inflate(&deflated).await.map(|v| v.len()),
+        Ok(MAX_DECODED_LEN)
+    );
+    let over = vec![b'#'; 8 * MAX_DECODED_LEN];
+    let deflated = share_link::deflate(&over).await.expect("deflates");
+    assert_eq!(
+        share_link::inflate(&deflated).await,
+        Err(ShareError::TooLarge {
+            max: MAX_DECODED_LEN
+        })
+    );
+    // Block type 3 is reserved in DEFLATE.
+    assert_eq!(
+        share_link::inflate(&[0x07, 0, 0, 0]).await,
+        Err(ShareError::corrupt_deflate())
+    );
+    let whole = share_link::deflate(SHARED_SCRIPT.as_bytes())
+        .await
+        .expect("deflates");
+    assert_eq!(
+        share_link::inflate(&whole[..whole.len() / 2]).await,
+        Err(ShareError::truncated_deflate())
+    );
+    // The envelope's errors are the core's own.
+    assert_eq!(
+        share_link::decode_with_version("v9=abc").await,
+        share::decode_with_version("v9=abc")
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_deflate_bomb_link_shows_a_message_and_a_working_page() {
+    // 2 MiB of `#` (a comment) packs into a few KiB: over the limit.
+    let bomb = share::encode(&SharedScenario {
+        script: "#".repeat(2 * MAX_DECODED_LEN),
+        time_ms: None,
+        view: None,
+    });
+    assert!(bomb.len() < share::MAX_FRAGMENT_LEN);
+    let root = open_link(&bomb).await;
+    let notice = text(&root, "#notice");
+    assert!(notice.contains("could not be opened"), "{notice}");
+    assert!(
+        notice.contains(
+            &ShareError::TooLarge {
+                max: MAX_DECODED_LEN
+            }
+            .to_string()
+        ),
+        "{notice}"
+    );
+    assert_eq!(
+        count(&root, "tr[data-partition]"),
+        3,
+        "the default playground"
+    );
+    set_hash("");
+}
+
+#[wasm_bindgen_test]
+async fn a_corrupt_or_cut_link_shows_the_typed_error() {
+    let corrupt = share::fragment_of(&[0x07, 0, 0, 0]);
+    let root = open_link(&corrupt).await;
+    let notice = text(&root, "#notice");
+    assert!(notice.contains("could not be opened"), "{notice}");
+    assert!(
+        notice.contains(&ShareError::corrupt_deflate().to_string()),
+        "{notice}"
+    );
+    let link = share::encode(&shared_at_500());
+    // Cut on a whole base64 quantum, so only the DEFLATE data is short.
+    let cut = &link[..3 + (link.len() - 3) / 2 / 4 * 4];
+    let root = open_link(cut).await;
+    let notice = text(&root, "#notice");
+    assert!(
+        notice.contains(&ShareError::truncated_deflate().to_string()),
+        "{notice}"
+    );
+    assert_eq!(
+        count(&root, "tr[data-partition]"),
+        3,
+        "the default playground"
+    );
+    set_hash("");
+}
+
+#[wasm_bindgen_test]
+async fn a_bad_share_link_shows_a_message_and_a_working_page() {
+    let root = open_link("v1=<b>not-base64!</b>").await;
     let notice = text(&root, "#notice");
     assert!(notice.contains("could not be opened"), "{notice}");
     assert!(notice.contains("damaged"), "{notice}");
