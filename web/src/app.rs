@@ -246,14 +246,30 @@ pub fn app() -> Html {
         let state = state.clone();
         let shared = shared.clone();
         let hash_writes = hash_writes.clone();
+        let d = state.dispatcher();
         Callback::from(move |_| {
             let ticket = hash_writes.borrow_mut().ticket();
             let scenario = shared_scenario(&state);
             let shared = shared.clone();
             let hash_writes = hash_writes.clone();
+            let d = d.clone();
             spawn_local(async move {
-                let Ok(frag) = share_link::encode(&scenario).await else {
-                    return;
+                let frag = match share_link::encode(&scenario).await {
+                    Ok(frag) => frag,
+                    Err(e) => {
+                        // Only a browser without CompressionStream gets here.
+                        d.dispatch(Action::ShowNotice(Notice {
+                            title: "This browser cannot make a share link.".into(),
+                            body: format!(
+                                "Compressing the scenario failed: {}",
+                                e.dyn_ref::<js_sys::Error>()
+                                    .map(|e| String::from(e.message()))
+                                    .unwrap_or_else(|| format!("{e:?}"))
+                            ),
+                            is_error: true,
+                        }));
+                        return;
+                    }
                 };
                 hash_writes.borrow_mut().write(ticket, &frag);
                 let href = location().and_then(|l| l.href().ok()).unwrap_or_default();

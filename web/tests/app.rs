@@ -570,6 +570,26 @@ async fn a_link_deflated_by_the_browser_opens_here_and_in_the_cli() {
 }
 
 #[wasm_bindgen_test]
+async fn share_says_so_when_the_browser_cannot_compress() {
+    let root = mount();
+    flush().await;
+    let window = web_sys::window().expect("window");
+    let stream = js_sys::Reflect::get(&window, &"CompressionStream".into()).expect("readable");
+    js_sys::Reflect::delete_property(&window, &"CompressionStream".into()).expect("deletable");
+    click(&root, "#share");
+    until("the error notice", || count(&root, "#notice.error") == 1).await;
+    js_sys::Reflect::set(&window, &"CompressionStream".into(), &stream).expect("restored");
+    let notice = text(&root, "#notice");
+    assert!(
+        notice.contains("This browser cannot make a share link")
+            && notice.contains("CompressionStream"),
+        "{notice}"
+    );
+    assert_eq!(count(&root, "#share-url"), 0);
+    set_hash("");
+}
+
+#[wasm_bindgen_test]
 async fn the_browser_codec_round_trips_and_refuses_bombs_and_damage() {
     for s in [
         SharedScenario::default(),
