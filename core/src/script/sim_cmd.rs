@@ -164,8 +164,13 @@ pub(super) fn run(
             let findings = crate::checker::check(session.events());
             match rest.first().map(String::as_str) {
                 None => Ok(crate::checker::summary(&findings)),
-                Some("--json") => crate::checker::findings_json(&findings)
-                    .map_err(|e| CommandError::Usage(e.to_string())),
+                // Plain structs of strings and numbers always serialize; a
+                // fixed message keeps serde_json's error texts out of the wasm.
+                Some("--json") => crate::checker::findings_json(&findings).map_err(|_| {
+                    CommandError::Usage(
+                        "sim check --json: the findings could not be written".into(),
+                    )
+                }),
                 Some(_) => Err(usage()),
             }
         }
