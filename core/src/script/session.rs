@@ -187,6 +187,7 @@ pub struct ScriptRun {
     pub outputs: Vec<Output>,
     /// What the invariant checker found in the whole trace.
     pub findings: Vec<crate::checker::Finding>,
+    #[cfg(feature = "trace-hash")]
     pub trace_hash: u64,
     pub time_ms: u64,
 }
@@ -198,6 +199,7 @@ pub fn run_script(text: &str) -> (Session, ScriptRun) {
     let run = ScriptRun {
         findings: crate::checker::check(session.events()),
         outputs,
+        #[cfg(feature = "trace-hash")]
         trace_hash: session.sim.trace_hash(),
         time_ms: session.sim.now().as_millis(),
     };

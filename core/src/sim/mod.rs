@@ -23,7 +23,9 @@ pub use produce::{error_message, Acks, ProducerConfig};
 use crate::cluster::settings::BrokerSettings;
 use crate::cluster::{Cluster, TopicConfig};
 use crate::error::CommandError;
-use crate::event::{Event, EventKind, TraceHasher, TraceId};
+#[cfg(feature = "trace-hash")]
+use crate::event::TraceHasher;
+use crate::event::{Event, EventKind, TraceId};
 use crate::ids::{BrokerId, Offset, PartitionId};
 use crate::network::{Network, Node};
 use crate::rng::SimRng;
@@ -226,6 +228,7 @@ pub struct Simulation {
     network_rng: SimRng,
     pub(crate) client_rng: SimRng,
     events: VecDeque<Event>,
+    #[cfg(feature = "trace-hash")]
     trace: TraceHasher,
     pub(crate) controller: Option<BrokerId>,
     controller_epoch: i32,
@@ -263,6 +266,7 @@ impl Simulation {
             network_rng: SimRng::derive(seed, "network"),
             client_rng: SimRng::derive(seed, "clients"),
             events: VecDeque::new(),
+            #[cfg(feature = "trace-hash")]
             trace: TraceHasher::default(),
             controller: None,
             controller_epoch: 0,
@@ -319,6 +323,7 @@ impl Simulation {
     }
 
     /// Hash of every event so far (the determinism check).
+    #[cfg(feature = "trace-hash")]
     pub fn trace_hash(&self) -> u64 {
         self.trace.finish()
     }
@@ -336,6 +341,7 @@ impl Simulation {
             time: self.now,
             kind,
         };
+        #[cfg(feature = "trace-hash")]
         self.trace.add(&event);
         self.events.push_back(event);
     }
