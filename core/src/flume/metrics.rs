@@ -121,103 +121,83 @@ fn plain_decimal(v: f64) -> String {
 
 type Attrs = VecMap<String, String>;
 
-fn attrs(pairs: &[(&str, String)]) -> Attrs {
-    pairs
-        .iter()
-        .map(|(k, v)| ((*k).to_string(), v.clone()))
-        .collect()
+/// One component's attributes: its counters, an optional non-counter
+/// value, and its `Type`. One loop for every counter keeps the number
+/// formatting in one place (the wasm bundle is size-budgeted, SPEC §6).
+fn attrs(counters: &[(&str, u64)], extra: Option<(&str, String)>, kind: &str) -> Attrs {
+    let mut m = Attrs::new();
+    for &(k, v) in counters {
+        m.insert(k.to_string(), v.to_string());
+    }
+    if let Some((k, v)) = extra {
+        m.insert(k.to_string(), v);
+    }
+    m.insert("Type".to_string(), kind.to_string());
+    m
 }
 
 pub(crate) fn source_attrs(c: &SourceCounter) -> Attrs {
-    attrs(&[
-        ("EventReceivedCount", c.event_received_count.to_string()),
-        ("EventAcceptedCount", c.event_accepted_count.to_string()),
-        ("AppendReceivedCount", c.append_received_count.to_string()),
-        ("AppendAcceptedCount", c.append_accepted_count.to_string()),
-        (
-            "AppendBatchReceivedCount",
-            c.append_batch_received_count.to_string(),
-        ),
-        (
-            "AppendBatchAcceptedCount",
-            c.append_batch_accepted_count.to_string(),
-        ),
-        ("OpenConnectionCount", c.open_connection_count.to_string()),
-        ("EventReadFail", c.event_read_fail.to_string()),
-        ("ChannelWriteFail", c.channel_write_fail.to_string()),
-        (
-            "GenericProcessingFail",
-            c.generic_processing_fail.to_string(),
-        ),
-        ("StartTime", c.start_time.to_string()),
-        ("StopTime", c.stop_time.to_string()),
-        ("Type", "SOURCE".to_string()),
-    ])
+    attrs(
+        &[
+            ("EventReceivedCount", c.event_received_count),
+            ("EventAcceptedCount", c.event_accepted_count),
+            ("AppendReceivedCount", c.append_received_count),
+            ("AppendAcceptedCount", c.append_accepted_count),
+            ("AppendBatchReceivedCount", c.append_batch_received_count),
+            ("AppendBatchAcceptedCount", c.append_batch_accepted_count),
+            ("OpenConnectionCount", c.open_connection_count),
+            ("EventReadFail", c.event_read_fail),
+            ("ChannelWriteFail", c.channel_write_fail),
+            ("GenericProcessingFail", c.generic_processing_fail),
+            ("StartTime", c.start_time),
+            ("StopTime", c.stop_time),
+        ],
+        None,
+        "SOURCE",
+    )
 }
 
 pub(crate) fn channel_attrs(c: &ChannelCounter) -> Attrs {
-    attrs(&[
-        ("ChannelSize", c.channel_size.to_string()),
-        (
-            "EventPutAttemptCount",
-            c.event_put_attempt_count.to_string(),
-        ),
-        (
-            "EventTakeAttemptCount",
-            c.event_take_attempt_count.to_string(),
-        ),
-        (
-            "EventPutSuccessCount",
-            c.event_put_success_count.to_string(),
-        ),
-        (
-            "EventTakeSuccessCount",
-            c.event_take_success_count.to_string(),
-        ),
-        ("ChannelCapacity", c.channel_capacity.to_string()),
-        (
+    attrs(
+        &[
+            ("ChannelSize", c.channel_size),
+            ("EventPutAttemptCount", c.event_put_attempt_count),
+            ("EventTakeAttemptCount", c.event_take_attempt_count),
+            ("EventPutSuccessCount", c.event_put_success_count),
+            ("EventTakeSuccessCount", c.event_take_success_count),
+            ("ChannelCapacity", c.channel_capacity),
+            ("StartTime", c.start_time),
+            ("StopTime", c.stop_time),
+        ],
+        Some((
             "ChannelFillPercentage",
             java_double(c.channel_fill_percentage()),
-        ),
-        ("StartTime", c.start_time.to_string()),
-        ("StopTime", c.stop_time.to_string()),
-        ("Type", "CHANNEL".to_string()),
-    ])
+        )),
+        "CHANNEL",
+    )
 }
 
 /// `KafkaSinkCounterMBean`: note it lists no `EventWriteFail` or
 /// `ChannelReadFail` (the MBean interface predates them), so JMX shows none.
 pub(crate) fn kafka_sink_attrs(c: &SinkCounter) -> Attrs {
-    attrs(&[
-        ("KafkaEventSendTimer", c.kafka_event_send_timer.to_string()),
-        ("RollbackCount", c.rollback_count.to_string()),
-        (
-            "ConnectionCreatedCount",
-            c.connection_created_count.to_string(),
-        ),
-        (
-            "ConnectionClosedCount",
-            c.connection_closed_count.to_string(),
-        ),
-        (
-            "ConnectionFailedCount",
-            c.connection_failed_count.to_string(),
-        ),
-        ("BatchEmptyCount", c.batch_empty_count.to_string()),
-        ("BatchUnderflowCount", c.batch_underflow_count.to_string()),
-        ("BatchCompleteCount", c.batch_complete_count.to_string()),
-        (
-            "EventDrainAttemptCount",
-            c.event_drain_attempt_count.to_string(),
-        ),
-        (
-            "EventDrainSuccessCount",
-            c.event_drain_success_count.to_string(),
-        ),
-        ("StartTime", c.start_time.to_string()),
-        ("StopTime", c.stop_time.to_string()),
-        ("Type", "SINK".to_string()),
-    ])
+    attrs(
+        &[
+            ("KafkaEventSendTimer", c.kafka_event_send_timer),
+            ("RollbackCount", c.rollback_count),
+            ("ConnectionCreatedCount", c.connection_created_count),
+            ("ConnectionClosedCount", c.connection_closed_count),
+            ("ConnectionFailedCount", c.connection_failed_count),
+            ("BatchEmptyCount", c.batch_empty_count),
+            ("BatchUnderflowCount", c.batch_underflow_count),
+            ("BatchCompleteCount", c.batch_complete_count),
+            ("EventDrainAttemptCount", c.event_drain_attempt_count),
+            ("EventDrainSuccessCount", c.event_drain_success_count),
+            ("StartTime", c.start_time),
+            ("StopTime", c.stop_time),
+        ],
+        None,
+        "SINK",
+    )
 }
 
 /// What the UI charts read: every component's counters, typed.
