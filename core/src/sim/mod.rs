@@ -30,7 +30,7 @@ use crate::rng::SimRng;
 use crate::time::SimTime;
 use crate::vec_map::VecMap;
 use crate::vec_map::VecSet;
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::VecDeque;
 use timers::{Timer, Timers};
 
 /// How the cluster starts.
@@ -239,7 +239,7 @@ pub struct Simulation {
     next_request: u64,
     pub(crate) next_producer_id: i64,
     /// Fetches held by leaders (long poll), by (partition, leader, follower).
-    parked: BTreeMap<(Tp, BrokerId, BrokerId), (u64, Box<replica_manager::FetchRequest>)>,
+    parked: VecMap<(Tp, BrokerId, BrokerId), (u64, Box<replica_manager::FetchRequest>)>,
     next_park_token: u64,
     /// Some broker may hold a stale role (after a network change or failover).
     roles_dirty: bool,
@@ -274,7 +274,7 @@ impl Simulation {
             next_trace: 1,
             next_request: 1,
             next_producer_id: 0,
-            parked: BTreeMap::new(),
+            parked: VecMap::new(),
             next_park_token: 0,
             roles_dirty: false,
             elections_dirty: false,
