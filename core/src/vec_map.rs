@@ -267,6 +267,15 @@ impl<K: serde::Serialize, V: serde::Serialize> serde::Serialize for VecMap<K, V>
     }
 }
 
+/// Read as a `BTreeMap` reads (a map, any order, a later duplicate wins).
+impl<'de, K: serde::Deserialize<'de> + Ord, V: serde::Deserialize<'de>> serde::Deserialize<'de>
+    for VecMap<K, V>
+{
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        std::collections::BTreeMap::<K, V>::deserialize(d).map(|m| Self(m.into_iter().collect()))
+    }
+}
+
 /// The set counterpart of [`VecMap`]: a sorted `Vec` without duplicates.
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct VecSet<T>(Vec<T>);
@@ -427,6 +436,17 @@ mod tests {
             );
         }
         assert_eq!(v.range(&9, &4).count(), 0);
+    }
+
+    #[test]
+    fn serde_round_trip_sorts_keys() {
+        let v: VecMap<String, i32> =
+            serde_json::from_str(r#"{"b":2,"a":1,"c":3}"#).expect("a JSON map");
+        assert_eq!(v.keys().collect::<Vec<_>>(), ["a", "b", "c"]);
+        assert_eq!(
+            serde_json::to_string(&v).expect("serialises"),
+            r#"{"a":1,"b":2,"c":3}"#
+        );
     }
 
     /// The same operations on a `VecMap` and a `BTreeMap` leave the same
