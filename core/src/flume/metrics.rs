@@ -264,17 +264,19 @@ fn round_tie_up(v: f64, digits: &mut String, point: i64) {
         return;
     };
     let scaled = v * 2f64.powi(k);
-    let Ok(low) = digits.parse::<i128>() else {
+    // At most 17 digits: a u64 (no 128-bit parsing or printing in the bundle).
+    let Ok(low) = digits.parse::<u64>() else {
         return;
     };
     if scaled >= 2f64.powi(62) {
         return;
     }
-    // v = n / 2^k and the candidates are c / 10^frac: compare 2^k c with 10^frac n.
-    let n = scaled as i128;
-    let (two, ten) = (1i128 << k, 10i128.pow(frac as u32));
-    let gap = |c: i128| (two * c).checked_sub(ten.checked_mul(n)?).map(i128::abs);
-    if gap(low).is_some() && gap(low) == gap(low + 1) {
+    // v = n / 2^k and the candidates are c / 10^frac: `low` and `low + 1`
+    // are equally close when 10^frac n is their midpoint, i.e.
+    // 2 * 10^frac * n == 2^k * (2 low + 1). Both sides stay below 2^121.
+    let n = scaled as u128;
+    let (two, ten) = (1u128 << k, 10u128.pow(frac as u32));
+    if 2 * ten * n == two * (2 * u128::from(low) + 1) {
         *digits = (low + 1).to_string();
     }
 }
