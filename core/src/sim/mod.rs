@@ -30,7 +30,6 @@ use crate::rng::SimRng;
 use crate::time::SimTime;
 use crate::vec_map::VecMap;
 use crate::vec_map::VecSet;
-use std::collections::VecDeque;
 use timers::{Timer, Timers};
 
 /// How the cluster starts.
@@ -225,7 +224,8 @@ pub struct Simulation {
     placement_rng: SimRng,
     network_rng: SimRng,
     pub(crate) client_rng: SimRng,
-    events: VecDeque<Event>,
+    /// Events not yet drained (a `Vec`: callers drain them all at once).
+    events: Vec<Event>,
     trace: TraceHasher,
     pub(crate) controller: Option<BrokerId>,
     controller_epoch: i32,
@@ -262,7 +262,7 @@ impl Simulation {
             placement_rng: SimRng::derive(seed, "placement"),
             network_rng: SimRng::derive(seed, "network"),
             client_rng: SimRng::derive(seed, "clients"),
-            events: VecDeque::new(),
+            events: Vec::new(),
             trace: TraceHasher::default(),
             controller: None,
             controller_epoch: 0,
@@ -324,7 +324,7 @@ impl Simulation {
     }
 
     pub fn poll_event(&mut self) -> Option<Event> {
-        self.events.pop_front()
+        (!self.events.is_empty()).then(|| self.events.remove(0))
     }
 
     pub fn drain_events(&mut self) -> impl Iterator<Item = Event> + '_ {
@@ -337,7 +337,7 @@ impl Simulation {
             kind,
         };
         self.trace.add(&event);
-        self.events.push_back(event);
+        self.events.push(event);
     }
 
     pub(crate) fn schedule(&mut self, delay_ms: u64, timer: Timer) {
