@@ -45,7 +45,6 @@
 
 use crate::vec_map::VecMap;
 use crate::vec_map::VecSet;
-use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
@@ -639,7 +638,7 @@ struct Rec {
 
 #[derive(Debug, Clone, Default)]
 struct ReplicaLog {
-    records: BTreeMap<Offset, Rec>,
+    records: VecMap<Offset, Rec>,
     leo: Offset,
 }
 
@@ -725,14 +724,14 @@ struct PartitionState {
     leader_hw: VecMap<BrokerId, (LeaderEpoch, Offset, usize)>,
     /// Outstanding acknowledgements keyed by (end offset, ack event), so a
     /// change from offset `o` only rechecks acks ending above `o`.
-    acks: BTreeMap<(Offset, usize), Ack>,
+    acks: VecMap<(Offset, usize), Ack>,
     /// Every offset a leader appended each trace id at (duplicate detection).
-    appended_at: BTreeMap<TraceId, Vec<Offset>>,
+    appended_at: VecMap<TraceId, Vec<Offset>>,
     /// Events that dropped or overwrote records, oldest first.
     cuts: Vec<Cut>,
     /// Per replica pair (low id, high id): offsets below this were compared.
     compared: VecMap<(BrokerId, BrokerId), Offset>,
-    diverged: BTreeSet<Offset>,
+    diverged: VecSet<Offset>,
 }
 
 impl PartitionState {
@@ -748,11 +747,11 @@ impl PartitionState {
             election: None,
             unclean: false,
             leader_hw: VecMap::new(),
-            acks: BTreeMap::new(),
-            appended_at: BTreeMap::new(),
+            acks: VecMap::new(),
+            appended_at: VecMap::new(),
             cuts: Vec::new(),
             compared: VecMap::new(),
-            diverged: BTreeSet::new(),
+            diverged: VecSet::new(),
         }
     }
 
@@ -911,7 +910,7 @@ impl PartitionState {
         let copied: Vec<(Offset, Rec)> = match self.logs.get(&leader) {
             Some(l) if end > fetch_offset => l
                 .records
-                .range(fetch_offset..end)
+                .range(&fetch_offset, &end)
                 .map(|(o, r)| (*o, *r))
                 .collect(),
             _ => Vec::new(),
@@ -1012,7 +1011,7 @@ impl PartitionState {
                 continue;
             };
             let mut found: Vec<(Offset, Rec, Rec)> = Vec::new();
-            for (offset, rec) in mine.records.range(start..end) {
+            for (offset, rec) in mine.records.range(&start, &end) {
                 if let Some(their) = theirs.records.get(offset) {
                     if their.trace != rec.trace && !self.diverged.contains(offset) {
                         found.push((*offset, *rec, *their));
@@ -1055,7 +1054,7 @@ impl PartitionState {
         let keys: Vec<(Offset, usize)> = match from {
             Some(f) => self
                 .acks
-                .range((f.saturating_add(1), 0)..)
+                .range_from(&(f.saturating_add(1), 0))
                 .map(|(k, _)| *k)
                 .collect(),
             None => self.acks.keys().copied().collect(),
@@ -1092,7 +1091,7 @@ impl PartitionState {
         if let Some(records) = records {
             let upto = end.min(leo);
             if upto > ack.base {
-                for (offset, rec) in records.range(ack.base..upto) {
+                for (offset, rec) in records.range(&ack.base, &upto) {
                     if rec.trace != ack.trace_at(*offset) {
                         lost += 1;
                         first.get_or_insert((*offset, Some(rec.trace)));

@@ -128,6 +128,31 @@ impl<K: Ord, V> VecMap<K, V> {
         self.find(key).ok().map(|i| self.0.remove(i).1)
     }
 
+    /// Index of the first entry whose key is not below `key`.
+    fn lower_bound(&self, key: &K) -> usize {
+        self.0.partition_point(|(k, _)| k < key)
+    }
+
+    /// The entries with keys in `start..end`, in order (empty if `end <= start`).
+    pub fn range(&self, start: &K, end: &K) -> Pairs<'_, K, V> {
+        let lo = self.lower_bound(start);
+        let hi = self.lower_bound(end).max(lo);
+        self.0[lo..hi].iter().map(|(k, v)| (k, v))
+    }
+
+    /// The entries with keys from `start` on, in order.
+    pub fn range_from(&self, start: &K) -> Pairs<'_, K, V> {
+        self.0[self.lower_bound(start)..]
+            .iter()
+            .map(|(k, v)| (k, v))
+    }
+
+    /// As `BTreeMap::split_off`: moves the entries at `key` and above out.
+    pub fn split_off(&mut self, key: &K) -> Self {
+        let at = self.lower_bound(key);
+        Self(self.0.split_off(at))
+    }
+
     pub fn entry(&mut self, key: K) -> Entry<'_, K, V> {
         let at = self.find(&key);
         Entry { map: self, key, at }
@@ -239,6 +264,15 @@ impl<K: fmt::Debug, V: fmt::Debug> fmt::Debug for VecMap<K, V> {
 impl<K: serde::Serialize, V: serde::Serialize> serde::Serialize for VecMap<K, V> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.collect_map(self.iter())
+    }
+}
+
+/// Read as a `BTreeMap` reads (a map, any order, a later duplicate wins).
+impl<'de, K: serde::Deserialize<'de> + Ord, V: serde::Deserialize<'de>> serde::Deserialize<'de>
+    for VecMap<K, V>
+{
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        std::collections::BTreeMap::<K, V>::deserialize(d).map(|m| Self(m.into_iter().collect()))
     }
 }
 
@@ -378,6 +412,42 @@ impl<T: serde::Serialize> serde::Serialize for VecSet<T> {
 mod tests {
     use super::*;
     use std::collections::BTreeMap;
+
+    /// `range`, `range_from` and `split_off` select what `BTreeMap`'s do,
+    /// for bounds on, between and outside the keys.
+    #[test]
+    fn ranges_and_split_off_like_btreemap() {
+        let keys = [2, 3, 5, 8, 13];
+        let v: VecMap<i32, i32> = keys.iter().map(|&k| (k, k * 10)).collect();
+        let b: BTreeMap<i32, i32> = keys.iter().map(|&k| (k, k * 10)).collect();
+        for start in 0..15 {
+            assert!(v.range_from(&start).eq(b.range(start..)), "{start}..");
+            for end in start..16 {
+                assert!(
+                    v.range(&start, &end).eq(b.range(start..end)),
+                    "{start}..{end}"
+                );
+            }
+            let (mut v2, mut b2) = (v.clone(), b.clone());
+            let (vt, bt) = (v2.split_off(&start), b2.split_off(&start));
+            assert!(
+                v2.iter().eq(b2.iter()) && vt.iter().eq(bt.iter()),
+                "split {start}"
+            );
+        }
+        assert_eq!(v.range(&9, &4).count(), 0);
+    }
+
+    #[test]
+    fn serde_round_trip_sorts_keys() {
+        let v: VecMap<String, i32> =
+            serde_json::from_str(r#"{"b":2,"a":1,"c":3}"#).expect("a JSON map");
+        assert_eq!(v.keys().collect::<Vec<_>>(), ["a", "b", "c"]);
+        assert_eq!(
+            serde_json::to_string(&v).expect("serialises"),
+            r#"{"a":1,"b":2,"c":3}"#
+        );
+    }
 
     /// The same operations on a `VecMap` and a `BTreeMap` leave the same
     /// entries, in the same order, printed the same way.

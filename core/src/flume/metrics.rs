@@ -121,103 +121,83 @@ fn plain_decimal(v: f64) -> String {
 
 type Attrs = VecMap<String, String>;
 
-fn attrs(pairs: &[(&str, String)]) -> Attrs {
-    pairs
-        .iter()
-        .map(|(k, v)| ((*k).to_string(), v.clone()))
-        .collect()
+/// One component's attributes: its counters, an optional non-counter
+/// value, and its `Type`. One loop for every counter keeps the number
+/// formatting in one place (the wasm bundle is size-budgeted, SPEC §6).
+fn attrs(counters: &[(&str, u64)], extra: Option<(&str, String)>, kind: &str) -> Attrs {
+    let mut m = Attrs::new();
+    for &(k, v) in counters {
+        m.insert(k.to_string(), v.to_string());
+    }
+    if let Some((k, v)) = extra {
+        m.insert(k.to_string(), v);
+    }
+    m.insert("Type".to_string(), kind.to_string());
+    m
 }
 
 pub(crate) fn source_attrs(c: &SourceCounter) -> Attrs {
-    attrs(&[
-        ("EventReceivedCount", c.event_received_count.to_string()),
-        ("EventAcceptedCount", c.event_accepted_count.to_string()),
-        ("AppendReceivedCount", c.append_received_count.to_string()),
-        ("AppendAcceptedCount", c.append_accepted_count.to_string()),
-        (
-            "AppendBatchReceivedCount",
-            c.append_batch_received_count.to_string(),
-        ),
-        (
-            "AppendBatchAcceptedCount",
-            c.append_batch_accepted_count.to_string(),
-        ),
-        ("OpenConnectionCount", c.open_connection_count.to_string()),
-        ("EventReadFail", c.event_read_fail.to_string()),
-        ("ChannelWriteFail", c.channel_write_fail.to_string()),
-        (
-            "GenericProcessingFail",
-            c.generic_processing_fail.to_string(),
-        ),
-        ("StartTime", c.start_time.to_string()),
-        ("StopTime", c.stop_time.to_string()),
-        ("Type", "SOURCE".to_string()),
-    ])
+    attrs(
+        &[
+            ("EventReceivedCount", c.event_received_count),
+            ("EventAcceptedCount", c.event_accepted_count),
+            ("AppendReceivedCount", c.append_received_count),
+            ("AppendAcceptedCount", c.append_accepted_count),
+            ("AppendBatchReceivedCount", c.append_batch_received_count),
+            ("AppendBatchAcceptedCount", c.append_batch_accepted_count),
+            ("OpenConnectionCount", c.open_connection_count),
+            ("EventReadFail", c.event_read_fail),
+            ("ChannelWriteFail", c.channel_write_fail),
+            ("GenericProcessingFail", c.generic_processing_fail),
+            ("StartTime", c.start_time),
+            ("StopTime", c.stop_time),
+        ],
+        None,
+        "SOURCE",
+    )
 }
 
 pub(crate) fn channel_attrs(c: &ChannelCounter) -> Attrs {
-    attrs(&[
-        ("ChannelSize", c.channel_size.to_string()),
-        (
-            "EventPutAttemptCount",
-            c.event_put_attempt_count.to_string(),
-        ),
-        (
-            "EventTakeAttemptCount",
-            c.event_take_attempt_count.to_string(),
-        ),
-        (
-            "EventPutSuccessCount",
-            c.event_put_success_count.to_string(),
-        ),
-        (
-            "EventTakeSuccessCount",
-            c.event_take_success_count.to_string(),
-        ),
-        ("ChannelCapacity", c.channel_capacity.to_string()),
-        (
+    attrs(
+        &[
+            ("ChannelSize", c.channel_size),
+            ("EventPutAttemptCount", c.event_put_attempt_count),
+            ("EventTakeAttemptCount", c.event_take_attempt_count),
+            ("EventPutSuccessCount", c.event_put_success_count),
+            ("EventTakeSuccessCount", c.event_take_success_count),
+            ("ChannelCapacity", c.channel_capacity),
+            ("StartTime", c.start_time),
+            ("StopTime", c.stop_time),
+        ],
+        Some((
             "ChannelFillPercentage",
             java_double(c.channel_fill_percentage()),
-        ),
-        ("StartTime", c.start_time.to_string()),
-        ("StopTime", c.stop_time.to_string()),
-        ("Type", "CHANNEL".to_string()),
-    ])
+        )),
+        "CHANNEL",
+    )
 }
 
 /// `KafkaSinkCounterMBean`: note it lists no `EventWriteFail` or
 /// `ChannelReadFail` (the MBean interface predates them), so JMX shows none.
 pub(crate) fn kafka_sink_attrs(c: &SinkCounter) -> Attrs {
-    attrs(&[
-        ("KafkaEventSendTimer", c.kafka_event_send_timer.to_string()),
-        ("RollbackCount", c.rollback_count.to_string()),
-        (
-            "ConnectionCreatedCount",
-            c.connection_created_count.to_string(),
-        ),
-        (
-            "ConnectionClosedCount",
-            c.connection_closed_count.to_string(),
-        ),
-        (
-            "ConnectionFailedCount",
-            c.connection_failed_count.to_string(),
-        ),
-        ("BatchEmptyCount", c.batch_empty_count.to_string()),
-        ("BatchUnderflowCount", c.batch_underflow_count.to_string()),
-        ("BatchCompleteCount", c.batch_complete_count.to_string()),
-        (
-            "EventDrainAttemptCount",
-            c.event_drain_attempt_count.to_string(),
-        ),
-        (
-            "EventDrainSuccessCount",
-            c.event_drain_success_count.to_string(),
-        ),
-        ("StartTime", c.start_time.to_string()),
-        ("StopTime", c.stop_time.to_string()),
-        ("Type", "SINK".to_string()),
-    ])
+    attrs(
+        &[
+            ("KafkaEventSendTimer", c.kafka_event_send_timer),
+            ("RollbackCount", c.rollback_count),
+            ("ConnectionCreatedCount", c.connection_created_count),
+            ("ConnectionClosedCount", c.connection_closed_count),
+            ("ConnectionFailedCount", c.connection_failed_count),
+            ("BatchEmptyCount", c.batch_empty_count),
+            ("BatchUnderflowCount", c.batch_underflow_count),
+            ("BatchCompleteCount", c.batch_complete_count),
+            ("EventDrainAttemptCount", c.event_drain_attempt_count),
+            ("EventDrainSuccessCount", c.event_drain_success_count),
+            ("StartTime", c.start_time),
+            ("StopTime", c.stop_time),
+        ],
+        None,
+        "SINK",
+    )
 }
 
 /// What the UI charts read: every component's counters, typed.
@@ -284,17 +264,19 @@ fn round_tie_up(v: f64, digits: &mut String, point: i64) {
         return;
     };
     let scaled = v * 2f64.powi(k);
-    let Ok(low) = digits.parse::<i128>() else {
+    // At most 17 digits: a u64 (no 128-bit parsing or printing in the bundle).
+    let Ok(low) = digits.parse::<u64>() else {
         return;
     };
     if scaled >= 2f64.powi(62) {
         return;
     }
-    // v = n / 2^k and the candidates are c / 10^frac: compare 2^k c with 10^frac n.
-    let n = scaled as i128;
-    let (two, ten) = (1i128 << k, 10i128.pow(frac as u32));
-    let gap = |c: i128| (two * c).checked_sub(ten.checked_mul(n)?).map(i128::abs);
-    if gap(low).is_some() && gap(low) == gap(low + 1) {
+    // v = n / 2^k and the candidates are c / 10^frac: `low` and `low + 1`
+    // are equally close when 10^frac n is their midpoint, i.e.
+    // 2 * 10^frac * n == 2^k * (2 low + 1). Both sides stay below 2^121.
+    let n = scaled as u128;
+    let (two, ten) = (1u128 << k, 10u128.pow(frac as u32));
+    if 2 * ten * n == two * (2 * u128::from(low) + 1) {
         *digits = (low + 1).to_string();
     }
 }

@@ -7,7 +7,7 @@
 //! strategies: `random` (the seed's notes, pre-2.4 clients), `round-robin`
 //! (`RoundRobinPartitioner`) and `sticky` (KIP-480, the default since 2.4).
 
-use std::collections::BTreeMap;
+use crate::vec_map::VecMap;
 use std::fmt;
 use std::str::FromStr;
 
@@ -199,14 +199,14 @@ struct TopicState {
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Partitioner {
     strategy: NullKeyStrategy,
-    topics: BTreeMap<String, TopicState>,
+    topics: VecMap<String, TopicState>,
 }
 
 impl Partitioner {
     pub fn new(strategy: NullKeyStrategy) -> Self {
         Self {
             strategy,
-            topics: BTreeMap::new(),
+            topics: VecMap::new(),
         }
     }
 

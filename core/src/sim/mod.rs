@@ -32,7 +32,6 @@ use crate::rng::SimRng;
 use crate::time::SimTime;
 use crate::vec_map::VecMap;
 use crate::vec_map::VecSet;
-use std::collections::{BTreeMap, VecDeque};
 use timers::{Timer, Timers};
 
 /// How the cluster starts.
@@ -227,7 +226,8 @@ pub struct Simulation {
     placement_rng: SimRng,
     network_rng: SimRng,
     pub(crate) client_rng: SimRng,
-    events: VecDeque<Event>,
+    /// Events not yet drained (a `Vec`: callers drain them all at once).
+    events: Vec<Event>,
     #[cfg(feature = "trace-hash")]
     trace: TraceHasher,
     pub(crate) controller: Option<BrokerId>,
@@ -242,7 +242,7 @@ pub struct Simulation {
     next_request: u64,
     pub(crate) next_producer_id: i64,
     /// Fetches held by leaders (long poll), by (partition, leader, follower).
-    parked: BTreeMap<(Tp, BrokerId, BrokerId), (u64, Box<replica_manager::FetchRequest>)>,
+    parked: VecMap<(Tp, BrokerId, BrokerId), (u64, Box<replica_manager::FetchRequest>)>,
     next_park_token: u64,
     /// Some broker may hold a stale role (after a network change or failover).
     roles_dirty: bool,
@@ -265,7 +265,7 @@ impl Simulation {
             placement_rng: SimRng::derive(seed, "placement"),
             network_rng: SimRng::derive(seed, "network"),
             client_rng: SimRng::derive(seed, "clients"),
-            events: VecDeque::new(),
+            events: Vec::new(),
             #[cfg(feature = "trace-hash")]
             trace: TraceHasher::default(),
             controller: None,
@@ -278,7 +278,7 @@ impl Simulation {
             next_trace: 1,
             next_request: 1,
             next_producer_id: 0,
-            parked: BTreeMap::new(),
+            parked: VecMap::new(),
             next_park_token: 0,
             roles_dirty: false,
             elections_dirty: false,
@@ -329,7 +329,7 @@ impl Simulation {
     }
 
     pub fn poll_event(&mut self) -> Option<Event> {
-        self.events.pop_front()
+        (!self.events.is_empty()).then(|| self.events.remove(0))
     }
 
     pub fn drain_events(&mut self) -> impl Iterator<Item = Event> + '_ {
@@ -343,7 +343,7 @@ impl Simulation {
         };
         #[cfg(feature = "trace-hash")]
         self.trace.add(&event);
-        self.events.push_back(event);
+        self.events.push(event);
     }
 
     pub(crate) fn schedule(&mut self, delay_ms: u64, timer: Timer) {

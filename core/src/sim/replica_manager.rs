@@ -392,8 +392,9 @@ impl Simulation {
     pub(super) fn wake_parked_fetches(&mut self, tp: &Tp, leader: BrokerId) {
         let keys: Vec<_> = self
             .parked
-            .range((tp.clone(), leader, BrokerId::MIN)..=(tp.clone(), leader, BrokerId::MAX))
-            .map(|(k, _)| k.clone())
+            .keys()
+            .filter(|(t, l, _)| t == tp && *l == leader)
+            .cloned()
             .collect();
         for key in keys {
             if let Some((_, req)) = self.parked.remove(&key) {

@@ -7,7 +7,7 @@ use super::replica_manager::{FetchRequest, FetchResponse};
 use super::Tp;
 use crate::ids::BrokerId;
 use crate::time::SimTime;
-use std::collections::BTreeMap;
+use std::collections::BinaryHeap;
 
 #[derive(Debug, Clone)]
 pub(crate) enum Timer {
@@ -60,28 +60,65 @@ pub(crate) enum Timer {
     },
 }
 
+/// A timer with its due time and arming order. Ordered so the heap's top
+/// is the earliest (then first-armed) timer: the order the old
+/// `BTreeMap<(SimTime, seq), Timer>` popped in.
+#[derive(Debug, Clone)]
+struct Due {
+    at: SimTime,
+    seq: u64,
+    timer: Timer,
+}
+
+impl PartialEq for Due {
+    fn eq(&self, other: &Self) -> bool {
+        (self.at, self.seq) == (other.at, other.seq)
+    }
+}
+
+impl Eq for Due {}
+
+impl PartialOrd for Due {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Due {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        // Reversed: `BinaryHeap` is a max-heap.
+        (other.at, other.seq).cmp(&(self.at, self.seq))
+    }
+}
+
+/// A binary heap rather than a `BTreeMap`: the B-tree's code is several KB
+/// per instance in the wasm bundle (SPEC §6); `seq` is unique, so the pop
+/// order is total and runs stay deterministic.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Timers {
-    queue: BTreeMap<(SimTime, u64), Timer>,
+    queue: BinaryHeap<Due>,
     seq: u64,
 }
 
 impl Timers {
     pub fn schedule(&mut self, at: SimTime, timer: Timer) {
         self.seq += 1;
-        self.queue.insert((at, self.seq), timer);
+        self.queue.push(Due {
+            at,
+            seq: self.seq,
+            timer,
+        });
     }
 
     pub fn next_due(&self) -> Option<SimTime> {
-        self.queue.keys().next().map(|&(t, _)| t)
+        self.queue.peek().map(|d| d.at)
     }
 
     /// The earliest timer due at or before `at`.
     pub fn pop_due(&mut self, at: SimTime) -> Option<Timer> {
-        let entry = self.queue.first_entry()?;
-        if entry.key().0 > at {
+        if self.queue.peek()?.at > at {
             return None;
         }
-        Some(entry.remove())
+        self.queue.pop().map(|d| d.timer)
     }
 }
