@@ -3,6 +3,7 @@
 //! and one-click faults on each broker's header.
 
 use crate::components::partition_row::{hash_log_tip, PartitionRow};
+use crate::components::ui::panel;
 use crate::derive::traffic;
 use crate::state::SessionHandle;
 use std::hash::{Hash, Hasher};
@@ -41,9 +42,11 @@ pub fn cluster_view(props: &ClusterViewProps) -> Html {
     });
     // Brokers are columns in id order; a message is drawn between columns.
     let columns: Rc<[i32]> = cluster.brokers.keys().copied().collect();
-    html! {
-        <section class="panel cluster" aria-labelledby="cluster-h">
-            <h2 id="cluster-h">{"Cluster"}</h2>
+    panel(
+        "panel cluster",
+        "cluster-h",
+        "Cluster",
+        html! { <>
             <div class="table-scroll" tabindex="0" aria-label="cluster table, scrolls sideways">
             // Rows are grids, not table layout: each row is contained, so a
             // changed row is laid out and painted alone and rows out of view
@@ -85,8 +88,8 @@ pub fn cluster_view(props: &ClusterViewProps) -> Html {
                 <span class="legend-msg produce"></span>{" produce "}
                 <span class="legend-msg ack"></span>{" ack to the producer"}
             </p>
-        </section>
-    }
+        </> },
+    )
 }
 
 fn broker_header(sim: &Simulation, b: &Broker, on_run: &Callback<String>) -> Html {

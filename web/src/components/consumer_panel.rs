@@ -3,11 +3,11 @@
 //! (colour-coded, moved ones highlighted), committed offsets and lag; and
 //! range vs round-robin vs sticky side by side on the same membership.
 
+use crate::components::ui::{field, options, panel, run_button, set_on_change, set_on_input};
 use crate::derive::{compare, groups, subscriptions, Group};
 use crate::state::{quote, SessionHandle};
 use std::rc::Rc;
 use streamlab_core::vec_map::VecMap;
-use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -18,10 +18,14 @@ pub struct ConsumerPanelProps {
     pub on_run: Callback<String>,
 }
 
+const OWN: [&str; 8] = [
+    "own-0", "own-1", "own-2", "own-3", "own-4", "own-5", "own-6", "own-7",
+];
+
 /// A stable colour slot per member (by position among the group's members).
-fn colour(members: &[String], member: &str) -> String {
+fn colour(members: &[String], member: &str) -> &'static str {
     let i = members.iter().position(|m| m == member).unwrap_or(0);
-    format!("own-{}", i % 8)
+    OWN[i % 8]
 }
 
 #[function_component(ConsumerPanel)]
@@ -55,30 +59,9 @@ pub fn consumer_panel(props: &ConsumerPanelProps) -> Html {
             .find(|m| !taken.contains(m))
             .unwrap_or_else(|| "c".into())
     };
-    let on_group = {
-        let s = group_name.clone();
-        Callback::from(move |e: InputEvent| {
-            if let Some(i) = e.target_dyn_into::<HtmlInputElement>() {
-                s.set(i.value());
-            }
-        })
-    };
-    let on_topics = {
-        let s = topics_text.clone();
-        Callback::from(move |e: InputEvent| {
-            if let Some(i) = e.target_dyn_into::<HtmlInputElement>() {
-                s.set(i.value());
-            }
-        })
-    };
-    let on_assignor = {
-        let s = assignor.clone();
-        Callback::from(move |e: Event| {
-            if let Some(i) = e.target_dyn_into::<HtmlSelectElement>() {
-                s.set(i.value());
-            }
-        })
-    };
+    let on_group = set_on_input(&group_name);
+    let on_topics = set_on_input(&topics_text);
+    let on_assignor = set_on_change(&assignor);
     let join = {
         let on_run = props.on_run.clone();
         let line = format!(
@@ -98,26 +81,23 @@ pub fn consumer_panel(props: &ConsumerPanelProps) -> Html {
             .map(|p| ((p.topic.clone(), p.id), p.high_watermark())),
     );
 
-    html! {
-        <section class="panel consumers" aria-labelledby="consumers-h">
-            <h2 id="consumers-h">{"Consumer groups"}</h2>
+    panel(
+        "panel consumers",
+        "consumers-h",
+        "Consumer groups",
+        html! { <>
             <div class="grid-form">
-                <div class="field">
-                    <label for="group-name">{"Group"}</label>
+                { field("group-name", "Group", html! {
                     <input id="group-name" type="text" value={(*group_name).clone()} oninput={on_group} />
-                </div>
-                <div class="field">
-                    <label for="group-topics">{"Topics"}</label>
+                }) }
+                { field("group-topics", "Topics", html! {
                     <input id="group-topics" type="text" placeholder={default_topic} value={(*topics_text).clone()} oninput={on_topics} />
-                </div>
-                <div class="field">
-                    <label for="group-assignor">{"Assignor"}</label>
+                }) }
+                { field("group-assignor", "Assignor", html! {
                     <select id="group-assignor" onchange={on_assignor}>
-                        { for ["range", "roundrobin", "sticky", "cooperative-sticky"].iter().map(|a| html! {
-                            <option value={*a} selected={assignor.as_str() == *a}>{*a}</option>
-                        }) }
+                        { options(&["range", "roundrobin", "sticky", "cooperative-sticky"], assignor.as_str()) }
                     </select>
-                </div>
+                }) }
                 <div class="buttons">
                     <button id="join-member" class="primary" onclick={join} disabled={group_name.trim().is_empty()}>
                         {format!("Add member {next_member}")}
@@ -129,8 +109,8 @@ pub fn consumer_panel(props: &ConsumerPanelProps) -> Html {
             } else { html! {
                 { for all_groups.values().map(|g| group_view(g, &props.script, &topic_sizes, &hw, &props.on_run)) }
             } } }
-        </section>
-    }
+        </> },
+    )
 }
 
 fn group_view(
@@ -148,24 +128,56 @@ fn group_view(
     );
     let subs = subscriptions(script, &g.name);
     let comparison = compare(&g.history, &subs, topics);
-    let member_button = |label: &'static str, verb: &'static str, m: &str| {
-        let on_run = on_run.clone();
+    let member_button = |label: &'static str, verb: &'static str, class: &'static str, m: &str| {
         let line = format!("sim consumer {verb} {} {}", quote(&g.name), quote(m));
-        html! {
-            <button class={format!("member-{verb}")} aria-label={format!("{label} {m}")} title={line.clone()}
-                onclick={Callback::from(move |_| on_run.emit(line.clone()))}>{label}</button>
-        }
+        run_button(
+            AttrValue::Static(class),
+            label,
+            format!("{label} {m}"),
+            line,
+            false,
+            on_run,
+        )
     };
+    let mut rows = Vec::new();
+    for (t, n) in topics.iter() {
+        if !subs.values().any(|s| s.contains(t)) {
+            continue;
+        }
+        for p in 0..*n {
+            let name = format!("{t}-{p}");
+            let who = owner.get(name.as_str()).copied();
+            let key = (t.clone(), p);
+            let committed = g.committed.get(&key).copied();
+            let h = hw.get(&key).copied().unwrap_or(0);
+            let moved = g.moved.contains(&name);
+            let class = match (who, moved) {
+                (Some(m), true) => format!("{} moved", colour(&members, m)),
+                (Some(m), false) => colour(&members, m).to_string(),
+                (None, true) => "moved".to_string(),
+                (None, false) => String::new(),
+            };
+            rows.push(html! {
+                <tr {class}>
+                    <td>{&name}{ if moved { html!{ <span class="badge moved-badge">{"moved"}</span> } } else { html!{} } }</td>
+                    <td>{who.unwrap_or("—")}</td>
+                    <td>{committed.map_or("-".to_string(), |c| c.to_string())}</td>
+                    <td>{h}</td>
+                    <td>{committed.map_or("-".to_string(), |c| (h - c).max(0).to_string())}</td>
+                </tr>
+            });
+        }
+    }
     html! {
         <div class="group" data-group={g.name.clone()}>
             <h3>{format!("{} · generation {} · {}", g.name, g.generation, if g.assignor.is_empty() { "—" } else { g.assignor.as_str() })}</h3>
             <ul class="members">
                 { for members.iter().map(|m| html! {
-                    <li class={classes!("member", colour(&members, m))}>
+                    <li class={format!("member {}", colour(&members, m))}>
                         <span class="swatch" aria-hidden="true"></span>
                         <span class="member-name">{m}</span>
-                        { member_button("Leave", "leave", m) }
-                        { member_button("Crash", "crash", m) }
+                        { member_button("Leave", "leave", "member-leave", m) }
+                        { member_button("Crash", "crash", "member-crash", m) }
                     </li>
                 }) }
             </ul>
@@ -173,22 +185,7 @@ fn group_view(
                 <caption class="sr-only">{"partitions, owners, committed offsets and lag"}</caption>
                 <thead><tr><th scope="col">{"PARTITION"}</th><th scope="col">{"OWNER"}</th><th scope="col">{"CURRENT-OFFSET"}</th><th scope="col">{"HW"}</th><th scope="col">{"LAG"}</th></tr></thead>
                 <tbody>
-                    { for topics.iter().filter(|(t, _)| subs.values().any(|s| s.contains(t))).flat_map(|(t, n)| (0..*n).map(move |p| (t.clone(), p))).map(|(t, p)| {
-                        let name = format!("{t}-{p}");
-                        let who = owner.get(name.as_str()).copied();
-                        let committed = g.committed.get(&(t.clone(), p)).copied();
-                        let h = hw.get(&(t.clone(), p)).copied().unwrap_or(0);
-                        let moved = g.moved.contains(&name);
-                        html! {
-                            <tr class={classes!(who.map(|m| colour(&members, m)), moved.then_some("moved"))}>
-                                <td>{&name}{ if moved { html!{ <span class="badge moved-badge">{"moved"}</span> } } else { html!{} } }</td>
-                                <td>{who.unwrap_or("—")}</td>
-                                <td>{committed.map_or("-".to_string(), |c| c.to_string())}</td>
-                                <td>{h}</td>
-                                <td>{committed.map_or("-".to_string(), |c| (h - c).max(0).to_string())}</td>
-                            </tr>
-                        }
-                    }) }
+                    { for rows }
                 </tbody>
             </table>
             <h4>{"The same membership under each assignor"}</h4>
@@ -204,7 +201,7 @@ fn group_view(
                                         <li>
                                             <span class="member-name">{m}</span>{": "}
                                             { for ps.iter().map(|p| html! {
-                                                <span class={classes!("chip", colour(&members, m), c.moved.contains(p).then_some("moved"))}
+                                                <span class={format!("chip {}{}", colour(&members, m), if c.moved.contains(p) { " moved" } else { "" })}
                                                     title={if c.moved.contains(p) { "moved in the last rebalance" } else { "kept its owner" }}>{p}</span>
                                             }) }
                                         </li>

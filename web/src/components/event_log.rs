@@ -4,6 +4,7 @@
 use crate::state::SessionHandle;
 use streamlab_core::vec_map::VecSet;
 
+use crate::components::ui::panel;
 use std::rc::Rc;
 use streamlab_core::checker::{Checker, Finding};
 use web_sys::HtmlSelectElement;
@@ -92,9 +93,11 @@ pub fn event_log(props: &EventLogProps) -> Html {
             .filter(|e| *filter == "all" || e.kind.name() == filter.as_str())
             .count()
     });
-    html! {
-        <section class="panel events" aria-labelledby="events-h">
-            <h2 id="events-h">{"Events"}</h2>
+    panel(
+        "panel events",
+        "events-h",
+        "Events",
+        html! { <>
             { if findings.is_empty() {
                 html!{ <p class="checker ok" id="checker-status">{"✓ The invariant checker found nothing wrong."}</p> }
             } else { html! {
@@ -128,8 +131,8 @@ pub fn event_log(props: &EventLogProps) -> Html {
                 }) }</>
                 { if older > 0 { html!{ <li class="more">{format!("… {older} older events")}</li> } } else { html!{} } }
             </ol>
-        </section>
-    }
+        </> },
+    )
 }
 
 #[derive(Properties, Clone)]

@@ -2,6 +2,7 @@
 //! (fill level) → sink, with Flume's own counters moving, and the JSON of
 //! Flume's HTTP monitoring one click away.
 
+use crate::components::ui::panel;
 use crate::state::SessionHandle;
 use streamlab_core::flume::AgentSnapshot;
 use streamlab_core::FlumeSample;
@@ -113,9 +114,11 @@ pub fn flume_panel(props: &FlumePanelProps) -> Html {
         let show_json = show_json.clone();
         Callback::from(move |_| show_json.set(!*show_json))
     };
-    html! {
-        <section class="panel flume" aria-labelledby="flume-h">
-            <h2 id="flume-h">{"Flume"}</h2>
+    panel(
+        "panel flume",
+        "flume-h",
+        "Flume",
+        html! { <>
             { for agents.values().map(|a| {
                 let interceptors: Vec<String> = a
                     .config()
@@ -141,6 +144,6 @@ pub fn flume_panel(props: &FlumePanelProps) -> Html {
             { if *show_json { html! {
                 <pre class="flume-json">{ for agents.values().map(|a| a.metrics_json()) }</pre>
             } } else { html!{} } }
-        </section>
-    }
+        </> },
+    )
 }

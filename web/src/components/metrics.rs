@@ -1,6 +1,7 @@
 //! Small hand-drawn SVG charts derived from the event trace: ISR size, high
 //! watermark and LEO per partition, and throughput over time.
 
+use crate::components::ui::panel;
 use crate::derive::{Metrics, PerPartition, Series};
 use crate::state::SessionHandle;
 use yew::prelude::*;
@@ -35,16 +36,18 @@ pub fn metrics_panel(props: &MetricsProps) -> Html {
     let f = fold.borrow();
     let m = &f.0;
     let end = session.sim().now().as_millis().max(1);
-    html! {
-        <section class="panel metrics" aria-labelledby="metrics-h">
-            <h2 id="metrics-h">{"Metrics"}</h2>
+    panel(
+        "panel metrics",
+        "metrics-h",
+        "Metrics",
+        html! { <>
             <div class="charts">
                 { step_chart("ISR size", "isr-chart", &m.isr, None, end) }
                 { step_chart("High watermark (solid) and LEO (dashed)", "hw-chart", &m.hw, Some(&m.leo), end) }
                 { bars("Records appended", m, end) }
             </div>
-        </section>
-    }
+        </> },
+    )
 }
 
 /// An SVG path of a step series, at most one point per horizontal unit.

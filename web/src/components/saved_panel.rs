@@ -1,6 +1,7 @@
 //! Scenarios saved in this browser (local storage: name, list, open,
 //! delete), and the script as a file: download it, or import one.
 
+use crate::components::ui::panel;
 use streamlab_core::vec_map::VecSet;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
@@ -108,9 +109,11 @@ pub fn saved_panel(props: &SavedPanelProps) -> Html {
         let cb = props.on_download.clone();
         Callback::from(move |_| cb.emit(()))
     };
-    html! {
-        <section class="panel saved" aria-labelledby="saved-h">
-            <h2 id="saved-h">{"Saved scenarios"}</h2>
+    panel(
+        "panel saved",
+        "saved-h",
+        "Saved scenarios",
+        html! { <>
             <form class="row" onsubmit={save}>
                 <label for="save-name" class="sr-only">{"Name"}</label>
                 <input id="save-name" placeholder="name" value={(*name).clone()} oninput={on_name} />
@@ -151,6 +154,6 @@ pub fn saved_panel(props: &SavedPanelProps) -> Html {
                     <input type="file" accept=".script,.txt,.sh,text/plain" onchange={import} />
                 </label>
             </div>
-        </section>
-    }
+        </> },
+    )
 }

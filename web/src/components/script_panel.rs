@@ -1,6 +1,7 @@
 //! The scenario so far: every click's command, with the time it ran at.
 //! Lines after a scrubbed-back cursor are shown as the future.
 
+use crate::components::ui::panel;
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -21,9 +22,11 @@ pub fn script_panel(props: &ScriptPanelProps) -> Html {
     // Whole chunks only: the oldest one shown does not change with every line.
     let skipped = props.script.len().saturating_sub(SHOWN);
     let skipped = skipped - skipped % CHUNK;
-    html! {
-        <section class="panel script" aria-labelledby="script-h">
-            <h2 id="script-h">{"Script"}</h2>
+    panel(
+        "panel script",
+        "script-h",
+        "Script",
+        html! { <>
             <p class="hint">{"Every click is one of these lines. Share and Export carry exactly this."}</p>
             <ol class="script-lines" start={(skipped + 1).to_string()}>
                 { for (skipped / CHUNK..props.script.len().div_ceil(CHUNK)).map(|c| html! {
@@ -32,8 +35,8 @@ pub fn script_panel(props: &ScriptPanelProps) -> Html {
                         applied={props.applied} />
                 }) }
             </ol>
-        </section>
-    }
+        </> },
+    )
 }
 
 #[derive(Properties, Clone)]

@@ -1,6 +1,7 @@
 //! Play, pause, step and speed for simulated time, and a scrubber that
 //! travels back by replaying the script up to the chosen moment.
 
+use crate::components::ui::panel;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
@@ -54,9 +55,11 @@ pub fn timeline(props: &TimelineProps) -> Html {
         Callback::from(move |_| on_seek.emit(u64::MAX))
     };
     let max = props.end_ms.max(props.now_ms).max(1);
-    html! {
-        <section class="panel timeline" aria-labelledby="timeline-h">
-            <h2 id="timeline-h">{"Timeline"}</h2>
+    panel(
+        "panel timeline",
+        "timeline-h",
+        "Timeline",
+        html! { <>
             <div class="timeline-row">
                 <button id="play" class="primary" aria-pressed={props.playing.to_string()} onclick={toggle}
                     aria-label={if props.playing { "pause" } else { "play" }}>
@@ -89,6 +92,6 @@ pub fn timeline(props: &TimelineProps) -> Html {
                     <button id="to-end" onclick={to_end}>{"Back to the end"}</button>
                 </p>
             } } else { html!{} } }
-        </section>
-    }
+        </> },
+    )
 }
