@@ -9,11 +9,11 @@ use crate::components::consumer_panel::ConsumerPanel;
 use crate::components::event_log::EventLog;
 use crate::components::flume_panel::FlumePanel;
 use crate::components::metrics::MetricsPanel;
-use crate::components::notice::NoticeBar;
+use crate::components::notice::{notice_bar, NoticeBarProps};
 use crate::components::producer_panel::ProducerPanel;
 use crate::components::saved_panel::SavedPanel;
-use crate::components::script_panel::ScriptPanel;
-use crate::components::timeline::Timeline;
+use crate::components::script_panel::{script_panel, ScriptPanelProps};
+use crate::components::timeline::{timeline, TimelineProps};
 use crate::components::toolbar::Toolbar;
 use crate::derive::produce_outcomes;
 use crate::presets::{PresetStatus, PRESETS};
@@ -394,12 +394,12 @@ pub fn app() -> Html {
         <div class="app">
             <a class="skip" href="#console-input">{"Skip to the console"}</a>
             <Toolbar presets={PRESETS} preset_status={*preset_status} {on_preset} {on_share} {on_export} shared={(*shared).clone()} />
-            { if let Some(n) = &state.notice { html!{ <NoticeBar notice={n.clone()} {on_dismiss} /> } } else { html!{} } }
+            { if let Some(n) = &state.notice { notice_bar(&NoticeBarProps { notice: n.clone(), on_dismiss }) } else { html!{} } }
             { if *bench { html!{ <Bench on_frame={on_bench_frame} /> } } else { html!{} } }
             <main class="layout">
                 <div class="col-main">
-                    { show(0, html!{ <Timeline now_ms={now_ms} end_ms={state.end_ms} in_past={state.cursor.is_some()}
-                        playing={state.playing} speed={state.speed} {on_play} {on_step} {on_speed} {on_seek} /> }) }
+                    { if skip[0] { html! {} } else { timeline(&TimelineProps { now_ms, end_ms: state.end_ms, in_past: state.cursor.is_some(),
+                        playing: state.playing, speed: state.speed, on_play, on_step, on_speed, on_seek }) } }
                     { show(1, html!{ <ClusterView session={state.handle()} on_run={run.clone()} /> }) }
                     { show(2, html!{ <MetricsPanel session={state.handle()} /> }) }
                 </div>
@@ -412,7 +412,7 @@ pub fn app() -> Html {
                 <div class="col-bottom">
                     { show(5, html!{ <EventLog session={state.handle()} /> }) }
                     { show(6, html!{ <Console outputs={Rc::clone(&state.outputs)} on_run={run} /> }) }
-                    { show(7, html!{ <ScriptPanel script={Rc::clone(&state.script)} times={Rc::clone(&state.times)} applied={state.applied} /> }) }
+                    { if skip[7] { html! {} } else { script_panel(&ScriptPanelProps { script: Rc::clone(&state.script), times: Rc::clone(&state.times), applied: state.applied }) } }
                 </div>
             </main>
             <footer class="foot">

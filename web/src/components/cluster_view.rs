@@ -3,7 +3,7 @@
 //! and one-click faults on each broker's header.
 
 use crate::components::partition_row::{hash_log_tip, PartitionRow};
-use crate::components::ui::panel;
+use crate::components::ui::{panel, run_button};
 use crate::derive::traffic;
 use crate::state::SessionHandle;
 use std::hash::{Hash, Hasher};
@@ -133,14 +133,17 @@ fn broker_header_view(props: &BrokerHeaderProps) -> Html {
         BrokerState::Crashed => ("crashed", "crashed"),
     };
     let alive = props.state == BrokerState::Running;
-    let button = |label: &'static str, line: String, aria: String, disabled: bool| {
-        let on_run = on_run.clone();
-        let cls = format!("fault fault-{}", label.to_ascii_lowercase());
-        html! {
-            <button class={cls} aria-label={aria} title={line.clone()} {disabled}
-                onclick={Callback::from(move |_| on_run.emit(line.clone()))}>{label}</button>
-        }
-    };
+    let button =
+        |label: &'static str, class: &'static str, line: String, aria: String, disabled: bool| {
+            run_button(
+                AttrValue::Static(class),
+                label,
+                aria,
+                line,
+                disabled,
+                on_run,
+            )
+        };
     html! {
         <th scope="col" role="columnheader" data-broker={id.to_string()}
             class={classes!("broker", state, isolated.then_some("isolated"), slow.map(|_| "slow"))}>
@@ -155,13 +158,13 @@ fn broker_header_view(props: &BrokerHeaderProps) -> Html {
             </div>
             <div class="fault-buttons" role="group" aria-label={format!("faults for broker {id}")}>
                 { if alive {
-                    button("Crash", format!("sim crash {id}"), format!("crash broker {id}"), false)
+                    button("Crash", "fault fault-crash", format!("sim crash {id}"), format!("crash broker {id}"), false)
                 } else {
-                    button("Restart", format!("sim restart {id}"), format!("restart broker {id}"), false)
+                    button("Restart", "fault fault-restart", format!("sim restart {id}"), format!("restart broker {id}"), false)
                 } }
-                { button("Isolate", format!("sim isolate {id}"), format!("isolate broker {id}"), isolated) }
-                { button("Slow", format!("sim slow {id} 300"), format!("slow broker {id} by 300 ms"), slow.is_some()) }
-                { button("Heal", "sim heal".to_string(), "heal the network".to_string(), !isolated && slow.is_none()) }
+                { button("Isolate", "fault fault-isolate", format!("sim isolate {id}"), format!("isolate broker {id}"), isolated) }
+                { button("Slow", "fault fault-slow", format!("sim slow {id} 300"), format!("slow broker {id} by 300 ms"), slow.is_some()) }
+                { button("Heal", "fault fault-heal", "sim heal".to_string(), "heal the network".to_string(), !isolated && slow.is_none()) }
             </div>
         </th>
     }

@@ -4,13 +4,13 @@
 use crate::state::Notice;
 use yew::prelude::*;
 
-#[derive(Properties, PartialEq)]
+/// What the bar shows. A plain function, not a component (it is tiny and
+/// rarely on screen; a component costs its own code in the bundle).
 pub struct NoticeBarProps {
     pub notice: Notice,
     pub on_dismiss: Callback<()>,
 }
 
-#[function_component(NoticeBar)]
 pub fn notice_bar(props: &NoticeBarProps) -> Html {
     let n = &props.notice;
     let on_dismiss = props.on_dismiss.clone();

@@ -9,7 +9,9 @@ const SHOWN: usize = 300;
 /// Lines per chunk (a component; see `ScriptLines`).
 const CHUNK: usize = 32;
 
-#[derive(Properties, PartialEq)]
+/// What the panel draws. A plain function, not a component: the script
+/// changes with every command, and the chunks (`ScriptLines`) are what
+/// skip rendering.
 pub struct ScriptPanelProps {
     pub script: Rc<Vec<String>>,
     pub times: Rc<Vec<u64>>,
@@ -17,7 +19,6 @@ pub struct ScriptPanelProps {
     pub applied: usize,
 }
 
-#[function_component(ScriptPanel)]
 pub fn script_panel(props: &ScriptPanelProps) -> Html {
     // Whole chunks only: the oldest one shown does not change with every line.
     let skipped = props.script.len().saturating_sub(SHOWN);

@@ -5,7 +5,9 @@ use crate::components::ui::panel;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-#[derive(Properties, PartialEq)]
+/// What the timeline draws. A plain function, not a component: its clock
+/// changes whenever the page renders while time runs, so skipping renders
+/// would rarely pay, and a component costs its own code in the bundle.
 pub struct TimelineProps {
     pub now_ms: u64,
     pub end_ms: u64,
@@ -28,7 +30,6 @@ fn fmt_ms(ms: u64) -> String {
     }
 }
 
-#[function_component(Timeline)]
 pub fn timeline(props: &TimelineProps) -> Html {
     let toggle = {
         let on_play = props.on_play.clone();
