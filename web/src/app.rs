@@ -3,7 +3,7 @@
 //! clipboard and downloads) in effects and callbacks, never in `reduce`.
 
 use crate::components::bench::Bench;
-use crate::components::cluster_view::ClusterView;
+use crate::components::cluster_view::{cluster_view, ClusterViewProps};
 use crate::components::console::Console;
 use crate::components::consumer_panel::ConsumerPanel;
 use crate::components::event_log::EventLog;
@@ -400,7 +400,7 @@ pub fn app() -> Html {
                 <div class="col-main">
                     { if skip[0] { html! {} } else { timeline(&TimelineProps { now_ms, end_ms: state.end_ms, in_past: state.cursor.is_some(),
                         playing: state.playing, speed: state.speed, on_play, on_step, on_speed, on_seek }) } }
-                    { show(1, html!{ <ClusterView session={state.handle()} on_run={run.clone()} /> }) }
+                    { if skip[1] { html! {} } else { cluster_view(&ClusterViewProps { session: state.handle(), on_run: run.clone() }) } }
                     { show(2, html!{ <MetricsPanel session={state.handle()} /> }) }
                 </div>
                 <div class="col-side">

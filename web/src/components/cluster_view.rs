@@ -19,14 +19,16 @@ const VISIBLE_RECORDS: usize = 12;
 /// Fewer per log when there are many rows, so a big cluster stays fluid.
 const VISIBLE_RECORDS_BIG: usize = 6;
 
-#[derive(Properties, PartialEq)]
+/// What the table draws. A plain function, not a component: every action
+/// bumps the session's version, so a component would skip only the rare
+/// renders of the toolbar's own state (a share link, a preset fetch); the
+/// rows (`PartitionRow`) and headers (`BrokerHeader`) are what skip.
 pub struct ClusterViewProps {
     pub session: SessionHandle,
     /// Runs a script line (the fault buttons' commands).
     pub on_run: Callback<String>,
 }
 
-#[function_component(ClusterView)]
 pub fn cluster_view(props: &ClusterViewProps) -> Html {
     let session = props.session.borrow();
     let sim = session.sim();
