@@ -163,6 +163,16 @@ fn download(name: &str, text: &str) -> Result<(), wasm_bindgen::JsValue> {
     web_sys::Url::revoke_object_url(&url)
 }
 
+/// A callback dispatching the action made from its argument: one closure
+/// type per argument type, not one per callback, in the bundle.
+fn dispatch_with<T: 'static>(
+    d: &UseReducerDispatcher<State>,
+    action: fn(T) -> Action,
+) -> Callback<T> {
+    let d = d.clone();
+    Callback::from(move |x: T| d.dispatch(action(x)))
+}
+
 #[function_component(App)]
 pub fn app() -> Html {
     let state = use_reducer(initial_state);
@@ -348,26 +358,11 @@ pub fn app() -> Html {
         )
     };
     let d = state.dispatcher();
-    let on_play = {
-        let d = d.clone();
-        Callback::from(move |p| d.dispatch(Action::Play(p)))
-    };
-    let on_step = {
-        let d = d.clone();
-        Callback::from(move |ms: u64| d.dispatch(Action::Step(ms)))
-    };
-    let on_speed = {
-        let d = d.clone();
-        Callback::from(move |x| d.dispatch(Action::Speed(x)))
-    };
-    let on_seek = {
-        let d = d.clone();
-        Callback::from(move |t| d.dispatch(Action::Seek(t)))
-    };
-    let on_dismiss = {
-        let d = d.clone();
-        Callback::from(move |_| d.dispatch(Action::DismissNotice))
-    };
+    let on_play = dispatch_with(&d, Action::Play);
+    let on_step = dispatch_with(&d, Action::Step);
+    let on_speed = dispatch_with(&d, Action::Speed);
+    let on_seek = dispatch_with(&d, Action::Seek);
+    let on_dismiss = dispatch_with(&d, |()| Action::DismissNotice);
     let applied_script = Rc::new(state.applied_script().to_vec());
     let skip = use_memo((), |_| {
         [

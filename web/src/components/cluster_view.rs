@@ -82,13 +82,10 @@ pub fn cluster_view(props: &ClusterViewProps) -> Html {
                 <p class="empty">{"No topics yet. Create one in the console: kafka-topics.sh --bootstrap-server localhost:9092 --create --topic hello --partitions 3 --replication-factor 2"}</p>
             } } else { html! {} } }
             <p class="legend" aria-hidden="true">
-                <span class="legend-rec below-hw">{"0"}</span>{" committed (below HW) "}
-                <span class="legend-rec above-hw">{"1"}</span>{" not yet committed "}
-                <span class="marker hw">{"HW"}</span>{" high watermark "}
-                <span class="marker leo">{"LEO"}</span>{" log end offset "}
-                <span class="legend-msg fetch"></span>{" fetch (follower → leader → follower) "}
-                <span class="legend-msg produce"></span>{" produce "}
-                <span class="legend-msg ack"></span>{" ack to the producer"}
+                { for LEGEND.iter().map(|&(class, sample, meaning)| html! { <>
+                    <span {class}>{ if sample.is_empty() { html! {} } else { html! { sample } } }</span>
+                    {meaning}
+                </> }) }
             </p>
         </> },
     )
@@ -103,6 +100,21 @@ fn broker_header(sim: &Simulation, b: &Broker, on_run: &Callback<String>) -> Htm
             controller={sim.controller() == Some(id)} on_run={on_run.clone()} />
     }
 }
+
+/// The legend under the table: a sample's class and text, then its meaning.
+const LEGEND: [(&str, &str, &str); 7] = [
+    ("legend-rec below-hw", "0", " committed (below HW) "),
+    ("legend-rec above-hw", "1", " not yet committed "),
+    ("marker hw", "HW", " high watermark "),
+    ("marker leo", "LEO", " log end offset "),
+    (
+        "legend-msg fetch",
+        "",
+        " fetch (follower → leader → follower) ",
+    ),
+    ("legend-msg produce", "", " produce "),
+    ("legend-msg ack", "", " ack to the producer"),
+];
 
 #[derive(Properties, PartialEq)]
 struct BrokerHeaderProps {

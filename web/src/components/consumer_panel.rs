@@ -183,7 +183,9 @@ fn group_view(
             </ul>
             <table class="offsets">
                 <caption class="sr-only">{"partitions, owners, committed offsets and lag"}</caption>
-                <thead><tr><th scope="col">{"PARTITION"}</th><th scope="col">{"OWNER"}</th><th scope="col">{"CURRENT-OFFSET"}</th><th scope="col">{"HW"}</th><th scope="col">{"LAG"}</th></tr></thead>
+                <thead><tr>
+                    { for ["PARTITION", "OWNER", "CURRENT-OFFSET", "HW", "LAG"].iter().map(|h| html! { <th scope="col">{*h}</th> }) }
+                </tr></thead>
                 <tbody>
                     { for rows }
                 </tbody>

@@ -34,12 +34,14 @@ fn apply_theme(theme: &str) {
 
 #[function_component(Toolbar)]
 pub fn toolbar(props: &ToolbarProps) -> Html {
-    let theme = use_state(|| 0usize);
+    // u32, not usize: the same state type as other panels' counters, so
+    // the bundle carries one copy of its hook code.
+    let theme = use_state(|| 0u32);
     let on_theme = {
         let theme = theme.clone();
         Callback::from(move |_| {
-            let next = (*theme + 1) % THEMES.len();
-            apply_theme(THEMES[next]);
+            let next = (*theme + 1) % THEMES.len() as u32;
+            apply_theme(THEMES[next as usize]);
             theme.set(next);
         })
     };
@@ -86,8 +88,8 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
                 </select>
                 <button id="share" onclick={share} title="copy a link that replays this scenario">{"Share"}</button>
                 <button id="export" onclick={export} title="download a bash script of real Kafka commands">{"Export"}</button>
-                <button id="theme" onclick={on_theme} aria-label={format!("theme: {}", THEMES[*theme])}>
-                    {format!("Theme: {}", THEMES[*theme])}
+                <button id="theme" onclick={on_theme} aria-label={format!("theme: {}", THEMES[*theme as usize])}>
+                    {format!("Theme: {}", THEMES[*theme as usize])}
                 </button>
             </nav>
             { if let Some((url, copied)) = &props.shared { html! {
