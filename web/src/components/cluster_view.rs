@@ -54,7 +54,7 @@ pub fn cluster_view(props: &ClusterViewProps) -> Html {
             // changed row is laid out and painted alone and rows out of view
             // are skipped (`content-visibility`). The roles keep it a table
             // for screen readers whatever its display.
-            <table role="table" class={classes!("cluster-table", (rows > 12).then_some("big"))}
+            <table role="table" class={if rows > 12 { "cluster-table big" } else { "cluster-table" }}
                 style={format!("--brokers: {}", cluster.brokers.len().max(1))}
                 data-in-flight={traffic.in_flight().to_string()}>
                 <caption class="sr-only">{"Replicas of every partition on every broker"}</caption>

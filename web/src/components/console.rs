@@ -117,7 +117,7 @@ fn entries(props: &EntriesProps) -> Html {
         <>{ for shown.iter().enumerate().rev().map(|(i, o)| html! {
             // Keyed: a new command is one inserted entry, not every entry
             // of the chunk rewritten one place down.
-            <div key={props.from + i} class={classes!("entry", o.is_error.then_some("error"))}>
+            <div key={props.from + i} class={if o.is_error { "entry error" } else { "entry" }}>
                 <div class="cmd"><span class="prompt" aria-hidden="true">{"$ "}</span>{&o.command}</div>
                 { if o.text.is_empty() { html!{} } else { html!{ <pre class="out">{ if o.is_error { format!("Error: {}", o.text) } else { o.text.clone() } }</pre> } } }
             </div>

@@ -3,7 +3,9 @@
 //! (colour-coded, moved ones highlighted), committed offsets and lag; and
 //! range vs round-robin vs sticky side by side on the same membership.
 
-use crate::components::ui::{field, options, panel, run_button, set_on_change, set_on_input};
+use crate::components::ui::{
+    emit_on_click, field, options, panel, run_button, set_on_change, set_on_input,
+};
 use crate::derive::{compare, groups, subscriptions, Group};
 use crate::state::{quote, SessionHandle};
 use std::rc::Rc;
@@ -63,7 +65,6 @@ pub fn consumer_panel(props: &ConsumerPanelProps) -> Html {
     let on_topics = set_on_input(&topics_text);
     let on_assignor = set_on_change(&assignor);
     let join = {
-        let on_run = props.on_run.clone();
         let line = format!(
             "sim consumer join {} {} --topics {} --assignor {}",
             quote(group_name.trim()),
@@ -71,7 +72,7 @@ pub fn consumer_panel(props: &ConsumerPanelProps) -> Html {
             quote(topics_value.replace(' ', "").as_str()),
             *assignor
         );
-        Callback::from(move |_| on_run.emit(line.clone()))
+        emit_on_click(&props.on_run, line)
     };
     let hw: VecMap<(String, i32), i64> = VecMap::from_iter(
         cluster

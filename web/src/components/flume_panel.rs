@@ -17,32 +17,44 @@ fn counter(label: &'static str, value: u64) -> Html {
     html! { <div class="flume-counter"><span class="k">{label}</span><span class="v">{value}</span></div> }
 }
 
+/// The arrow between a flow's stages.
+#[inline(never)]
+fn arrow() -> Html {
+    html! { <div class="flume-arrow" aria-hidden="true">{"→"}</div> }
+}
+
+/// One stage of the flow: a titled box of counters.
+#[inline(never)]
+fn flume_box(class: &'static str, title: String, body: Html) -> Html {
+    html! {
+        <div {class}>
+            <div class="flume-title">{title}</div>
+            {body}
+        </div>
+    }
+}
+
 fn agent_view(a: &AgentSnapshot, interceptors: &[String]) -> Html {
     html! {
         <div class="flume-agent" aria-label={format!("Flume agent {}", a.agent)}>
             <h3>{format!("agent {}", a.agent)}</h3>
             <div class="flume-flow">
                 { for a.sources.iter().map(|s| html! {
-                    <div class="flume-box source">
-                        <div class="flume-title">{format!("source {} · {}", s.name, s.type_name)}</div>
+                    { flume_box("flume-box source", format!("source {} · {}", s.name, s.type_name), html! { <>
                         { counter("EventAcceptedCount", s.counters.event_accepted_count) }
                         { counter("AppendBatchAcceptedCount", s.counters.append_batch_accepted_count) }
                         <div class="flume-note">{ if s.exhausted { "exhausted" } else { "running" } }</div>
-                    </div>
+                    </> }) }
                 }) }
-                <div class="flume-arrow" aria-hidden="true">{"→"}</div>
-                <div class="flume-box interceptors">
-                    <div class="flume-title">{"interceptors"}</div>
-                    { if interceptors.is_empty() { html!{ <div class="flume-note">{"none"}</div> } } else {
-                        html!{ { for interceptors.iter().map(|i| html!{ <div class="flume-note mono">{i.clone()}</div> }) } }
-                    } }
-                </div>
-                <div class="flume-arrow" aria-hidden="true">{"→"}</div>
+                { arrow() }
+                { flume_box("flume-box interceptors", "interceptors".into(), if interceptors.is_empty() { html!{ <div class="flume-note">{"none"}</div> } } else {
+                    html!{ { for interceptors.iter().map(|i| html!{ <div class="flume-note mono">{i.clone()}</div> }) } }
+                }) }
+                { arrow() }
                 { for a.channels.iter().map(|c| {
                     let pct = c.fill_percentage.clamp(0.0, 100.0);
                     html! {
-                        <div class="flume-box channel">
-                            <div class="flume-title">{format!("channel {}", c.name)}</div>
+                        { flume_box("flume-box channel", format!("channel {}", c.name), html! { <>
                             <div class="fill" role="meter" aria-label={format!("channel {} fill", c.name)}
                                 aria-valuemin="0" aria-valuemax="100" aria-valuenow={format!("{}", pct as u32)}>
                                 <div class="fill-bar" style={format!("width:{}%", pct as u32)}></div>
@@ -51,19 +63,18 @@ fn agent_view(a: &AgentSnapshot, interceptors: &[String]) -> Html {
                             { counter("ChannelCapacity", c.counters.channel_capacity) }
                             { counter("EventPutSuccessCount", c.counters.event_put_success_count) }
                             { counter("EventTakeSuccessCount", c.counters.event_take_success_count) }
-                        </div>
+                        </> }) }
                     }
                 }) }
-                <div class="flume-arrow" aria-hidden="true">{"→"}</div>
+                { arrow() }
                 { for a.sinks.iter().map(|k| html! {
-                    <div class="flume-box sink">
-                        <div class="flume-title">{format!("sink {} · {}", k.name, k.type_name.rsplit('.').next().unwrap_or(&k.type_name))}</div>
+                    { flume_box("flume-box sink", format!("sink {} · {}", k.name, k.type_name.rsplit('.').next().unwrap_or(&k.type_name)), html! { <>
                         { counter("EventDrainSuccessCount", k.counters.event_drain_success_count) }
                         { counter("BatchCompleteCount", k.counters.batch_complete_count) }
                         { counter("BatchEmptyCount", k.counters.batch_empty_count) }
                         { counter("BatchUnderflowCount", k.counters.batch_underflow_count) }
                         { counter("RollbackCount", k.counters.rollback_count) }
-                    </div>
+                    </> }) }
                 }) }
             </div>
         </div>

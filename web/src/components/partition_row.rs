@@ -213,8 +213,8 @@ fn replica_cell(p: &Partition, b: &Broker, visible: usize, activity: &[&'static 
             aria-label={format!("broker {broker}, {role}, {}, LEO {leo}, HW {hw}{}",
                 if in_isr { "in sync" } else { "out of sync" }, if down { ", broker down" } else { "" })}>
             <div class="badges">
-                <span class={classes!("badge", role)}>{role}</span>
-                <span class={classes!("badge", if in_isr { "isr" } else { "osr" })}>{ if in_isr { "ISR" } else { "OSR" } }</span>
+                <span class={if leader { "badge leader" } else { "badge follower" }}>{role}</span>
+                <span class={if in_isr { "badge isr" } else { "badge osr" }}>{ if in_isr { "ISR" } else { "OSR" } }</span>
                 <span class="badge hwv" title="this replica's high watermark">{format!("HW {hw}")}</span>
             </div>
             <ol class="log" aria-label={format!("log of broker {broker}")}>
@@ -271,7 +271,7 @@ fn record_cell(r: &Record, hw: i64) -> Html {
         }
     );
     html! {
-        <li key={r.offset} class={classes!("record", if committed { "below-hw" } else { "above-hw" })}
+        <li key={r.offset} class={if committed { "record below-hw" } else { "record above-hw" }}
             title={title.clone()} aria-label={title} tabindex="0">
             {r.offset}
         </li>

@@ -1,7 +1,7 @@
 //! Scenarios saved in this browser (local storage: name, list, open,
 //! delete), and the script as a file: download it, or import one.
 
-use crate::components::ui::panel;
+use crate::components::ui::{emit_on_click, panel};
 use streamlab_core::vec_map::VecSet;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
@@ -105,10 +105,7 @@ pub fn saved_panel(props: &SavedPanelProps) -> Html {
             input.set_value("");
         })
     };
-    let download = {
-        let cb = props.on_download.clone();
-        Callback::from(move |_| cb.emit(()))
-    };
+    let download = emit_on_click(&props.on_download, ());
     panel(
         "panel saved",
         "saved-h",

@@ -66,7 +66,7 @@ impl PartialEq for ScriptLinesProps {
 fn script_lines(props: &ScriptLinesProps) -> Html {
     html! {
         <>{ for (props.from..props.to).map(|i| html! {
-            <li class={classes!("script-line", (i >= props.applied).then_some("future"))}>
+            <li class={if i >= props.applied { "script-line future" } else { "script-line" }}>
                 <span class="t">{ props.times.get(i).map_or("later".to_string(), |t| format!("{t} ms")) }</span>
                 <code>{ props.script.get(i).cloned().unwrap_or_default() }</code>
             </li>

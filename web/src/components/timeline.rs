@@ -1,7 +1,7 @@
 //! Play, pause, step and speed for simulated time, and a scrubber that
 //! travels back by replaying the script up to the chosen moment.
 
-use crate::components::ui::panel;
+use crate::components::ui::{emit_on_click, panel};
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
@@ -31,15 +31,8 @@ fn fmt_ms(ms: u64) -> String {
 }
 
 pub fn timeline(props: &TimelineProps) -> Html {
-    let toggle = {
-        let on_play = props.on_play.clone();
-        let playing = props.playing;
-        Callback::from(move |_| on_play.emit(!playing))
-    };
-    let step = |ms: u64| {
-        let on_step = props.on_step.clone();
-        Callback::from(move |_| on_step.emit(ms))
-    };
+    let toggle = emit_on_click(&props.on_play, !props.playing);
+    let step = |ms: u64| emit_on_click(&props.on_step, ms);
     let on_seek = {
         let on_seek = props.on_seek.clone();
         Callback::from(move |e: InputEvent| {
@@ -51,10 +44,7 @@ pub fn timeline(props: &TimelineProps) -> Html {
             }
         })
     };
-    let to_end = {
-        let on_seek = props.on_seek.clone();
-        Callback::from(move |_| on_seek.emit(u64::MAX))
-    };
+    let to_end = emit_on_click(&props.on_seek, u64::MAX);
     let max = props.end_ms.max(props.now_ms).max(1);
     panel(
         "panel timeline",
@@ -69,13 +59,10 @@ pub fn timeline(props: &TimelineProps) -> Html {
                 <button id="step" onclick={step(100)} title="sim advance 100">{"+100 ms"}</button>
                 <button id="step-1s" onclick={step(1_000)} title="sim advance 1000">{"+1 s"}</button>
                 <div class="speed" role="group" aria-label="speed">
-                    { for [1u64, 10, 100].iter().map(|&x| {
-                        let on_speed = props.on_speed.clone();
-                        html! {
-                            <button class={classes!("speed-btn", (props.speed == x).then_some("on"))}
-                                aria-pressed={(props.speed == x).to_string()}
-                                onclick={Callback::from(move |_| on_speed.emit(x))}>{format!("{x}×")}</button>
-                        }
+                    { for [1u64, 10, 100].iter().map(|&x| html! {
+                        <button class={if props.speed == x { "speed-btn on" } else { "speed-btn" }}
+                            aria-pressed={(props.speed == x).to_string()}
+                            onclick={emit_on_click(&props.on_speed, x)}>{format!("{x}×")}</button>
                     }) }
                 </div>
                 <span class="clock" id="clock" aria-live="off">{format!("t = {}", fmt_ms(props.now_ms))}</span>

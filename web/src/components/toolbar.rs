@@ -1,5 +1,6 @@
 //! The top bar: name, presets menu, Share, Export and the theme toggle.
 
+use crate::components::ui::emit_on_click;
 use crate::presets::{PresetEntry, PresetStatus};
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
@@ -62,14 +63,8 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
         PresetStatus::Loaded(file) => Some(file),
         _ => None,
     };
-    let share = {
-        let cb = props.on_share.clone();
-        Callback::from(move |_| cb.emit(()))
-    };
-    let export = {
-        let cb = props.on_export.clone();
-        Callback::from(move |_| cb.emit(()))
-    };
+    let share = emit_on_click(&props.on_share, ());
+    let export = emit_on_click(&props.on_export, ());
     html! {
         <header class="topbar">
             <div class="brand">

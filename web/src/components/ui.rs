@@ -15,11 +15,8 @@ pub fn run_button(
     disabled: bool,
     on_run: &Callback<String>,
 ) -> Html {
+    let onclick = emit_on_click(on_run, line.clone());
     let title = AttrValue::from(line);
-    let onclick = {
-        let (on_run, line) = (on_run.clone(), title.clone());
-        Callback::from(move |_: MouseEvent| on_run.emit(line.to_string()))
-    };
     html! {
         <button {class} aria-label={aria} {title} {disabled} {onclick}>{label}</button>
     }
@@ -100,4 +97,12 @@ pub fn panel(
             {body}
         </section>
     }
+}
+
+/// An `onclick` that emits `value`: one closure type per value type for
+/// every such button on the page.
+#[inline(never)]
+pub fn emit_on_click<T: Clone + 'static>(cb: &Callback<T>, value: T) -> Callback<MouseEvent> {
+    let cb = cb.clone();
+    Callback::from(move |_: MouseEvent| cb.emit(value.clone()))
 }
