@@ -75,11 +75,6 @@ fn path(series: &Series, end: u64, max: i64) -> String {
     d
 }
 
-fn flat(map: &PerPartition) -> impl Iterator<Item = (String, &Series)> {
-    map.iter()
-        .flat_map(|(t, ps)| ps.iter().map(move |(p, s)| (format!("{t}-{p}"), s)))
-}
-
 fn step_chart(
     title: &str,
     id: &str,
@@ -87,23 +82,28 @@ fn step_chart(
     dashed: Option<&PerPartition>,
     end: u64,
 ) -> Html {
-    let max = flat(solid)
-        .chain(dashed.into_iter().flat_map(flat))
-        .flat_map(|(_, s)| s.iter().map(|p| p.1))
-        .max()
-        .unwrap_or(1)
-        .max(1);
-    let total = flat(solid).count();
-    let shown: Vec<(String, &Series, Option<&Series>)> = flat(solid)
-        .take(MAX_LINES)
-        .map(|(n, s)| {
-            let d = dashed.and_then(|d| {
-                let (t, p) = n.rsplit_once('-')?;
-                d.get(t)?.get(&p.parse::<i32>().ok()?)
-            });
-            (n, s, d)
-        })
-        .collect();
+    // Plain loops, not iterator chains: each chain is its own code in the bundle.
+    let mut max = 1i64;
+    for map in std::iter::once(solid).chain(dashed) {
+        for ps in map.values() {
+            for s in ps.values() {
+                for &(_, v) in s {
+                    max = max.max(v);
+                }
+            }
+        }
+    }
+    let mut total = 0usize;
+    let mut shown: Vec<(String, &Series, Option<&Series>)> = Vec::new();
+    for (t, ps) in solid.iter() {
+        for (p, s) in ps.iter() {
+            total += 1;
+            if shown.len() < MAX_LINES {
+                let d = dashed.and_then(|d| d.get(t)?.get(p));
+                shown.push((format!("{t}-{p}"), s, d));
+            }
+        }
+    }
     let more = total.saturating_sub(MAX_LINES);
     html! {
         <figure class="chart" id={id.to_string()}>
