@@ -44,6 +44,19 @@ pub fn cluster_view(props: &ClusterViewProps) -> Html {
     });
     // Brokers are columns in id order; a message is drawn between columns.
     let columns: Rc<[i32]> = cluster.brokers.keys().copied().collect();
+    let mut rows_html = Vec::with_capacity(rows);
+    for t in cluster.topics.values() {
+        for p in &t.partitions {
+            let key = (p.topic.as_str(), p.id);
+            rows_html.push(html! {
+                <PartitionRow key={format!("{}-{}", p.topic, p.id)} session={props.session.clone()}
+                    topic={p.topic.clone()} partition={p.id} {visible} fingerprint={fingerprint(p, cluster)}
+                    activity={traffic.activity.get(&key).cloned().unwrap_or_default()}
+                    messages={traffic.messages.get(&key).cloned().unwrap_or_default()}
+                    columns={Rc::clone(&columns)} />
+            });
+        }
+    }
     panel(
         "panel cluster",
         "cluster-h",
@@ -65,16 +78,7 @@ pub fn cluster_view(props: &ClusterViewProps) -> Html {
                     </tr>
                 </thead>
                 <tbody role="rowgroup">
-                    { for cluster.topics.values().flat_map(|t| t.partitions.iter()).map(|p| {
-                        let key = (p.topic.as_str(), p.id);
-                        html! {
-                            <PartitionRow key={format!("{}-{}", p.topic, p.id)} session={props.session.clone()}
-                                topic={p.topic.clone()} partition={p.id} {visible} fingerprint={fingerprint(p, cluster)}
-                                activity={traffic.activity.get(&key).cloned().unwrap_or_default()}
-                                messages={traffic.messages.get(&key).cloned().unwrap_or_default()}
-                                columns={Rc::clone(&columns)} />
-                        }
-                    }) }
+                    { for rows_html }
                 </tbody>
             </table>
             </div>

@@ -10,6 +10,7 @@ use crate::derive::{compare, groups, subscriptions, Group};
 use crate::state::{quote, SessionHandle};
 use std::rc::Rc;
 use streamlab_core::vec_map::VecMap;
+use streamlab_core::Cluster;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -38,12 +39,10 @@ pub fn consumer_panel(props: &ConsumerPanelProps) -> Html {
     let session = props.session.borrow();
     let sim = session.sim();
     let cluster = sim.snapshot();
-    let topic_sizes: VecMap<String, i32> = VecMap::from_iter(
-        cluster
-            .topics
-            .iter()
-            .map(|(n, t)| (n.clone(), t.partitions.len() as i32)),
-    );
+    let mut topic_sizes: VecMap<String, i32> = VecMap::new();
+    for (n, t) in cluster.topics.iter() {
+        topic_sizes.insert(n.clone(), t.partitions.len() as i32);
+    }
     let all_groups = groups(session.events());
     let default_topic = topic_sizes.keys().next().cloned().unwrap_or_default();
     let topics_value = if topics_text.is_empty() {
@@ -74,13 +73,6 @@ pub fn consumer_panel(props: &ConsumerPanelProps) -> Html {
         );
         emit_on_click(&props.on_run, line)
     };
-    let hw: VecMap<(String, i32), i64> = VecMap::from_iter(
-        cluster
-            .topics
-            .values()
-            .flat_map(|t| t.partitions.iter())
-            .map(|p| ((p.topic.clone(), p.id), p.high_watermark())),
-    );
 
     panel(
         "panel consumers",
@@ -108,7 +100,7 @@ pub fn consumer_panel(props: &ConsumerPanelProps) -> Html {
             { if all_groups.is_empty() {
                 html!{ <p class="empty">{"No consumer group yet. Add a member: it joins, the coordinator rebalances, and the assignor divides the partitions."}</p> }
             } else { html! {
-                { for all_groups.values().map(|g| group_view(g, &props.script, &topic_sizes, &hw, &props.on_run)) }
+                { for all_groups.values().map(|g| group_view(g, &props.script, &topic_sizes, cluster, &props.on_run)) }
             } } }
         </> },
     )
@@ -118,15 +110,16 @@ fn group_view(
     g: &Group,
     script: &[String],
     topics: &VecMap<String, i32>,
-    hw: &VecMap<(String, i32), i64>,
+    cluster: &Cluster,
     on_run: &Callback<String>,
 ) -> Html {
     let members: Vec<String> = g.members.iter().cloned().collect();
-    let owner: VecMap<&str, &str> = VecMap::from_iter(
-        g.assignment
-            .iter()
-            .flat_map(|(m, ps)| ps.iter().map(move |p| (p.as_str(), m.as_str()))),
-    );
+    let mut owner: VecMap<&str, &str> = VecMap::new();
+    for (m, ps) in g.assignment.iter() {
+        for p in ps {
+            owner.insert(p.as_str(), m.as_str());
+        }
+    }
     let subs = subscriptions(script, &g.name);
     let comparison = compare(&g.history, &subs, topics);
     let member_button = |label: &'static str, verb: &'static str, class: &'static str, m: &str| {
@@ -148,9 +141,8 @@ fn group_view(
         for p in 0..*n {
             let name = format!("{t}-{p}");
             let who = owner.get(name.as_str()).copied();
-            let key = (t.clone(), p);
-            let committed = g.committed.get(&key).copied();
-            let h = hw.get(&key).copied().unwrap_or(0);
+            let committed = g.committed.get(&(t.clone(), p)).copied();
+            let h = cluster.partition(t, p).map_or(0, |p| p.high_watermark());
             let moved = g.moved.contains(&name);
             let class = match (who, moved) {
                 (Some(m), true) => format!("{} moved", colour(&members, m)),

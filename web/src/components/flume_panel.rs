@@ -131,12 +131,12 @@ pub fn flume_panel(props: &FlumePanelProps) -> Html {
         "Flume",
         html! { <>
             { for agents.values().map(|a| {
-                let interceptors: Vec<String> = a
-                    .config()
-                    .sources
-                    .iter()
-                    .flat_map(|s| s.interceptors.iter().map(|i| i.type_name.clone()))
-                    .collect();
+                let mut interceptors: Vec<String> = Vec::new();
+                for s in &a.config().sources {
+                    for i in &s.interceptors {
+                        interceptors.push(i.type_name.clone());
+                    }
+                }
                 let history = session.sim().flume_history(a.name()).to_vec();
                 html! {
                     <>
