@@ -161,23 +161,63 @@ fn group_view(
             });
         }
     }
+    let mut member_items = Vec::new();
+    for m in &members {
+        member_items.push(html! {
+            <li class={format!("member {}", colour(&members, m))}>
+                <span class="swatch" aria-hidden="true"></span>
+                <span class="member-name">{m}</span>
+                { member_button("Leave", "leave", "member-leave", m) }
+                { member_button("Crash", "crash", "member-crash", m) }
+            </li>
+        });
+    }
+    let mut heads = Vec::new();
+    for h in ["PARTITION", "OWNER", "CURRENT-OFFSET", "HW", "LAG"] {
+        heads.push(html! { <th scope="col">{h}</th> });
+    }
+    let mut compared = Vec::new();
+    for c in comparison.iter() {
+        let body = match &c.assignment {
+            Err(e) => html! { <p class="form-error">{e}</p> },
+            Ok(a) => {
+                let mut items = Vec::new();
+                for (m, ps) in a.iter() {
+                    let mut chips = Vec::new();
+                    for p in ps {
+                        let moved = c.moved.contains(p);
+                        chips.push(html! {
+                            <span class={format!("chip {}{}", colour(&members, m), if moved { " moved" } else { "" })}
+                                title={if moved { "moved in the last rebalance" } else { "kept its owner" }}>{p}</span>
+                        });
+                    }
+                    items.push(html! {
+                        <li>
+                            <span class="member-name">{m}</span>{": "}
+                            { for chips }
+                        </li>
+                    });
+                }
+                html! { <ul>{ for items }</ul> }
+            }
+        };
+        compared.push(html! {
+            <div class="assignor" data-assignor={c.kind.name()}>
+                <h5>{c.kind.name()}<span class="moved-count">{format!(" · {} moved", c.moved.len())}</span></h5>
+                {body}
+            </div>
+        });
+    }
     html! {
         <div class="group" data-group={g.name.clone()}>
             <h3>{format!("{} · generation {} · {}", g.name, g.generation, if g.assignor.is_empty() { "—" } else { g.assignor.as_str() })}</h3>
             <ul class="members">
-                { for members.iter().map(|m| html! {
-                    <li class={format!("member {}", colour(&members, m))}>
-                        <span class="swatch" aria-hidden="true"></span>
-                        <span class="member-name">{m}</span>
-                        { member_button("Leave", "leave", "member-leave", m) }
-                        { member_button("Crash", "crash", "member-crash", m) }
-                    </li>
-                }) }
+                { for member_items }
             </ul>
             <table class="offsets">
                 <caption class="sr-only">{"partitions, owners, committed offsets and lag"}</caption>
                 <thead><tr>
-                    { for ["PARTITION", "OWNER", "CURRENT-OFFSET", "HW", "LAG"].iter().map(|h| html! { <th scope="col">{*h}</th> }) }
+                    { for heads }
                 </tr></thead>
                 <tbody>
                     { for rows }
@@ -185,27 +225,7 @@ fn group_view(
             </table>
             <h4>{"The same membership under each assignor"}</h4>
             <div class="compare">
-                { for comparison.iter().map(|c| html! {
-                    <div class="assignor" data-assignor={c.kind.name()}>
-                        <h5>{c.kind.name()}<span class="moved-count">{format!(" · {} moved", c.moved.len())}</span></h5>
-                        { match &c.assignment {
-                            Err(e) => html!{ <p class="form-error">{e}</p> },
-                            Ok(a) => html! {
-                                <ul>
-                                    { for a.iter().map(|(m, ps)| html! {
-                                        <li>
-                                            <span class="member-name">{m}</span>{": "}
-                                            { for ps.iter().map(|p| html! {
-                                                <span class={format!("chip {}{}", colour(&members, m), if c.moved.contains(p) { " moved" } else { "" })}
-                                                    title={if c.moved.contains(p) { "moved in the last rebalance" } else { "kept its owner" }}>{p}</span>
-                                            }) }
-                                        </li>
-                                    }) }
-                                </ul>
-                            },
-                        } }
-                    </div>
-                }) }
+                { for compared }
             </div>
         </div>
     }
