@@ -4,7 +4,7 @@
 use crate::state::SessionHandle;
 use streamlab_core::vec_map::VecSet;
 
-use crate::components::ui::{panel, set_on_change};
+use crate::components::ui::{option, panel, set_on_change};
 use std::rc::Rc;
 use streamlab_core::checker::{Checker, Finding};
 use yew::prelude::*;
@@ -124,9 +124,7 @@ pub fn event_log(props: &EventLogProps) -> Html {
                 <label for="event-filter">{"Show"}</label>
                 <select id="event-filter" {onchange}>
                     <option value="all" selected={*filter == "all"}>{format!("every kind ({})", events.len())}</option>
-                    { for kinds.iter().map(|k| html! {
-                        <option value={*k} selected={filter.as_str() == *k}>{*k}</option>
-                    }) }
+                    { for kinds.iter().map(|&k| option(AttrValue::Static(k), filter.as_str() == k)) }
                 </select>
             </div>
             <ol class="event-list" aria-label="events, newest first">
@@ -172,15 +170,16 @@ impl PartialEq for EventChunkProps {
 fn event_chunk(props: &EventChunkProps) -> Html {
     let session = props.session.borrow();
     let events = session.events();
-    html! {
-        <>{ for props.indexes.iter().filter_map(|&i| events.get(i).map(|e| (i, e))).map(|(i, e)| {
-            let flag = props.flagged.contains(&i);
-            html! {
-                <li key={i} class={classes!("ev", e.kind.name(), flag.then_some("flagged"))}
-                    title={flag.then_some("the checker names this event in a finding")}>
-                    { if flag { "⚠ " } else { "" } }{e.to_string()}
-                </li>
-            }
-        }) }</>
+    let mut items = Vec::with_capacity(props.indexes.len());
+    for &i in &props.indexes {
+        let Some(e) = events.get(i) else { continue };
+        let flag = props.flagged.contains(&i);
+        items.push(html! {
+            <li key={i} class={format!("ev {}{}", e.kind.name(), if flag { " flagged" } else { "" })}
+                title={flag.then_some("the checker names this event in a finding")}>
+                { if flag { "⚠ " } else { "" } }{e.to_string()}
+            </li>
+        });
     }
+    html! { <>{ for items }</> }
 }

@@ -53,20 +53,28 @@ pub fn partition_row(props: &PartitionRowProps) -> Html {
     else {
         return html! {};
     };
+    let mut cells = Vec::with_capacity(cluster.brokers.len());
+    for b in cluster.brokers.values() {
+        if !p.replica_state.contains_key(&b.id) {
+            cells.push(no_replica());
+            continue;
+        }
+        let mut activity: Vec<&'static str> = Vec::new();
+        for &(x, w) in &props.activity {
+            if x == b.id {
+                activity.push(w);
+            }
+        }
+        cells.push(html! {
+            <ReplicaCell session={props.session.clone()} topic={AttrValue::from(p.topic.clone())} partition={p.id}
+                broker={b.id} visible={props.visible} fingerprint={replica_fingerprint(p, b)} {activity} />
+        });
+    }
     html! {
         <tr role="row" data-partition={format!("{}-{}", p.topic, p.id)}
             data-leader={p.leader.map_or("none".to_string(), |l| l.to_string())}>
             { partition_header(p, &props.messages, &props.columns) }
-            { for cluster.brokers.values().map(|b| {
-                if !p.replica_state.contains_key(&b.id) {
-                    return html! { <td role="cell" class="no-replica"><span class="sr-only">{"no replica"}</span></td> };
-                }
-                let activity: Vec<&'static str> = props.activity.iter().filter(|(x, _)| *x == b.id).map(|(_, w)| *w).collect();
-                html! {
-                    <ReplicaCell session={props.session.clone()} topic={AttrValue::from(p.topic.clone())} partition={p.id}
-                        broker={b.id} visible={props.visible} fingerprint={replica_fingerprint(p, b)} {activity} />
-                }
-            }) }
+            { for cells }
         </tr>
     }
 }
@@ -90,14 +98,26 @@ fn message(m: &Message, columns: &[i32]) -> Html {
     }
 }
 
+/// The cell of a broker without a replica of the partition.
+#[inline(never)]
+fn no_replica() -> Html {
+    html! { <td role="cell" class="no-replica"><span class="sr-only">{"no replica"}</span></td> }
+}
+
+/// Broker ids, comma-separated.
+fn ids(v: &[i32]) -> String {
+    let mut s = String::new();
+    for (i, id) in v.iter().enumerate() {
+        if i > 0 {
+            s.push(',');
+        }
+        s.push_str(&id.to_string());
+    }
+    s
+}
+
 fn partition_header(p: &Partition, messages: &[Message], columns: &[i32]) -> Html {
     let osr = p.osr();
-    let ids = |v: &[i32]| {
-        v.iter()
-            .map(ToString::to_string)
-            .collect::<Vec<_>>()
-            .join(",")
-    };
     html! {
         <th scope="row" role="rowheader" class="partition-name">
             // Positioned against the row, not this cell: messages cross it.
@@ -194,7 +214,7 @@ fn replica_cell_view(props: &ReplicaCellProps) -> Html {
 fn replica_cell(p: &Partition, b: &Broker, visible: usize, activity: &[&'static str]) -> Html {
     let broker = b.id;
     let Some(replica) = p.replica_state.get(&broker) else {
-        return html! { <td role="cell" class="no-replica"><span class="sr-only">{"no replica"}</span></td> };
+        return no_replica();
     };
     let leader = p.leader == Some(broker);
     let in_isr = p.isr.contains(&broker);
