@@ -105,21 +105,26 @@ fn step_chart(
         }
     }
     let more = total.saturating_sub(MAX_LINES);
+    let mut lines = Vec::new();
+    let mut keys = Vec::new();
+    for (i, (n, s, d)) in shown.iter().enumerate() {
+        lines.push(html! { <path class={format!("line c{i}")} d={path(s, end, max)} /> });
+        if let Some(d) = d {
+            lines
+                .push(html! { <path class={format!("line dashed c{i}")} d={path(d, end, max)} /> });
+        }
+        keys.push(html! { <span class={format!("key c{i}")}>{n.as_str()}</span> });
+    }
     html! {
         <figure class="chart" id={id.to_string()}>
             <figcaption>{title}<span class="axis">{format!(" · max {max} · 0–{end} ms")}</span></figcaption>
             <svg viewBox={format!("0 0 {W} {H}")} preserveAspectRatio="none" role="img"
                 aria-label={format!("{title}: {total} series over {end} ms")}>
                 <line class="axis-line" x1="0" y1={H.to_string()} x2={W.to_string()} y2={H.to_string()} />
-                { for shown.iter().enumerate().map(|(i, (_, s, d))| html! {
-                    <>
-                        <path class={format!("line c{i}")} d={path(s, end, max)} />
-                        { if let Some(d) = d { html!{ <path class={format!("line dashed c{i}")} d={path(d, end, max)} /> } } else { html!{} } }
-                    </>
-                }) }
+                { for lines }
             </svg>
             <div class="chart-legend">
-                { for shown.iter().enumerate().map(|(i, (n, _, _))| html! { <span class={format!("key c{i}")}>{n.as_str()}</span> }) }
+                { for keys }
                 { if more > 0 { html!{ <span class="more">{format!("+{more} more")}</span> } } else { html!{} } }
             </div>
         </figure>
@@ -131,18 +136,23 @@ fn bars(title: &str, m: &Metrics, end: u64) -> Html {
     let max = counts.iter().copied().max().unwrap_or(0).max(1);
     let n = i64::try_from(counts.len()).unwrap_or(1).max(1);
     let total: u64 = counts.iter().sum();
+    let mut rects = Vec::new();
+    for (i, &v) in counts.iter().enumerate() {
+        if v == 0 {
+            continue;
+        }
+        let h = i64::try_from(v * (H as u64 - 6) / max).unwrap_or(0);
+        let x = i64::try_from(i).unwrap_or(0) * W / n;
+        rects.push(html! { <rect class="bar" x={x.to_string()} y={(H - h).to_string()}
+            width={(W / n - 1).max(1).to_string()} height={h.to_string()}><title>{format!("{v} records")}</title></rect> });
+    }
     html! {
         <figure class="chart" id="throughput-chart">
             <figcaption>{title}<span class="axis">{format!(" · per {} s · {total} total", bucket_ms / 1_000)}</span></figcaption>
             <svg viewBox={format!("0 0 {W} {H}")} preserveAspectRatio="none" role="img"
                 aria-label={format!("{title}: {total} records in {} buckets of {bucket_ms} ms", counts.len())}>
                 <line class="axis-line" x1="0" y1={H.to_string()} x2={W.to_string()} y2={H.to_string()} />
-                { for counts.iter().enumerate().filter(|(_, v)| **v > 0).map(|(i, &v)| {
-                    let h = i64::try_from(v * (H as u64 - 6) / max).unwrap_or(0);
-                    let x = i64::try_from(i).unwrap_or(0) * W / n;
-                    html! { <rect class="bar" x={x.to_string()} y={(H - h).to_string()}
-                        width={(W / n - 1).max(1).to_string()} height={h.to_string()}><title>{format!("{v} records")}</title></rect> }
-                }) }
+                { for rects }
             </svg>
         </figure>
     }

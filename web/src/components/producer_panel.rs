@@ -207,6 +207,27 @@ pub fn producer_panel(props: &ProducerPanelProps) -> Html {
             .to_string()
     };
     let no_topic = topic.is_none();
+    let mut sends = Vec::new();
+    for o in props.outcomes.iter() {
+        sends.push(html! {
+            <li class={if o.ok { "ok" } else { "failed" }}>
+                <span class="t">{format!("{} ms", o.time)}</span>
+                <span aria-hidden="true">{ if o.ok { "✓ " } else { "✗ " } }</span>
+                {&o.text}
+            </li>
+        });
+    }
+    let mut topic_options = Vec::new();
+    for (t, _) in props.topics.iter() {
+        let selected = topic.as_ref().is_some_and(|x| &x.0 == t);
+        topic_options.push(option(AttrValue::from(t.clone()), selected));
+    }
+    let mut partition_options = Vec::new();
+    for p in 0..partitions {
+        let p = p.to_string();
+        let selected = form.partition == p;
+        partition_options.push(option(AttrValue::from(p), selected));
+    }
 
     panel(
         "panel producer",
@@ -216,17 +237,13 @@ pub fn producer_panel(props: &ProducerPanelProps) -> Html {
             <form class="grid-form" {onsubmit}>
                 { field("produce-topic", "Topic", html! {
                     <select id="produce-topic" onchange={on_topic} disabled={no_topic}>
-                        { for props.topics.iter().map(|(t, _)| option(AttrValue::from(t.clone()), topic.as_ref().is_some_and(|x| &x.0 == t))) }
+                        { for topic_options }
                     </select>
                 }) }
                 { field("produce-partition", "Partition", html! {
                     <select id="produce-partition" onchange={on_partition} disabled={no_topic}>
                         <option value="auto" selected={form.partition == "auto"}>{"auto (partitioner)"}</option>
-                        { for (0..partitions).map(|p| {
-                            let p = p.to_string();
-                            let selected = form.partition == p;
-                            option(AttrValue::from(p), selected)
-                        }) }
+                        { for partition_options }
                     </select>
                 }) }
                 { field("produce-key", "Key", html! {
@@ -272,13 +289,7 @@ pub fn producer_panel(props: &ProducerPanelProps) -> Html {
                 html!{ <p class="empty">{"Nothing sent yet."}</p> }
             } else { html! {
                 <ul class="outcomes" aria-live="polite">
-                    { for props.outcomes.iter().map(|o| html! {
-                        <li class={if o.ok { "ok" } else { "failed" }}>
-                            <span class="t">{format!("{} ms", o.time)}</span>
-                            <span aria-hidden="true">{ if o.ok { "✓ " } else { "✗ " } }</span>
-                            {&o.text}
-                        </li>
-                    }) }
+                    { for sends }
                 </ul>
             } } }
         </> },

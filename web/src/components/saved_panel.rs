@@ -106,6 +106,33 @@ pub fn saved_panel(props: &SavedPanelProps) -> Html {
         })
     };
     let download = emit_on_click(&props.on_download, ());
+    let mut items = Vec::new();
+    for n in names.iter() {
+        let open = {
+            let (on_open, n) = (props.on_open.clone(), n.clone());
+            Callback::from(move |_| {
+                if let Some(script) = load(&n) {
+                    on_open.emit((n.clone(), script));
+                }
+            })
+        };
+        let delete = {
+            let (names, n) = (names.clone(), n.clone());
+            Callback::from(move |_| {
+                if let Some(s) = storage() {
+                    let _ = s.remove_item(&format!("{PREFIX}{n}"));
+                }
+                names.set(saved_names());
+            })
+        };
+        items.push(html! {
+            <li>
+                <span class="mono">{n.clone()}</span>
+                <button class="small" onclick={open} aria-label={format!("open {n}")}>{"Open"}</button>
+                <button class="small" onclick={delete} aria-label={format!("delete {n}")}>{"Delete"}</button>
+            </li>
+        });
+    }
     panel(
         "panel saved",
         "saved-h",
@@ -118,32 +145,7 @@ pub fn saved_panel(props: &SavedPanelProps) -> Html {
             </form>
             { if let Some(m) = &*message { html!{ <p class="hint" role="status">{m.clone()}</p> } } else { html!{} } }
             <ul class="saved-list">
-                { for names.iter().map(|n| {
-                    let open = {
-                        let (on_open, n) = (props.on_open.clone(), n.clone());
-                        Callback::from(move |_| {
-                            if let Some(script) = load(&n) {
-                                on_open.emit((n.clone(), script));
-                            }
-                        })
-                    };
-                    let delete = {
-                        let (names, n) = (names.clone(), n.clone());
-                        Callback::from(move |_| {
-                            if let Some(s) = storage() {
-                                let _ = s.remove_item(&format!("{PREFIX}{n}"));
-                            }
-                            names.set(saved_names());
-                        })
-                    };
-                    html! {
-                        <li>
-                            <span class="mono">{n.clone()}</span>
-                            <button class="small" onclick={open} aria-label={format!("open {n}")}>{"Open"}</button>
-                            <button class="small" onclick={delete} aria-label={format!("delete {n}")}>{"Delete"}</button>
-                        </li>
-                    }
-                }) }
+                { for items }
             </ul>
             <div class="row">
                 <button class="small" onclick={download}>{"Download script"}</button>
