@@ -164,7 +164,7 @@ fn broker_header_view(props: &BrokerHeaderProps) -> Html {
         };
     html! {
         <th scope="col" role="columnheader" data-broker={id.to_string()}
-            class={classes!("broker", state, isolated.then_some("isolated"), slow.map(|_| "slow"))}>
+            class={format!("broker {state}{}{}", if isolated { " isolated" } else { "" }, if slow.is_some() { " slow" } else { "" })}>
             <div class="broker-name">
                 {format!("broker {id}")}
                 { if controller { html!{ <span class="badge controller" title="the controller: elects leaders, tracks the ISR">{"controller"}</span> } } else { html!{} } }

@@ -50,15 +50,15 @@ pub fn consumer_panel(props: &ConsumerPanelProps) -> Html {
     } else {
         (*topics_text).clone()
     };
-    let next_member = {
-        let taken = all_groups
-            .get(group_name.as_str())
-            .map(|g| g.members.clone())
-            .unwrap_or_default();
-        (1..)
-            .map(|i| format!("c{i}"))
-            .find(|m| !taken.contains(m))
-            .unwrap_or_else(|| "c".into())
+    // The first free `c<n>` in the group.
+    let group = all_groups.get(group_name.as_str());
+    let mut n = 1u32;
+    let next_member = loop {
+        let m = format!("c{n}");
+        if !group.is_some_and(|g| g.members.contains(&m)) {
+            break m;
+        }
+        n += 1;
     };
     let on_group = set_on_input(&group_name);
     let on_topics = set_on_input(&topics_text);

@@ -91,7 +91,7 @@ fn message(m: &Message, columns: &[i32]) -> Html {
     let party = |b: Option<i32>| b.map_or("producer".to_string(), |b| b.to_string());
     html! {
         <span key={format!("{}-{}-{}-{}", m.kind.name(), f, t, m.trip)}
-            class={classes!("msg", m.kind.name(), if t < f { "leftward" } else { "rightward" })}
+            class={format!("msg {} {}", m.kind.name(), if t < f { "leftward" } else { "rightward" })}
             style={format!("--f:{f};--t:{t}")}
             data-kind={m.kind.name()} data-from={party(m.from)} data-to={party(m.to)}
             data-records={m.records.to_string()}></span>
@@ -227,9 +227,19 @@ fn replica_cell(p: &Partition, b: &Broker, visible: usize, activity: &[&'static 
     let shown = &records[hidden..];
     // The HW marker goes before the first record at or above it.
     let hw_at = shown.iter().position(|r| r.offset >= hw);
+    let mut class = format!("replica {role}");
+    if !in_isr {
+        class.push_str(" osr");
+    }
+    if down {
+        class.push_str(" down");
+    }
+    for a in activity {
+        class.push(' ');
+        class.push_str(a);
+    }
     html! {
-        <td role="cell" class={classes!("replica", role, (!in_isr).then_some("osr"), down.then_some("down"),
-                activity.to_vec())}
+        <td role="cell" {class}
             aria-label={format!("broker {broker}, {role}, {}, LEO {leo}, HW {hw}{}",
                 if in_isr { "in sync" } else { "out of sync" }, if down { ", broker down" } else { "" })}>
             <div class="badges">
