@@ -137,15 +137,18 @@ fn sparkline(title: &'static str, samples: &[FlumeSample], value: fn(&FlumeSampl
 
 #[function_component(FlumePanel)]
 pub fn flume_panel(props: &FlumePanelProps) -> Html {
-    let show_json = use_state(|| false);
+    // 0 or 1, not a bool: the same state type as other panels' counters,
+    // so the bundle carries one copy of its hook code.
+    let json_open = use_state(|| 0u32);
+    let show_json = *json_open == 1;
     let session = props.session.borrow();
     let agents = session.sim().flume_agents();
     if agents.is_empty() {
         return html! {};
     }
     let toggle = {
-        let show_json = show_json.clone();
-        Callback::from(move |_| show_json.set(!*show_json))
+        let json_open = json_open.clone();
+        Callback::from(move |_| json_open.set(1 - *json_open))
     };
     let mut views = Vec::new();
     let mut json = Vec::new();
@@ -165,7 +168,7 @@ pub fn flume_panel(props: &FlumePanelProps) -> Html {
                 { sparkline("EventDrainSuccessCount", history, |s| s.drain_success) }
             </div>
         });
-        if *show_json {
+        if show_json {
             json.push(Html::from(a.metrics_json()));
         }
     }
@@ -175,10 +178,10 @@ pub fn flume_panel(props: &FlumePanelProps) -> Html {
         "Flume",
         html! { <>
             { for views }
-            <button class="small" onclick={toggle} aria-expanded={(*show_json).to_string()}>
-                { if *show_json { "Hide monitoring JSON" } else { "Monitoring JSON (Flume's HTTP /metrics)" } }
+            <button class="small" onclick={toggle} aria-expanded={(show_json).to_string()}>
+                { if show_json { "Hide monitoring JSON" } else { "Monitoring JSON (Flume's HTTP /metrics)" } }
             </button>
-            { if *show_json { html! {
+            { if show_json { html! {
                 <pre class="flume-json">{ for json }</pre>
             } } else { html!{} } }
         </> },
