@@ -3,17 +3,17 @@
 //! clipboard and downloads) in effects and callbacks, never in `reduce`.
 
 use crate::components::bench::Bench;
-use crate::components::cluster_view::ClusterView;
+use crate::components::cluster_view::{cluster_view, ClusterViewProps};
 use crate::components::console::Console;
 use crate::components::consumer_panel::ConsumerPanel;
 use crate::components::event_log::EventLog;
 use crate::components::flume_panel::FlumePanel;
 use crate::components::metrics::MetricsPanel;
-use crate::components::notice::NoticeBar;
+use crate::components::notice::{notice_bar, NoticeBarProps};
 use crate::components::producer_panel::ProducerPanel;
 use crate::components::saved_panel::SavedPanel;
-use crate::components::script_panel::ScriptPanel;
-use crate::components::timeline::Timeline;
+use crate::components::script_panel::{script_panel, ScriptPanelProps};
+use crate::components::timeline::{timeline, TimelineProps};
 use crate::components::toolbar::Toolbar;
 use crate::derive::produce_outcomes;
 use crate::presets::{PresetStatus, PRESETS};
@@ -161,6 +161,16 @@ fn download(name: &str, text: &str) -> Result<(), wasm_bindgen::JsValue> {
     a.set_download(name);
     a.click();
     web_sys::Url::revoke_object_url(&url)
+}
+
+/// A callback dispatching the action made from its argument: one closure
+/// type per argument type, not one per callback, in the bundle.
+fn dispatch_with<T: 'static>(
+    d: &UseReducerDispatcher<State>,
+    action: fn(T) -> Action,
+) -> Callback<T> {
+    let d = d.clone();
+    Callback::from(move |x: T| d.dispatch(action(x)))
 }
 
 #[function_component(App)]
@@ -348,26 +358,11 @@ pub fn app() -> Html {
         )
     };
     let d = state.dispatcher();
-    let on_play = {
-        let d = d.clone();
-        Callback::from(move |p| d.dispatch(Action::Play(p)))
-    };
-    let on_step = {
-        let d = d.clone();
-        Callback::from(move |ms: u64| d.dispatch(Action::Step(ms)))
-    };
-    let on_speed = {
-        let d = d.clone();
-        Callback::from(move |x| d.dispatch(Action::Speed(x)))
-    };
-    let on_seek = {
-        let d = d.clone();
-        Callback::from(move |t| d.dispatch(Action::Seek(t)))
-    };
-    let on_dismiss = {
-        let d = d.clone();
-        Callback::from(move |_| d.dispatch(Action::DismissNotice))
-    };
+    let on_play = dispatch_with(&d, Action::Play);
+    let on_step = dispatch_with(&d, Action::Step);
+    let on_speed = dispatch_with(&d, Action::Speed);
+    let on_seek = dispatch_with(&d, Action::Seek);
+    let on_dismiss = dispatch_with(&d, |()| Action::DismissNotice);
     let applied_script = Rc::new(state.applied_script().to_vec());
     let skip = use_memo((), |_| {
         [
@@ -394,13 +389,13 @@ pub fn app() -> Html {
         <div class="app">
             <a class="skip" href="#console-input">{"Skip to the console"}</a>
             <Toolbar presets={PRESETS} preset_status={*preset_status} {on_preset} {on_share} {on_export} shared={(*shared).clone()} />
-            { if let Some(n) = &state.notice { html!{ <NoticeBar notice={n.clone()} {on_dismiss} /> } } else { html!{} } }
+            { if let Some(n) = &state.notice { notice_bar(&NoticeBarProps { notice: n.clone(), on_dismiss }) } else { html!{} } }
             { if *bench { html!{ <Bench on_frame={on_bench_frame} /> } } else { html!{} } }
             <main class="layout">
                 <div class="col-main">
-                    { show(0, html!{ <Timeline now_ms={now_ms} end_ms={state.end_ms} in_past={state.cursor.is_some()}
-                        playing={state.playing} speed={state.speed} {on_play} {on_step} {on_speed} {on_seek} /> }) }
-                    { show(1, html!{ <ClusterView session={state.handle()} on_run={run.clone()} /> }) }
+                    { if skip[0] { html! {} } else { timeline(&TimelineProps { now_ms, end_ms: state.end_ms, in_past: state.cursor.is_some(),
+                        playing: state.playing, speed: state.speed, on_play, on_step, on_speed, on_seek }) } }
+                    { if skip[1] { html! {} } else { cluster_view(&ClusterViewProps { session: state.handle(), on_run: run.clone() }) } }
                     { show(2, html!{ <MetricsPanel session={state.handle()} /> }) }
                 </div>
                 <div class="col-side">
@@ -412,7 +407,7 @@ pub fn app() -> Html {
                 <div class="col-bottom">
                     { show(5, html!{ <EventLog session={state.handle()} /> }) }
                     { show(6, html!{ <Console outputs={Rc::clone(&state.outputs)} on_run={run} /> }) }
-                    { show(7, html!{ <ScriptPanel script={Rc::clone(&state.script)} times={Rc::clone(&state.times)} applied={state.applied} /> }) }
+                    { if skip[7] { html! {} } else { script_panel(&ScriptPanelProps { script: Rc::clone(&state.script), times: Rc::clone(&state.times), applied: state.applied }) } }
                 </div>
             </main>
             <footer class="foot">

@@ -3,6 +3,7 @@
 //! and one-click faults on each broker's header.
 
 use crate::components::partition_row::{hash_log_tip, PartitionRow};
+use crate::components::ui::{panel, run_button};
 use crate::derive::traffic;
 use crate::state::SessionHandle;
 use std::hash::{Hash, Hasher};
@@ -18,14 +19,16 @@ const VISIBLE_RECORDS: usize = 12;
 /// Fewer per log when there are many rows, so a big cluster stays fluid.
 const VISIBLE_RECORDS_BIG: usize = 6;
 
-#[derive(Properties, PartialEq)]
+/// What the table draws. A plain function, not a component: every action
+/// bumps the session's version, so a component would skip only the rare
+/// renders of the toolbar's own state (a share link, a preset fetch); the
+/// rows (`PartitionRow`) and headers (`BrokerHeader`) are what skip.
 pub struct ClusterViewProps {
     pub session: SessionHandle,
     /// Runs a script line (the fault buttons' commands).
     pub on_run: Callback<String>,
 }
 
-#[function_component(ClusterView)]
 pub fn cluster_view(props: &ClusterViewProps) -> Html {
     let session = props.session.borrow();
     let sim = session.sim();
@@ -41,15 +44,30 @@ pub fn cluster_view(props: &ClusterViewProps) -> Html {
     });
     // Brokers are columns in id order; a message is drawn between columns.
     let columns: Rc<[i32]> = cluster.brokers.keys().copied().collect();
-    html! {
-        <section class="panel cluster" aria-labelledby="cluster-h">
-            <h2 id="cluster-h">{"Cluster"}</h2>
+    let mut rows_html = Vec::with_capacity(rows);
+    for t in cluster.topics.values() {
+        for p in &t.partitions {
+            let key = (p.topic.as_str(), p.id);
+            rows_html.push(html! {
+                <PartitionRow key={format!("{}-{}", p.topic, p.id)} session={props.session.clone()}
+                    topic={p.topic.clone()} partition={p.id} {visible} fingerprint={fingerprint(p, cluster)}
+                    activity={traffic.activity.get(&key).cloned().unwrap_or_default()}
+                    messages={traffic.messages.get(&key).cloned().unwrap_or_default()}
+                    columns={Rc::clone(&columns)} />
+            });
+        }
+    }
+    panel(
+        "panel cluster",
+        "cluster-h",
+        "Cluster",
+        html! { <>
             <div class="table-scroll" tabindex="0" aria-label="cluster table, scrolls sideways">
             // Rows are grids, not table layout: each row is contained, so a
             // changed row is laid out and painted alone and rows out of view
             // are skipped (`content-visibility`). The roles keep it a table
             // for screen readers whatever its display.
-            <table role="table" class={classes!("cluster-table", (rows > 12).then_some("big"))}
+            <table role="table" class={if rows > 12 { "cluster-table big" } else { "cluster-table" }}
                 style={format!("--brokers: {}", cluster.brokers.len().max(1))}
                 data-in-flight={traffic.in_flight().to_string()}>
                 <caption class="sr-only">{"Replicas of every partition on every broker"}</caption>
@@ -60,16 +78,7 @@ pub fn cluster_view(props: &ClusterViewProps) -> Html {
                     </tr>
                 </thead>
                 <tbody role="rowgroup">
-                    { for cluster.topics.values().flat_map(|t| t.partitions.iter()).map(|p| {
-                        let key = (p.topic.as_str(), p.id);
-                        html! {
-                            <PartitionRow key={format!("{}-{}", p.topic, p.id)} session={props.session.clone()}
-                                topic={p.topic.clone()} partition={p.id} {visible} fingerprint={fingerprint(p, cluster)}
-                                activity={traffic.activity.get(&key).cloned().unwrap_or_default()}
-                                messages={traffic.messages.get(&key).cloned().unwrap_or_default()}
-                                columns={Rc::clone(&columns)} />
-                        }
-                    }) }
+                    { for rows_html }
                 </tbody>
             </table>
             </div>
@@ -77,16 +86,13 @@ pub fn cluster_view(props: &ClusterViewProps) -> Html {
                 <p class="empty">{"No topics yet. Create one in the console: kafka-topics.sh --bootstrap-server localhost:9092 --create --topic hello --partitions 3 --replication-factor 2"}</p>
             } } else { html! {} } }
             <p class="legend" aria-hidden="true">
-                <span class="legend-rec below-hw">{"0"}</span>{" committed (below HW) "}
-                <span class="legend-rec above-hw">{"1"}</span>{" not yet committed "}
-                <span class="marker hw">{"HW"}</span>{" high watermark "}
-                <span class="marker leo">{"LEO"}</span>{" log end offset "}
-                <span class="legend-msg fetch"></span>{" fetch (follower → leader → follower) "}
-                <span class="legend-msg produce"></span>{" produce "}
-                <span class="legend-msg ack"></span>{" ack to the producer"}
+                { for LEGEND.iter().map(|&(class, sample, meaning)| html! { <>
+                    <span {class}>{ if sample.is_empty() { html! {} } else { html! { sample } } }</span>
+                    {meaning}
+                </> }) }
             </p>
-        </section>
-    }
+        </> },
+    )
 }
 
 fn broker_header(sim: &Simulation, b: &Broker, on_run: &Callback<String>) -> Html {
@@ -98,6 +104,21 @@ fn broker_header(sim: &Simulation, b: &Broker, on_run: &Callback<String>) -> Htm
             controller={sim.controller() == Some(id)} on_run={on_run.clone()} />
     }
 }
+
+/// The legend under the table: a sample's class and text, then its meaning.
+const LEGEND: [(&str, &str, &str); 7] = [
+    ("legend-rec below-hw", "0", " committed (below HW) "),
+    ("legend-rec above-hw", "1", " not yet committed "),
+    ("marker hw", "HW", " high watermark "),
+    ("marker leo", "LEO", " log end offset "),
+    (
+        "legend-msg fetch",
+        "",
+        " fetch (follower → leader → follower) ",
+    ),
+    ("legend-msg produce", "", " produce "),
+    ("legend-msg ack", "", " ack to the producer"),
+];
 
 #[derive(Properties, PartialEq)]
 struct BrokerHeaderProps {
@@ -130,17 +151,20 @@ fn broker_header_view(props: &BrokerHeaderProps) -> Html {
         BrokerState::Crashed => ("crashed", "crashed"),
     };
     let alive = props.state == BrokerState::Running;
-    let button = |label: &'static str, line: String, aria: String, disabled: bool| {
-        let on_run = on_run.clone();
-        let cls = format!("fault fault-{}", label.to_ascii_lowercase());
-        html! {
-            <button class={cls} aria-label={aria} title={line.clone()} {disabled}
-                onclick={Callback::from(move |_| on_run.emit(line.clone()))}>{label}</button>
-        }
-    };
+    let button =
+        |label: &'static str, class: &'static str, line: String, aria: String, disabled: bool| {
+            run_button(
+                AttrValue::Static(class),
+                label,
+                aria,
+                line,
+                disabled,
+                on_run,
+            )
+        };
     html! {
         <th scope="col" role="columnheader" data-broker={id.to_string()}
-            class={classes!("broker", state, isolated.then_some("isolated"), slow.map(|_| "slow"))}>
+            class={format!("broker {state}{}{}", if isolated { " isolated" } else { "" }, if slow.is_some() { " slow" } else { "" })}>
             <div class="broker-name">
                 {format!("broker {id}")}
                 { if controller { html!{ <span class="badge controller" title="the controller: elects leaders, tracks the ISR">{"controller"}</span> } } else { html!{} } }
@@ -152,13 +176,13 @@ fn broker_header_view(props: &BrokerHeaderProps) -> Html {
             </div>
             <div class="fault-buttons" role="group" aria-label={format!("faults for broker {id}")}>
                 { if alive {
-                    button("Crash", format!("sim crash {id}"), format!("crash broker {id}"), false)
+                    button("Crash", "fault fault-crash", format!("sim crash {id}"), format!("crash broker {id}"), false)
                 } else {
-                    button("Restart", format!("sim restart {id}"), format!("restart broker {id}"), false)
+                    button("Restart", "fault fault-restart", format!("sim restart {id}"), format!("restart broker {id}"), false)
                 } }
-                { button("Isolate", format!("sim isolate {id}"), format!("isolate broker {id}"), isolated) }
-                { button("Slow", format!("sim slow {id} 300"), format!("slow broker {id} by 300 ms"), slow.is_some()) }
-                { button("Heal", "sim heal".to_string(), "heal the network".to_string(), !isolated && slow.is_none()) }
+                { button("Isolate", "fault fault-isolate", format!("sim isolate {id}"), format!("isolate broker {id}"), isolated) }
+                { button("Slow", "fault fault-slow", format!("sim slow {id} 300"), format!("slow broker {id} by 300 ms"), slow.is_some()) }
+                { button("Heal", "fault fault-heal", "sim heal".to_string(), "heal the network".to_string(), !isolated && slow.is_none()) }
             </div>
         </th>
     }

@@ -1,6 +1,7 @@
 //! The scenario language typed in the page: the seed's shell commands with
 //! Kafka's own output and errors, with history on the arrow keys.
 
+use crate::components::ui::panel;
 use std::rc::Rc;
 use streamlab_core::script::Output;
 use web_sys::HtmlInputElement;
@@ -64,9 +65,11 @@ pub fn console(props: &ConsoleProps) -> Html {
     // Whole chunks only: the oldest one shown does not change with every command.
     let skipped = props.outputs.len().saturating_sub(SHOWN);
     let skipped = skipped - skipped % CHUNK;
-    html! {
-        <section class="panel console" aria-labelledby="console-h">
-            <h2 id="console-h">{"Console"}</h2>
+    panel(
+        "panel console",
+        "console-h",
+        "Console",
+        html! { <>
             <div class="transcript" role="log" aria-live="polite" tabindex="0">
                 // Newest first in the DOM, shown bottom-up (column-reverse):
                 // the browser keeps the newest in view without a forced layout.
@@ -85,8 +88,8 @@ pub fn console(props: &ConsoleProps) -> Html {
                     placeholder="kafka-topics.sh --bootstrap-server localhost:9092 --describe --topic hello" />
                 <button type="submit">{"Run"}</button>
             </form>
-        </section>
-    }
+        </> },
+    )
 }
 
 #[derive(Properties, Clone)]
@@ -114,7 +117,7 @@ fn entries(props: &EntriesProps) -> Html {
         <>{ for shown.iter().enumerate().rev().map(|(i, o)| html! {
             // Keyed: a new command is one inserted entry, not every entry
             // of the chunk rewritten one place down.
-            <div key={props.from + i} class={classes!("entry", o.is_error.then_some("error"))}>
+            <div key={props.from + i} class={if o.is_error { "entry error" } else { "entry" }}>
                 <div class="cmd"><span class="prompt" aria-hidden="true">{"$ "}</span>{&o.command}</div>
                 { if o.text.is_empty() { html!{} } else { html!{ <pre class="out">{ if o.is_error { format!("Error: {}", o.text) } else { o.text.clone() } }</pre> } } }
             </div>

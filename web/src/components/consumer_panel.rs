@@ -3,11 +3,14 @@
 //! (colour-coded, moved ones highlighted), committed offsets and lag; and
 //! range vs round-robin vs sticky side by side on the same membership.
 
+use crate::components::ui::{
+    emit_on_click, field, options, panel, run_button, set_on_change, set_on_input,
+};
 use crate::derive::{compare, groups, subscriptions, Group};
 use crate::state::{quote, SessionHandle};
 use std::rc::Rc;
 use streamlab_core::vec_map::VecMap;
-use web_sys::{HtmlInputElement, HtmlSelectElement};
+use streamlab_core::Cluster;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -18,10 +21,14 @@ pub struct ConsumerPanelProps {
     pub on_run: Callback<String>,
 }
 
+const OWN: [&str; 8] = [
+    "own-0", "own-1", "own-2", "own-3", "own-4", "own-5", "own-6", "own-7",
+];
+
 /// A stable colour slot per member (by position among the group's members).
-fn colour(members: &[String], member: &str) -> String {
+fn colour(members: &[String], member: &str) -> &'static str {
     let i = members.iter().position(|m| m == member).unwrap_or(0);
-    format!("own-{}", i % 8)
+    OWN[i % 8]
 }
 
 #[function_component(ConsumerPanel)]
@@ -32,12 +39,10 @@ pub fn consumer_panel(props: &ConsumerPanelProps) -> Html {
     let session = props.session.borrow();
     let sim = session.sim();
     let cluster = sim.snapshot();
-    let topic_sizes: VecMap<String, i32> = VecMap::from_iter(
-        cluster
-            .topics
-            .iter()
-            .map(|(n, t)| (n.clone(), t.partitions.len() as i32)),
-    );
+    let mut topic_sizes: VecMap<String, i32> = VecMap::new();
+    for (n, t) in cluster.topics.iter() {
+        topic_sizes.insert(n.clone(), t.partitions.len() as i32);
+    }
     let all_groups = groups(session.events());
     let default_topic = topic_sizes.keys().next().cloned().unwrap_or_default();
     let topics_value = if topics_text.is_empty() {
@@ -45,42 +50,20 @@ pub fn consumer_panel(props: &ConsumerPanelProps) -> Html {
     } else {
         (*topics_text).clone()
     };
-    let next_member = {
-        let taken = all_groups
-            .get(group_name.as_str())
-            .map(|g| g.members.clone())
-            .unwrap_or_default();
-        (1..)
-            .map(|i| format!("c{i}"))
-            .find(|m| !taken.contains(m))
-            .unwrap_or_else(|| "c".into())
+    // The first free `c<n>` in the group.
+    let group = all_groups.get(group_name.as_str());
+    let mut n = 1u32;
+    let next_member = loop {
+        let m = format!("c{n}");
+        if !group.is_some_and(|g| g.members.contains(&m)) {
+            break m;
+        }
+        n += 1;
     };
-    let on_group = {
-        let s = group_name.clone();
-        Callback::from(move |e: InputEvent| {
-            if let Some(i) = e.target_dyn_into::<HtmlInputElement>() {
-                s.set(i.value());
-            }
-        })
-    };
-    let on_topics = {
-        let s = topics_text.clone();
-        Callback::from(move |e: InputEvent| {
-            if let Some(i) = e.target_dyn_into::<HtmlInputElement>() {
-                s.set(i.value());
-            }
-        })
-    };
-    let on_assignor = {
-        let s = assignor.clone();
-        Callback::from(move |e: Event| {
-            if let Some(i) = e.target_dyn_into::<HtmlSelectElement>() {
-                s.set(i.value());
-            }
-        })
-    };
+    let on_group = set_on_input(&group_name);
+    let on_topics = set_on_input(&topics_text);
+    let on_assignor = set_on_change(&assignor);
     let join = {
-        let on_run = props.on_run.clone();
         let line = format!(
             "sim consumer join {} {} --topics {} --assignor {}",
             quote(group_name.trim()),
@@ -88,36 +71,26 @@ pub fn consumer_panel(props: &ConsumerPanelProps) -> Html {
             quote(topics_value.replace(' ', "").as_str()),
             *assignor
         );
-        Callback::from(move |_| on_run.emit(line.clone()))
+        emit_on_click(&props.on_run, line)
     };
-    let hw: VecMap<(String, i32), i64> = VecMap::from_iter(
-        cluster
-            .topics
-            .values()
-            .flat_map(|t| t.partitions.iter())
-            .map(|p| ((p.topic.clone(), p.id), p.high_watermark())),
-    );
 
-    html! {
-        <section class="panel consumers" aria-labelledby="consumers-h">
-            <h2 id="consumers-h">{"Consumer groups"}</h2>
+    panel(
+        "panel consumers",
+        "consumers-h",
+        "Consumer groups",
+        html! { <>
             <div class="grid-form">
-                <div class="field">
-                    <label for="group-name">{"Group"}</label>
+                { field("group-name", "Group", html! {
                     <input id="group-name" type="text" value={(*group_name).clone()} oninput={on_group} />
-                </div>
-                <div class="field">
-                    <label for="group-topics">{"Topics"}</label>
+                }) }
+                { field("group-topics", "Topics", html! {
                     <input id="group-topics" type="text" placeholder={default_topic} value={(*topics_text).clone()} oninput={on_topics} />
-                </div>
-                <div class="field">
-                    <label for="group-assignor">{"Assignor"}</label>
+                }) }
+                { field("group-assignor", "Assignor", html! {
                     <select id="group-assignor" onchange={on_assignor}>
-                        { for ["range", "roundrobin", "sticky", "cooperative-sticky"].iter().map(|a| html! {
-                            <option value={*a} selected={assignor.as_str() == *a}>{*a}</option>
-                        }) }
+                        { options(&["range", "roundrobin", "sticky", "cooperative-sticky"], assignor.as_str()) }
                     </select>
-                </div>
+                }) }
                 <div class="buttons">
                     <button id="join-member" class="primary" onclick={join} disabled={group_name.trim().is_empty()}>
                         {format!("Add member {next_member}")}
@@ -127,93 +100,132 @@ pub fn consumer_panel(props: &ConsumerPanelProps) -> Html {
             { if all_groups.is_empty() {
                 html!{ <p class="empty">{"No consumer group yet. Add a member: it joins, the coordinator rebalances, and the assignor divides the partitions."}</p> }
             } else { html! {
-                { for all_groups.values().map(|g| group_view(g, &props.script, &topic_sizes, &hw, &props.on_run)) }
+                { for all_groups.values().map(|g| group_view(g, &props.script, &topic_sizes, cluster, &props.on_run)) }
             } } }
-        </section>
-    }
+        </> },
+    )
 }
 
 fn group_view(
     g: &Group,
     script: &[String],
     topics: &VecMap<String, i32>,
-    hw: &VecMap<(String, i32), i64>,
+    cluster: &Cluster,
     on_run: &Callback<String>,
 ) -> Html {
     let members: Vec<String> = g.members.iter().cloned().collect();
-    let owner: VecMap<&str, &str> = VecMap::from_iter(
-        g.assignment
-            .iter()
-            .flat_map(|(m, ps)| ps.iter().map(move |p| (p.as_str(), m.as_str()))),
-    );
+    let mut owner: VecMap<&str, &str> = VecMap::new();
+    for (m, ps) in g.assignment.iter() {
+        for p in ps {
+            owner.insert(p.as_str(), m.as_str());
+        }
+    }
     let subs = subscriptions(script, &g.name);
     let comparison = compare(&g.history, &subs, topics);
-    let member_button = |label: &'static str, verb: &'static str, m: &str| {
-        let on_run = on_run.clone();
+    let member_button = |label: &'static str, verb: &'static str, class: &'static str, m: &str| {
         let line = format!("sim consumer {verb} {} {}", quote(&g.name), quote(m));
-        html! {
-            <button class={format!("member-{verb}")} aria-label={format!("{label} {m}")} title={line.clone()}
-                onclick={Callback::from(move |_| on_run.emit(line.clone()))}>{label}</button>
-        }
+        run_button(
+            AttrValue::Static(class),
+            label,
+            format!("{label} {m}"),
+            line,
+            false,
+            on_run,
+        )
     };
+    let mut rows = Vec::new();
+    for (t, n) in topics.iter() {
+        if !subs.values().any(|s| s.contains(t)) {
+            continue;
+        }
+        for p in 0..*n {
+            let name = format!("{t}-{p}");
+            let who = owner.get(name.as_str()).copied();
+            let committed = g.committed.get(&(t.clone(), p)).copied();
+            let h = cluster.partition(t, p).map_or(0, |p| p.high_watermark());
+            let moved = g.moved.contains(&name);
+            let class = match (who, moved) {
+                (Some(m), true) => format!("{} moved", colour(&members, m)),
+                (Some(m), false) => colour(&members, m).to_string(),
+                (None, true) => "moved".to_string(),
+                (None, false) => String::new(),
+            };
+            rows.push(html! {
+                <tr {class}>
+                    <td>{&name}{ if moved { html!{ <span class="badge moved-badge">{"moved"}</span> } } else { html!{} } }</td>
+                    <td>{who.unwrap_or("—")}</td>
+                    <td>{committed.map_or("-".to_string(), |c| c.to_string())}</td>
+                    <td>{h}</td>
+                    <td>{committed.map_or("-".to_string(), |c| (h - c).max(0).to_string())}</td>
+                </tr>
+            });
+        }
+    }
+    let mut member_items = Vec::new();
+    for m in &members {
+        member_items.push(html! {
+            <li class={format!("member {}", colour(&members, m))}>
+                <span class="swatch" aria-hidden="true"></span>
+                <span class="member-name">{m}</span>
+                { member_button("Leave", "leave", "member-leave", m) }
+                { member_button("Crash", "crash", "member-crash", m) }
+            </li>
+        });
+    }
+    let mut heads = Vec::new();
+    for h in ["PARTITION", "OWNER", "CURRENT-OFFSET", "HW", "LAG"] {
+        heads.push(html! { <th scope="col">{h}</th> });
+    }
+    let mut compared = Vec::new();
+    for c in comparison.iter() {
+        let body = match &c.assignment {
+            Err(e) => html! { <p class="form-error">{e}</p> },
+            Ok(a) => {
+                let mut items = Vec::new();
+                for (m, ps) in a.iter() {
+                    let mut chips = Vec::new();
+                    for p in ps {
+                        let moved = c.moved.contains(p);
+                        chips.push(html! {
+                            <span class={format!("chip {}{}", colour(&members, m), if moved { " moved" } else { "" })}
+                                title={if moved { "moved in the last rebalance" } else { "kept its owner" }}>{p}</span>
+                        });
+                    }
+                    items.push(html! {
+                        <li>
+                            <span class="member-name">{m}</span>{": "}
+                            { for chips }
+                        </li>
+                    });
+                }
+                html! { <ul>{ for items }</ul> }
+            }
+        };
+        compared.push(html! {
+            <div class="assignor" data-assignor={c.kind.name()}>
+                <h5>{c.kind.name()}<span class="moved-count">{format!(" · {} moved", c.moved.len())}</span></h5>
+                {body}
+            </div>
+        });
+    }
     html! {
         <div class="group" data-group={g.name.clone()}>
             <h3>{format!("{} · generation {} · {}", g.name, g.generation, if g.assignor.is_empty() { "—" } else { g.assignor.as_str() })}</h3>
             <ul class="members">
-                { for members.iter().map(|m| html! {
-                    <li class={classes!("member", colour(&members, m))}>
-                        <span class="swatch" aria-hidden="true"></span>
-                        <span class="member-name">{m}</span>
-                        { member_button("Leave", "leave", m) }
-                        { member_button("Crash", "crash", m) }
-                    </li>
-                }) }
+                { for member_items }
             </ul>
             <table class="offsets">
                 <caption class="sr-only">{"partitions, owners, committed offsets and lag"}</caption>
-                <thead><tr><th scope="col">{"PARTITION"}</th><th scope="col">{"OWNER"}</th><th scope="col">{"CURRENT-OFFSET"}</th><th scope="col">{"HW"}</th><th scope="col">{"LAG"}</th></tr></thead>
+                <thead><tr>
+                    { for heads }
+                </tr></thead>
                 <tbody>
-                    { for topics.iter().filter(|(t, _)| subs.values().any(|s| s.contains(t))).flat_map(|(t, n)| (0..*n).map(move |p| (t.clone(), p))).map(|(t, p)| {
-                        let name = format!("{t}-{p}");
-                        let who = owner.get(name.as_str()).copied();
-                        let committed = g.committed.get(&(t.clone(), p)).copied();
-                        let h = hw.get(&(t.clone(), p)).copied().unwrap_or(0);
-                        let moved = g.moved.contains(&name);
-                        html! {
-                            <tr class={classes!(who.map(|m| colour(&members, m)), moved.then_some("moved"))}>
-                                <td>{&name}{ if moved { html!{ <span class="badge moved-badge">{"moved"}</span> } } else { html!{} } }</td>
-                                <td>{who.unwrap_or("—")}</td>
-                                <td>{committed.map_or("-".to_string(), |c| c.to_string())}</td>
-                                <td>{h}</td>
-                                <td>{committed.map_or("-".to_string(), |c| (h - c).max(0).to_string())}</td>
-                            </tr>
-                        }
-                    }) }
+                    { for rows }
                 </tbody>
             </table>
             <h4>{"The same membership under each assignor"}</h4>
             <div class="compare">
-                { for comparison.iter().map(|c| html! {
-                    <div class="assignor" data-assignor={c.kind.name()}>
-                        <h5>{c.kind.name()}<span class="moved-count">{format!(" · {} moved", c.moved.len())}</span></h5>
-                        { match &c.assignment {
-                            Err(e) => html!{ <p class="form-error">{e}</p> },
-                            Ok(a) => html! {
-                                <ul>
-                                    { for a.iter().map(|(m, ps)| html! {
-                                        <li>
-                                            <span class="member-name">{m}</span>{": "}
-                                            { for ps.iter().map(|p| html! {
-                                                <span class={classes!("chip", colour(&members, m), c.moved.contains(p).then_some("moved"))}
-                                                    title={if c.moved.contains(p) { "moved in the last rebalance" } else { "kept its owner" }}>{p}</span>
-                                            }) }
-                                        </li>
-                                    }) }
-                                </ul>
-                            },
-                        } }
-                    </div>
-                }) }
+                { for compared }
             </div>
         </div>
     }

@@ -4,9 +4,9 @@
 use crate::state::SessionHandle;
 use streamlab_core::vec_map::VecSet;
 
+use crate::components::ui::{option, panel, set_on_change};
 use std::rc::Rc;
 use streamlab_core::checker::{Checker, Finding};
-use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
 /// Only the newest events are drawn; the rest are a count.
@@ -57,44 +57,54 @@ pub fn event_log(props: &EventLogProps) -> Html {
         f.findings.clone().unwrap_or_default()
     };
     let kinds = fold.borrow().kinds.clone();
-    let flagged: VecSet<usize> =
-        VecSet::from_iter(findings.iter().flat_map(|f| f.events.iter().copied()));
-    let onchange = {
-        let filter = filter.clone();
-        Callback::from(move |e: Event| {
-            if let Some(s) = e.target_dyn_into::<HtmlSelectElement>() {
-                filter.set(s.value());
-            }
-        })
-    };
+    let mut flagged = VecSet::default();
+    for f in findings.iter() {
+        for &i in &f.events {
+            flagged.insert(i);
+        }
+    }
+    let onchange = set_on_change(&filter);
     // Newest first, scanning back only as far as the page shows, then to
     // the start of that chunk (chunks are drawn whole, see `EventChunk`).
-    let matches = |i: &usize| *filter == "all" || events[*i].kind.name() == filter.as_str();
-    let mut shown: Vec<usize> = (0..events.len())
-        .rev()
-        .filter(matches)
-        .take(SHOWN)
-        .collect();
+    // Plain loops, not iterator chains: each chain is its own code in the bundle.
+    let all = *filter == "all";
+    let matches = |i: usize| all || events[i].kind.name() == filter.as_str();
+    let mut shown: Vec<usize> = Vec::new();
+    let mut i = events.len();
+    while i > 0 && shown.len() < SHOWN {
+        i -= 1;
+        if matches(i) {
+            shown.push(i);
+        }
+    }
+    let mut older = 0;
     if let Some(&last) = shown.last() {
         let chunk_start = last - last % CHUNK;
-        shown.extend((chunk_start..last).rev().filter(matches));
-    }
-    let chunks: Vec<(usize, Vec<usize>)> = shown.iter().fold(Vec::new(), |mut acc, &i| {
-        match acc.last_mut() {
-            Some((c, v)) if *c == i / CHUNK => v.push(i),
-            _ => acc.push((i / CHUNK, vec![i])),
+        for i in (chunk_start..last).rev() {
+            if matches(i) {
+                shown.push(i);
+            }
         }
-        acc
-    });
-    let older = shown.last().map_or(0, |&first| {
-        events[..first]
-            .iter()
-            .filter(|e| *filter == "all" || e.kind.name() == filter.as_str())
-            .count()
-    });
-    html! {
-        <section class="panel events" aria-labelledby="events-h">
-            <h2 id="events-h">{"Events"}</h2>
+        if let Some(&first) = shown.last() {
+            for i in 0..first {
+                if matches(i) {
+                    older += 1;
+                }
+            }
+        }
+    }
+    let mut chunks: Vec<(usize, Vec<usize>)> = Vec::new();
+    for &i in &shown {
+        match chunks.last_mut() {
+            Some((c, v)) if *c == i / CHUNK => v.push(i),
+            _ => chunks.push((i / CHUNK, vec![i])),
+        }
+    }
+    panel(
+        "panel events",
+        "events-h",
+        "Events",
+        html! { <>
             { if findings.is_empty() {
                 html!{ <p class="checker ok" id="checker-status">{"✓ The invariant checker found nothing wrong."}</p> }
             } else { html! {
@@ -114,22 +124,25 @@ pub fn event_log(props: &EventLogProps) -> Html {
                 <label for="event-filter">{"Show"}</label>
                 <select id="event-filter" {onchange}>
                     <option value="all" selected={*filter == "all"}>{format!("every kind ({})", events.len())}</option>
-                    { for kinds.iter().map(|k| html! {
-                        <option value={*k} selected={filter.as_str() == *k}>{*k}</option>
-                    }) }
+                    { for kinds.iter().map(|&k| option(AttrValue::Static(k), filter.as_str() == k)) }
                 </select>
             </div>
             <ol class="event-list" aria-label="events, newest first">
                 // Its own fragment, so the keyed items are diffed by key (not
                 // by position next to the unkeyed "older" line).
                 <>{ for chunks.into_iter().map(|(c, indexes)| {
-                    let flagged: Vec<usize> = indexes.iter().copied().filter(|i| flagged.contains(i)).collect();
-                    html! { <EventChunk key={c} session={props.session.clone()} {indexes} {flagged} /> }
+                    let mut mine = Vec::new();
+                    for &i in &indexes {
+                        if flagged.contains(&i) {
+                            mine.push(i);
+                        }
+                    }
+                    html! { <EventChunk key={c} session={props.session.clone()} {indexes} flagged={mine} /> }
                 }) }</>
                 { if older > 0 { html!{ <li class="more">{format!("… {older} older events")}</li> } } else { html!{} } }
             </ol>
-        </section>
-    }
+        </> },
+    )
 }
 
 #[derive(Properties, Clone)]
@@ -157,15 +170,16 @@ impl PartialEq for EventChunkProps {
 fn event_chunk(props: &EventChunkProps) -> Html {
     let session = props.session.borrow();
     let events = session.events();
-    html! {
-        <>{ for props.indexes.iter().filter_map(|&i| events.get(i).map(|e| (i, e))).map(|(i, e)| {
-            let flag = props.flagged.contains(&i);
-            html! {
-                <li key={i} class={classes!("ev", e.kind.name(), flag.then_some("flagged"))}
-                    title={flag.then_some("the checker names this event in a finding")}>
-                    { if flag { "⚠ " } else { "" } }{e.to_string()}
-                </li>
-            }
-        }) }</>
+    let mut items = Vec::with_capacity(props.indexes.len());
+    for &i in &props.indexes {
+        let Some(e) = events.get(i) else { continue };
+        let flag = props.flagged.contains(&i);
+        items.push(html! {
+            <li key={i} class={format!("ev {}{}", e.kind.name(), if flag { " flagged" } else { "" })}
+                title={flag.then_some("the checker names this event in a finding")}>
+                { if flag { "⚠ " } else { "" } }{e.to_string()}
+            </li>
+        });
     }
+    html! { <>{ for items }</> }
 }

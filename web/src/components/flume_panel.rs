@@ -2,6 +2,7 @@
 //! (fill level) → sink, with Flume's own counters moving, and the JSON of
 //! Flume's HTTP monitoring one click away.
 
+use crate::components::ui::panel;
 use crate::state::SessionHandle;
 use streamlab_core::flume::AgentSnapshot;
 use streamlab_core::FlumeSample;
@@ -16,55 +17,88 @@ fn counter(label: &'static str, value: u64) -> Html {
     html! { <div class="flume-counter"><span class="k">{label}</span><span class="v">{value}</span></div> }
 }
 
+/// The arrow between a flow's stages.
+#[inline(never)]
+fn arrow() -> Html {
+    html! { <div class="flume-arrow" aria-hidden="true">{"→"}</div> }
+}
+
+/// One stage of the flow: a titled box of counters.
+#[inline(never)]
+fn flume_box(class: &'static str, title: String, body: Html) -> Html {
+    html! {
+        <div {class}>
+            <div class="flume-title">{title}</div>
+            {body}
+        </div>
+    }
+}
+
 fn agent_view(a: &AgentSnapshot, interceptors: &[String]) -> Html {
+    // Pushed in a loop, not `for` over iterator adaptors: each adaptor
+    // chain is its own code in the bundle.
+    let mut flow = Vec::new();
+    for s in &a.sources {
+        flow.push(flume_box(
+            "flume-box source",
+            format!("source {} · {}", s.name, s.type_name),
+            html! { <>
+                { counter("EventAcceptedCount", s.counters.event_accepted_count) }
+                { counter("AppendBatchAcceptedCount", s.counters.append_batch_accepted_count) }
+                <div class="flume-note">{ if s.exhausted { "exhausted" } else { "running" } }</div>
+            </> },
+        ));
+    }
+    flow.push(arrow());
+    let mut notes = Vec::new();
+    for i in interceptors {
+        notes.push(html! { <div class="flume-note mono">{i.clone()}</div> });
+    }
+    if notes.is_empty() {
+        notes.push(html! { <div class="flume-note">{"none"}</div> });
+    }
+    flow.push(flume_box(
+        "flume-box interceptors",
+        "interceptors".into(),
+        html! { { for notes } },
+    ));
+    flow.push(arrow());
+    for c in &a.channels {
+        let pct = c.fill_percentage.clamp(0.0, 100.0) as u32;
+        flow.push(flume_box(
+            "flume-box channel",
+            format!("channel {}", c.name),
+            html! { <>
+                <div class="fill" role="meter" aria-label={format!("channel {} fill", c.name)}
+                    aria-valuemin="0" aria-valuemax="100" aria-valuenow={pct.to_string()}>
+                    <div class="fill-bar" style={format!("width:{pct}%")}></div>
+                </div>
+                { counter("ChannelSize", c.counters.channel_size) }
+                { counter("ChannelCapacity", c.counters.channel_capacity) }
+                { counter("EventPutSuccessCount", c.counters.event_put_success_count) }
+                { counter("EventTakeSuccessCount", c.counters.event_take_success_count) }
+            </> },
+        ));
+    }
+    flow.push(arrow());
+    for k in &a.sinks {
+        let kind = k.type_name.rsplit('.').next().unwrap_or(&k.type_name);
+        flow.push(flume_box(
+            "flume-box sink",
+            format!("sink {} · {kind}", k.name),
+            html! { <>
+                { counter("EventDrainSuccessCount", k.counters.event_drain_success_count) }
+                { counter("BatchCompleteCount", k.counters.batch_complete_count) }
+                { counter("BatchEmptyCount", k.counters.batch_empty_count) }
+                { counter("BatchUnderflowCount", k.counters.batch_underflow_count) }
+                { counter("RollbackCount", k.counters.rollback_count) }
+            </> },
+        ));
+    }
     html! {
         <div class="flume-agent" aria-label={format!("Flume agent {}", a.agent)}>
             <h3>{format!("agent {}", a.agent)}</h3>
-            <div class="flume-flow">
-                { for a.sources.iter().map(|s| html! {
-                    <div class="flume-box source">
-                        <div class="flume-title">{format!("source {} · {}", s.name, s.type_name)}</div>
-                        { counter("EventAcceptedCount", s.counters.event_accepted_count) }
-                        { counter("AppendBatchAcceptedCount", s.counters.append_batch_accepted_count) }
-                        <div class="flume-note">{ if s.exhausted { "exhausted" } else { "running" } }</div>
-                    </div>
-                }) }
-                <div class="flume-arrow" aria-hidden="true">{"→"}</div>
-                <div class="flume-box interceptors">
-                    <div class="flume-title">{"interceptors"}</div>
-                    { if interceptors.is_empty() { html!{ <div class="flume-note">{"none"}</div> } } else {
-                        html!{ { for interceptors.iter().map(|i| html!{ <div class="flume-note mono">{i.clone()}</div> }) } }
-                    } }
-                </div>
-                <div class="flume-arrow" aria-hidden="true">{"→"}</div>
-                { for a.channels.iter().map(|c| {
-                    let pct = c.fill_percentage.clamp(0.0, 100.0);
-                    html! {
-                        <div class="flume-box channel">
-                            <div class="flume-title">{format!("channel {}", c.name)}</div>
-                            <div class="fill" role="meter" aria-label={format!("channel {} fill", c.name)}
-                                aria-valuemin="0" aria-valuemax="100" aria-valuenow={format!("{}", pct as u32)}>
-                                <div class="fill-bar" style={format!("width:{}%", pct as u32)}></div>
-                            </div>
-                            { counter("ChannelSize", c.counters.channel_size) }
-                            { counter("ChannelCapacity", c.counters.channel_capacity) }
-                            { counter("EventPutSuccessCount", c.counters.event_put_success_count) }
-                            { counter("EventTakeSuccessCount", c.counters.event_take_success_count) }
-                        </div>
-                    }
-                }) }
-                <div class="flume-arrow" aria-hidden="true">{"→"}</div>
-                { for a.sinks.iter().map(|k| html! {
-                    <div class="flume-box sink">
-                        <div class="flume-title">{format!("sink {} · {}", k.name, k.type_name.rsplit('.').next().unwrap_or(&k.type_name))}</div>
-                        { counter("EventDrainSuccessCount", k.counters.event_drain_success_count) }
-                        { counter("BatchCompleteCount", k.counters.batch_complete_count) }
-                        { counter("BatchEmptyCount", k.counters.batch_empty_count) }
-                        { counter("BatchUnderflowCount", k.counters.batch_underflow_count) }
-                        { counter("RollbackCount", k.counters.rollback_count) }
-                    </div>
-                }) }
-            </div>
+            <div class="flume-flow">{ for flow }</div>
         </div>
     }
 }
@@ -103,44 +137,53 @@ fn sparkline(title: &'static str, samples: &[FlumeSample], value: fn(&FlumeSampl
 
 #[function_component(FlumePanel)]
 pub fn flume_panel(props: &FlumePanelProps) -> Html {
-    let show_json = use_state(|| false);
+    // 0 or 1, not a bool: the same state type as other panels' counters,
+    // so the bundle carries one copy of its hook code.
+    let json_open = use_state(|| 0u32);
+    let show_json = *json_open == 1;
     let session = props.session.borrow();
     let agents = session.sim().flume_agents();
     if agents.is_empty() {
         return html! {};
     }
     let toggle = {
-        let show_json = show_json.clone();
-        Callback::from(move |_| show_json.set(!*show_json))
+        let json_open = json_open.clone();
+        Callback::from(move |_| json_open.set(1 - *json_open))
     };
-    html! {
-        <section class="panel flume" aria-labelledby="flume-h">
-            <h2 id="flume-h">{"Flume"}</h2>
-            { for agents.values().map(|a| {
-                let interceptors: Vec<String> = a
-                    .config()
-                    .sources
-                    .iter()
-                    .flat_map(|s| s.interceptors.iter().map(|i| i.type_name.clone()))
-                    .collect();
-                let history = session.sim().flume_history(a.name()).to_vec();
-                html! {
-                    <>
-                        { agent_view(&a.snapshot(), &interceptors) }
-                        <div class="flume-charts">
-                            { sparkline("ChannelSize", &history, |s| s.channel_size) }
-                            { sparkline("EventPutSuccessCount", &history, |s| s.put_success) }
-                            { sparkline("EventDrainSuccessCount", &history, |s| s.drain_success) }
-                        </div>
-                    </>
-                }
-            }) }
-            <button class="small" onclick={toggle} aria-expanded={(*show_json).to_string()}>
-                { if *show_json { "Hide monitoring JSON" } else { "Monitoring JSON (Flume's HTTP /metrics)" } }
-            </button>
-            { if *show_json { html! {
-                <pre class="flume-json">{ for agents.values().map(|a| a.metrics_json()) }</pre>
-            } } else { html!{} } }
-        </section>
+    let mut views = Vec::new();
+    let mut json = Vec::new();
+    for a in agents.values() {
+        let mut interceptors: Vec<String> = Vec::new();
+        for s in &a.config().sources {
+            for i in &s.interceptors {
+                interceptors.push(i.type_name.clone());
+            }
+        }
+        let history = session.sim().flume_history(a.name());
+        views.push(agent_view(&a.snapshot(), &interceptors));
+        views.push(html! {
+            <div class="flume-charts">
+                { sparkline("ChannelSize", history, |s| s.channel_size) }
+                { sparkline("EventPutSuccessCount", history, |s| s.put_success) }
+                { sparkline("EventDrainSuccessCount", history, |s| s.drain_success) }
+            </div>
+        });
+        if show_json {
+            json.push(Html::from(a.metrics_json()));
+        }
     }
+    panel(
+        "panel flume",
+        "flume-h",
+        "Flume",
+        html! { <>
+            { for views }
+            <button class="small" onclick={toggle} aria-expanded={(show_json).to_string()}>
+                { if show_json { "Hide monitoring JSON" } else { "Monitoring JSON (Flume's HTTP /metrics)" } }
+            </button>
+            { if show_json { html! {
+                <pre class="flume-json">{ for json }</pre>
+            } } else { html!{} } }
+        </> },
+    )
 }

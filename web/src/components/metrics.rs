@@ -1,6 +1,7 @@
 //! Small hand-drawn SVG charts derived from the event trace: ISR size, high
 //! watermark and LEO per partition, and throughput over time.
 
+use crate::components::ui::panel;
 use crate::derive::{Metrics, PerPartition, Series};
 use crate::state::SessionHandle;
 use yew::prelude::*;
@@ -35,16 +36,18 @@ pub fn metrics_panel(props: &MetricsProps) -> Html {
     let f = fold.borrow();
     let m = &f.0;
     let end = session.sim().now().as_millis().max(1);
-    html! {
-        <section class="panel metrics" aria-labelledby="metrics-h">
-            <h2 id="metrics-h">{"Metrics"}</h2>
+    panel(
+        "panel metrics",
+        "metrics-h",
+        "Metrics",
+        html! { <>
             <div class="charts">
                 { step_chart("ISR size", "isr-chart", &m.isr, None, end) }
                 { step_chart("High watermark (solid) and LEO (dashed)", "hw-chart", &m.hw, Some(&m.leo), end) }
                 { bars("Records appended", m, end) }
             </div>
-        </section>
-    }
+        </> },
+    )
 }
 
 /// An SVG path of a step series, at most one point per horizontal unit.
@@ -72,11 +75,6 @@ fn path(series: &Series, end: u64, max: i64) -> String {
     d
 }
 
-fn flat(map: &PerPartition) -> impl Iterator<Item = (String, &Series)> {
-    map.iter()
-        .flat_map(|(t, ps)| ps.iter().map(move |(p, s)| (format!("{t}-{p}"), s)))
-}
-
 fn step_chart(
     title: &str,
     id: &str,
@@ -84,39 +82,49 @@ fn step_chart(
     dashed: Option<&PerPartition>,
     end: u64,
 ) -> Html {
-    let max = flat(solid)
-        .chain(dashed.into_iter().flat_map(flat))
-        .flat_map(|(_, s)| s.iter().map(|p| p.1))
-        .max()
-        .unwrap_or(1)
-        .max(1);
-    let total = flat(solid).count();
-    let shown: Vec<(String, &Series, Option<&Series>)> = flat(solid)
-        .take(MAX_LINES)
-        .map(|(n, s)| {
-            let d = dashed.and_then(|d| {
-                let (t, p) = n.rsplit_once('-')?;
-                d.get(t)?.get(&p.parse::<i32>().ok()?)
-            });
-            (n, s, d)
-        })
-        .collect();
+    // Plain loops, not iterator chains: each chain is its own code in the bundle.
+    let mut max = 1i64;
+    for map in std::iter::once(solid).chain(dashed) {
+        for ps in map.values() {
+            for s in ps.values() {
+                for &(_, v) in s {
+                    max = max.max(v);
+                }
+            }
+        }
+    }
+    let mut total = 0usize;
+    let mut shown: Vec<(String, &Series, Option<&Series>)> = Vec::new();
+    for (t, ps) in solid.iter() {
+        for (p, s) in ps.iter() {
+            total += 1;
+            if shown.len() < MAX_LINES {
+                let d = dashed.and_then(|d| d.get(t)?.get(p));
+                shown.push((format!("{t}-{p}"), s, d));
+            }
+        }
+    }
     let more = total.saturating_sub(MAX_LINES);
+    let mut lines = Vec::new();
+    let mut keys = Vec::new();
+    for (i, (n, s, d)) in shown.iter().enumerate() {
+        lines.push(html! { <path class={format!("line c{i}")} d={path(s, end, max)} /> });
+        if let Some(d) = d {
+            lines
+                .push(html! { <path class={format!("line dashed c{i}")} d={path(d, end, max)} /> });
+        }
+        keys.push(html! { <span class={format!("key c{i}")}>{n.as_str()}</span> });
+    }
     html! {
         <figure class="chart" id={id.to_string()}>
             <figcaption>{title}<span class="axis">{format!(" · max {max} · 0–{end} ms")}</span></figcaption>
             <svg viewBox={format!("0 0 {W} {H}")} preserveAspectRatio="none" role="img"
                 aria-label={format!("{title}: {total} series over {end} ms")}>
                 <line class="axis-line" x1="0" y1={H.to_string()} x2={W.to_string()} y2={H.to_string()} />
-                { for shown.iter().enumerate().map(|(i, (_, s, d))| html! {
-                    <>
-                        <path class={format!("line c{i}")} d={path(s, end, max)} />
-                        { if let Some(d) = d { html!{ <path class={format!("line dashed c{i}")} d={path(d, end, max)} /> } } else { html!{} } }
-                    </>
-                }) }
+                { for lines }
             </svg>
             <div class="chart-legend">
-                { for shown.iter().enumerate().map(|(i, (n, _, _))| html! { <span class={format!("key c{i}")}>{n.as_str()}</span> }) }
+                { for keys }
                 { if more > 0 { html!{ <span class="more">{format!("+{more} more")}</span> } } else { html!{} } }
             </div>
         </figure>
@@ -128,18 +136,23 @@ fn bars(title: &str, m: &Metrics, end: u64) -> Html {
     let max = counts.iter().copied().max().unwrap_or(0).max(1);
     let n = i64::try_from(counts.len()).unwrap_or(1).max(1);
     let total: u64 = counts.iter().sum();
+    let mut rects = Vec::new();
+    for (i, &v) in counts.iter().enumerate() {
+        if v == 0 {
+            continue;
+        }
+        let h = i64::try_from(v * (H as u64 - 6) / max).unwrap_or(0);
+        let x = i64::try_from(i).unwrap_or(0) * W / n;
+        rects.push(html! { <rect class="bar" x={x.to_string()} y={(H - h).to_string()}
+            width={(W / n - 1).max(1).to_string()} height={h.to_string()}><title>{format!("{v} records")}</title></rect> });
+    }
     html! {
         <figure class="chart" id="throughput-chart">
             <figcaption>{title}<span class="axis">{format!(" · per {} s · {total} total", bucket_ms / 1_000)}</span></figcaption>
             <svg viewBox={format!("0 0 {W} {H}")} preserveAspectRatio="none" role="img"
                 aria-label={format!("{title}: {total} records in {} buckets of {bucket_ms} ms", counts.len())}>
                 <line class="axis-line" x1="0" y1={H.to_string()} x2={W.to_string()} y2={H.to_string()} />
-                { for counts.iter().enumerate().filter(|(_, v)| **v > 0).map(|(i, &v)| {
-                    let h = i64::try_from(v * (H as u64 - 6) / max).unwrap_or(0);
-                    let x = i64::try_from(i).unwrap_or(0) * W / n;
-                    html! { <rect class="bar" x={x.to_string()} y={(H - h).to_string()}
-                        width={(W / n - 1).max(1).to_string()} height={h.to_string()}><title>{format!("{v} records")}</title></rect> }
-                }) }
+                { for rects }
             </svg>
         </figure>
     }

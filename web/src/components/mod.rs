@@ -14,3 +14,4 @@ pub mod saved_panel;
 pub mod script_panel;
 pub mod timeline;
 pub mod toolbar;
+pub mod ui;

@@ -1,27 +1,27 @@
 //! A message above the panels: a preset's explanation or why a share link
 //! could not be opened. Always text, never markup from the link.
 
+use crate::components::ui::emit_on_click;
 use crate::state::Notice;
 use yew::prelude::*;
 
-#[derive(Properties, PartialEq)]
+/// What the bar shows. A plain function, not a component (it is tiny and
+/// rarely on screen; a component costs its own code in the bundle).
 pub struct NoticeBarProps {
     pub notice: Notice,
     pub on_dismiss: Callback<()>,
 }
 
-#[function_component(NoticeBar)]
 pub fn notice_bar(props: &NoticeBarProps) -> Html {
     let n = &props.notice;
-    let on_dismiss = props.on_dismiss.clone();
     html! {
-        <div class={classes!("notice", n.is_error.then_some("error"))} id="notice"
+        <div class={if n.is_error { "notice error" } else { "notice" }} id="notice"
             role={if n.is_error { "alert" } else { "status" }}>
             <div>
                 <strong class="notice-title">{&n.title}</strong>
                 { if n.body.is_empty() { html!{} } else { html!{ <p class="notice-body">{&n.body}</p> } } }
             </div>
-            <button class="dismiss" aria-label="dismiss" onclick={Callback::from(move |_| on_dismiss.emit(()))}>{"×"}</button>
+            <button class="dismiss" aria-label="dismiss" onclick={emit_on_click(&props.on_dismiss, ())}>{"×"}</button>
         </div>
     }
 }

@@ -53,20 +53,28 @@ pub fn partition_row(props: &PartitionRowProps) -> Html {
     else {
         return html! {};
     };
+    let mut cells = Vec::with_capacity(cluster.brokers.len());
+    for b in cluster.brokers.values() {
+        if !p.replica_state.contains_key(&b.id) {
+            cells.push(no_replica());
+            continue;
+        }
+        let mut activity: Vec<&'static str> = Vec::new();
+        for &(x, w) in &props.activity {
+            if x == b.id {
+                activity.push(w);
+            }
+        }
+        cells.push(html! {
+            <ReplicaCell session={props.session.clone()} topic={AttrValue::from(p.topic.clone())} partition={p.id}
+                broker={b.id} visible={props.visible} fingerprint={replica_fingerprint(p, b)} {activity} />
+        });
+    }
     html! {
         <tr role="row" data-partition={format!("{}-{}", p.topic, p.id)}
             data-leader={p.leader.map_or("none".to_string(), |l| l.to_string())}>
             { partition_header(p, &props.messages, &props.columns) }
-            { for cluster.brokers.values().map(|b| {
-                if !p.replica_state.contains_key(&b.id) {
-                    return html! { <td role="cell" class="no-replica"><span class="sr-only">{"no replica"}</span></td> };
-                }
-                let activity: Vec<&'static str> = props.activity.iter().filter(|(x, _)| *x == b.id).map(|(_, w)| *w).collect();
-                html! {
-                    <ReplicaCell session={props.session.clone()} topic={AttrValue::from(p.topic.clone())} partition={p.id}
-                        broker={b.id} visible={props.visible} fingerprint={replica_fingerprint(p, b)} {activity} />
-                }
-            }) }
+            { for cells }
         </tr>
     }
 }
@@ -83,21 +91,33 @@ fn message(m: &Message, columns: &[i32]) -> Html {
     let party = |b: Option<i32>| b.map_or("producer".to_string(), |b| b.to_string());
     html! {
         <span key={format!("{}-{}-{}-{}", m.kind.name(), f, t, m.trip)}
-            class={classes!("msg", m.kind.name(), if t < f { "leftward" } else { "rightward" })}
+            class={format!("msg {} {}", m.kind.name(), if t < f { "leftward" } else { "rightward" })}
             style={format!("--f:{f};--t:{t}")}
             data-kind={m.kind.name()} data-from={party(m.from)} data-to={party(m.to)}
             data-records={m.records.to_string()}></span>
     }
 }
 
+/// The cell of a broker without a replica of the partition.
+#[inline(never)]
+fn no_replica() -> Html {
+    html! { <td role="cell" class="no-replica"><span class="sr-only">{"no replica"}</span></td> }
+}
+
+/// Broker ids, comma-separated.
+fn ids(v: &[i32]) -> String {
+    let mut s = String::new();
+    for (i, id) in v.iter().enumerate() {
+        if i > 0 {
+            s.push(',');
+        }
+        s.push_str(&id.to_string());
+    }
+    s
+}
+
 fn partition_header(p: &Partition, messages: &[Message], columns: &[i32]) -> Html {
     let osr = p.osr();
-    let ids = |v: &[i32]| {
-        v.iter()
-            .map(ToString::to_string)
-            .collect::<Vec<_>>()
-            .join(",")
-    };
     html! {
         <th scope="row" role="rowheader" class="partition-name">
             // Positioned against the row, not this cell: messages cross it.
@@ -194,7 +214,7 @@ fn replica_cell_view(props: &ReplicaCellProps) -> Html {
 fn replica_cell(p: &Partition, b: &Broker, visible: usize, activity: &[&'static str]) -> Html {
     let broker = b.id;
     let Some(replica) = p.replica_state.get(&broker) else {
-        return html! { <td role="cell" class="no-replica"><span class="sr-only">{"no replica"}</span></td> };
+        return no_replica();
     };
     let leader = p.leader == Some(broker);
     let in_isr = p.isr.contains(&broker);
@@ -207,14 +227,24 @@ fn replica_cell(p: &Partition, b: &Broker, visible: usize, activity: &[&'static 
     let shown = &records[hidden..];
     // The HW marker goes before the first record at or above it.
     let hw_at = shown.iter().position(|r| r.offset >= hw);
+    let mut class = format!("replica {role}");
+    if !in_isr {
+        class.push_str(" osr");
+    }
+    if down {
+        class.push_str(" down");
+    }
+    for a in activity {
+        class.push(' ');
+        class.push_str(a);
+    }
     html! {
-        <td role="cell" class={classes!("replica", role, (!in_isr).then_some("osr"), down.then_some("down"),
-                activity.to_vec())}
+        <td role="cell" {class}
             aria-label={format!("broker {broker}, {role}, {}, LEO {leo}, HW {hw}{}",
                 if in_isr { "in sync" } else { "out of sync" }, if down { ", broker down" } else { "" })}>
             <div class="badges">
-                <span class={classes!("badge", role)}>{role}</span>
-                <span class={classes!("badge", if in_isr { "isr" } else { "osr" })}>{ if in_isr { "ISR" } else { "OSR" } }</span>
+                <span class={if leader { "badge leader" } else { "badge follower" }}>{role}</span>
+                <span class={if in_isr { "badge isr" } else { "badge osr" }}>{ if in_isr { "ISR" } else { "OSR" } }</span>
                 <span class="badge hwv" title="this replica's high watermark">{format!("HW {hw}")}</span>
             </div>
             <ol class="log" aria-label={format!("log of broker {broker}")}>
@@ -271,7 +301,7 @@ fn record_cell(r: &Record, hw: i64) -> Html {
         }
     );
     html! {
-        <li key={r.offset} class={classes!("record", if committed { "below-hw" } else { "above-hw" })}
+        <li key={r.offset} class={if committed { "record below-hw" } else { "record above-hw" }}
             title={title.clone()} aria-label={title} tabindex="0">
             {r.offset}
         </li>

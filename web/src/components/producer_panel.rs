@@ -3,12 +3,13 @@
 //! murmur2 arithmetic for a key, and what happened to each send. Every send
 //! is a `sim produce ...` line.
 
+use crate::components::ui::{field, input_value, option, options, panel, select_value};
 use crate::derive::Outcome;
 use crate::state::quote;
 use std::rc::Rc;
 use streamlab_core::producer::explain;
 use streamlab_core::ProducerConfig;
-use web_sys::{HtmlInputElement, HtmlSelectElement};
+use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -97,16 +98,18 @@ impl Reducible for Form {
     }
 }
 
-fn input_value(e: &InputEvent) -> String {
-    e.target_dyn_into::<HtmlInputElement>()
-        .map(|i| i.value())
-        .unwrap_or_default()
+/// An `oninput` that sets one field of the form (one closure type for all).
+#[inline(never)]
+fn on_input(d: &UseReducerDispatcher<Form>, f: fn(&mut Form, String)) -> Callback<InputEvent> {
+    let d = d.clone();
+    Callback::from(move |e: InputEvent| d.dispatch((f, input_value(&e).unwrap_or_default())))
 }
 
-fn select_value(e: &Event) -> String {
-    e.target_dyn_into::<HtmlSelectElement>()
-        .map(|s| s.value())
-        .unwrap_or_default()
+/// An `onchange` that sets one field of the form from a select.
+#[inline(never)]
+fn on_select(d: &UseReducerDispatcher<Form>, f: fn(&mut Form, String)) -> Callback<Event> {
+    let d = d.clone();
+    Callback::from(move |e: Event| d.dispatch((f, select_value(&e).unwrap_or_default())))
 }
 
 #[function_component(ProducerPanel)]
@@ -134,54 +137,24 @@ pub fn producer_panel(props: &ProducerPanelProps) -> Html {
         .cloned();
     let partitions = topic.as_ref().map_or(0, |t| t.1);
 
-    let set = |f: fn(&mut Form, String)| {
-        let d = form.dispatcher();
-        move |v: String| d.dispatch((f, v))
-    };
-    let on_topic = {
-        let s = set(|f, v| {
-            f.topic = v;
-            f.partition = "auto".into();
-        });
-        Callback::from(move |e: Event| s(select_value(&e)))
-    };
-    let on_partition = {
-        let s = set(|f, v| f.partition = v);
-        Callback::from(move |e: Event| s(select_value(&e)))
-    };
-    let on_acks = {
-        let s = set(|f, v| f.acks = v);
-        Callback::from(move |e: Event| s(select_value(&e)))
-    };
-    let on_key = {
-        let s = set(|f, v| f.key = v);
-        Callback::from(move |e: InputEvent| s(input_value(&e)))
-    };
-    let on_value = {
-        let s = set(|f, v| f.value = v);
-        Callback::from(move |e: InputEvent| s(input_value(&e)))
-    };
-    let on_count = {
-        let s = set(|f, v| f.count = v);
-        Callback::from(move |e: InputEvent| s(input_value(&e)))
-    };
-    let on_retries = {
-        let s = set(|f, v| f.retries = v);
-        Callback::from(move |e: InputEvent| s(input_value(&e)))
-    };
-    let on_min_isr = {
-        let s = set(|f, v| f.min_isr = v);
-        Callback::from(move |e: InputEvent| s(input_value(&e)))
-    };
-    let on_idem = {
-        let s = set(|f, v| f.idempotence = v == "true");
-        Callback::from(move |e: Event| {
-            let checked = e
-                .target_dyn_into::<HtmlInputElement>()
-                .is_some_and(|i| i.checked());
-            s(checked.to_string())
-        })
-    };
+    let d = form.dispatcher();
+    let on_topic = on_select(&d, |f, v| {
+        f.topic = v;
+        f.partition = "auto".into();
+    });
+    let on_partition = on_select(&d, |f, v| f.partition = v);
+    let on_acks = on_select(&d, |f, v| f.acks = v);
+    let on_key = on_input(&d, |f, v| f.key = v);
+    let on_value = on_input(&d, |f, v| f.value = v);
+    let on_count = on_input(&d, |f, v| f.count = v);
+    let on_retries = on_input(&d, |f, v| f.retries = v);
+    let on_min_isr = on_input(&d, |f, v| f.min_isr = v);
+    let on_idem = Callback::from(move |e: Event| {
+        let checked = e
+            .target_dyn_into::<HtmlInputElement>()
+            .is_some_and(|i| i.checked());
+        d.dispatch((|f, v| f.idempotence = v == "true", checked.to_string()))
+    });
     let onsubmit = {
         let form = form.clone();
         let sent = sent.clone();
@@ -234,52 +207,62 @@ pub fn producer_panel(props: &ProducerPanelProps) -> Html {
             .to_string()
     };
     let no_topic = topic.is_none();
+    let mut sends = Vec::new();
+    for o in props.outcomes.iter() {
+        sends.push(html! {
+            <li class={if o.ok { "ok" } else { "failed" }}>
+                <span class="t">{format!("{} ms", o.time)}</span>
+                <span aria-hidden="true">{ if o.ok { "✓ " } else { "✗ " } }</span>
+                {&o.text}
+            </li>
+        });
+    }
+    let mut topic_options = Vec::new();
+    for (t, _) in props.topics.iter() {
+        let selected = topic.as_ref().is_some_and(|x| &x.0 == t);
+        topic_options.push(option(AttrValue::from(t.clone()), selected));
+    }
+    let mut partition_options = Vec::new();
+    for p in 0..partitions {
+        let p = p.to_string();
+        let selected = form.partition == p;
+        partition_options.push(option(AttrValue::from(p), selected));
+    }
 
-    html! {
-        <section class="panel producer" aria-labelledby="producer-h">
-            <h2 id="producer-h">{"Producer"}</h2>
+    panel(
+        "panel producer",
+        "producer-h",
+        "Producer",
+        html! { <>
             <form class="grid-form" {onsubmit}>
-                <div class="field">
-                    <label for="produce-topic">{"Topic"}</label>
+                { field("produce-topic", "Topic", html! {
                     <select id="produce-topic" onchange={on_topic} disabled={no_topic}>
-                        { for props.topics.iter().map(|(t, _)| html! {
-                            <option value={t.clone()} selected={topic.as_ref().is_some_and(|x| &x.0 == t)}>{t}</option>
-                        }) }
+                        { for topic_options }
                     </select>
-                </div>
-                <div class="field">
-                    <label for="produce-partition">{"Partition"}</label>
+                }) }
+                { field("produce-partition", "Partition", html! {
                     <select id="produce-partition" onchange={on_partition} disabled={no_topic}>
                         <option value="auto" selected={form.partition == "auto"}>{"auto (partitioner)"}</option>
-                        { for (0..partitions).map(|p| html! {
-                            <option value={p.to_string()} selected={form.partition == p.to_string()}>{p}</option>
-                        }) }
+                        { for partition_options }
                     </select>
-                </div>
-                <div class="field">
-                    <label for="produce-key">{"Key"}</label>
+                }) }
+                { field("produce-key", "Key", html! {
                     <input id="produce-key" type="text" placeholder="none (null key)" value={form.key.clone()} oninput={on_key} />
-                </div>
-                <div class="field">
-                    <label for="produce-value">{"Value"}</label>
+                }) }
+                { field("produce-value", "Value", html! {
                     <input id="produce-value" type="text" placeholder={format!("record-{}", *sent)} value={form.value.clone()} oninput={on_value} />
-                </div>
-                <div class="field">
-                    <label for="produce-count">{"Count"}</label>
+                }) }
+                { field("produce-count", "Count", html! {
                     <input id="produce-count" type="number" min="1" max="100000" value={form.count.clone()} oninput={on_count} />
-                </div>
-                <div class="field">
-                    <label for="produce-acks">{"acks"}</label>
+                }) }
+                { field("produce-acks", "acks", html! {
                     <select id="produce-acks" onchange={on_acks}>
-                        { for ["0", "1", "all"].iter().map(|a| html! {
-                            <option value={*a} selected={form.acks == *a}>{*a}</option>
-                        }) }
+                        { options(&["0", "1", "all"], &form.acks) }
                     </select>
-                </div>
-                <div class="field">
-                    <label for="produce-retries">{"retries"}</label>
+                }) }
+                { field("produce-retries", "retries", html! {
                     <input id="produce-retries" type="number" min="0" placeholder="2147483647" value={form.retries.clone()} oninput={on_retries} />
-                </div>
+                }) }
                 <div class="field check">
                     <input id="produce-idempotence" type="checkbox" checked={form.idempotence} onchange={on_idem} />
                     <label for="produce-idempotence">{"enable.idempotence"}</label>
@@ -306,15 +289,9 @@ pub fn producer_panel(props: &ProducerPanelProps) -> Html {
                 html!{ <p class="empty">{"Nothing sent yet."}</p> }
             } else { html! {
                 <ul class="outcomes" aria-live="polite">
-                    { for props.outcomes.iter().map(|o| html! {
-                        <li class={if o.ok { "ok" } else { "failed" }}>
-                            <span class="t">{format!("{} ms", o.time)}</span>
-                            <span aria-hidden="true">{ if o.ok { "✓ " } else { "✗ " } }</span>
-                            {&o.text}
-                        </li>
-                    }) }
+                    { for sends }
                 </ul>
             } } }
-        </section>
-    }
+        </> },
+    )
 }

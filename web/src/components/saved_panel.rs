@@ -1,6 +1,7 @@
 //! Scenarios saved in this browser (local storage: name, list, open,
 //! delete), and the script as a file: download it, or import one.
 
+use crate::components::ui::{emit_on_click, panel};
 use streamlab_core::vec_map::VecSet;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
@@ -104,13 +105,39 @@ pub fn saved_panel(props: &SavedPanelProps) -> Html {
             input.set_value("");
         })
     };
-    let download = {
-        let cb = props.on_download.clone();
-        Callback::from(move |_| cb.emit(()))
-    };
-    html! {
-        <section class="panel saved" aria-labelledby="saved-h">
-            <h2 id="saved-h">{"Saved scenarios"}</h2>
+    let download = emit_on_click(&props.on_download, ());
+    let mut items = Vec::new();
+    for n in names.iter() {
+        let open = {
+            let (on_open, n) = (props.on_open.clone(), n.clone());
+            Callback::from(move |_| {
+                if let Some(script) = load(&n) {
+                    on_open.emit((n.clone(), script));
+                }
+            })
+        };
+        let delete = {
+            let (names, n) = (names.clone(), n.clone());
+            Callback::from(move |_| {
+                if let Some(s) = storage() {
+                    let _ = s.remove_item(&format!("{PREFIX}{n}"));
+                }
+                names.set(saved_names());
+            })
+        };
+        items.push(html! {
+            <li>
+                <span class="mono">{n.clone()}</span>
+                <button class="small" onclick={open} aria-label={format!("open {n}")}>{"Open"}</button>
+                <button class="small" onclick={delete} aria-label={format!("delete {n}")}>{"Delete"}</button>
+            </li>
+        });
+    }
+    panel(
+        "panel saved",
+        "saved-h",
+        "Saved scenarios",
+        html! { <>
             <form class="row" onsubmit={save}>
                 <label for="save-name" class="sr-only">{"Name"}</label>
                 <input id="save-name" placeholder="name" value={(*name).clone()} oninput={on_name} />
@@ -118,32 +145,7 @@ pub fn saved_panel(props: &SavedPanelProps) -> Html {
             </form>
             { if let Some(m) = &*message { html!{ <p class="hint" role="status">{m.clone()}</p> } } else { html!{} } }
             <ul class="saved-list">
-                { for names.iter().map(|n| {
-                    let open = {
-                        let (on_open, n) = (props.on_open.clone(), n.clone());
-                        Callback::from(move |_| {
-                            if let Some(script) = load(&n) {
-                                on_open.emit((n.clone(), script));
-                            }
-                        })
-                    };
-                    let delete = {
-                        let (names, n) = (names.clone(), n.clone());
-                        Callback::from(move |_| {
-                            if let Some(s) = storage() {
-                                let _ = s.remove_item(&format!("{PREFIX}{n}"));
-                            }
-                            names.set(saved_names());
-                        })
-                    };
-                    html! {
-                        <li>
-                            <span class="mono">{n.clone()}</span>
-                            <button class="small" onclick={open} aria-label={format!("open {n}")}>{"Open"}</button>
-                            <button class="small" onclick={delete} aria-label={format!("delete {n}")}>{"Delete"}</button>
-                        </li>
-                    }
-                }) }
+                { for items }
             </ul>
             <div class="row">
                 <button class="small" onclick={download}>{"Download script"}</button>
@@ -151,6 +153,6 @@ pub fn saved_panel(props: &SavedPanelProps) -> Html {
                     <input type="file" accept=".script,.txt,.sh,text/plain" onchange={import} />
                 </label>
             </div>
-        </section>
-    }
+        </> },
+    )
 }

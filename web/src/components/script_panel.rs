@@ -1,6 +1,7 @@
 //! The scenario so far: every click's command, with the time it ran at.
 //! Lines after a scrubbed-back cursor are shown as the future.
 
+use crate::components::ui::panel;
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -8,7 +9,9 @@ const SHOWN: usize = 300;
 /// Lines per chunk (a component; see `ScriptLines`).
 const CHUNK: usize = 32;
 
-#[derive(Properties, PartialEq)]
+/// What the panel draws. A plain function, not a component: the script
+/// changes with every command, and the chunks (`ScriptLines`) are what
+/// skip rendering.
 pub struct ScriptPanelProps {
     pub script: Rc<Vec<String>>,
     pub times: Rc<Vec<u64>>,
@@ -16,14 +19,15 @@ pub struct ScriptPanelProps {
     pub applied: usize,
 }
 
-#[function_component(ScriptPanel)]
 pub fn script_panel(props: &ScriptPanelProps) -> Html {
     // Whole chunks only: the oldest one shown does not change with every line.
     let skipped = props.script.len().saturating_sub(SHOWN);
     let skipped = skipped - skipped % CHUNK;
-    html! {
-        <section class="panel script" aria-labelledby="script-h">
-            <h2 id="script-h">{"Script"}</h2>
+    panel(
+        "panel script",
+        "script-h",
+        "Script",
+        html! { <>
             <p class="hint">{"Every click is one of these lines. Share and Export carry exactly this."}</p>
             <ol class="script-lines" start={(skipped + 1).to_string()}>
                 { for (skipped / CHUNK..props.script.len().div_ceil(CHUNK)).map(|c| html! {
@@ -32,8 +36,8 @@ pub fn script_panel(props: &ScriptPanelProps) -> Html {
                         applied={props.applied} />
                 }) }
             </ol>
-        </section>
-    }
+        </> },
+    )
 }
 
 #[derive(Properties, Clone)]
@@ -62,7 +66,7 @@ impl PartialEq for ScriptLinesProps {
 fn script_lines(props: &ScriptLinesProps) -> Html {
     html! {
         <>{ for (props.from..props.to).map(|i| html! {
-            <li class={classes!("script-line", (i >= props.applied).then_some("future"))}>
+            <li class={if i >= props.applied { "script-line future" } else { "script-line" }}>
                 <span class="t">{ props.times.get(i).map_or("later".to_string(), |t| format!("{t} ms")) }</span>
                 <code>{ props.script.get(i).cloned().unwrap_or_default() }</code>
             </li>

@@ -1,10 +1,13 @@
 //! Play, pause, step and speed for simulated time, and a scrubber that
 //! travels back by replaying the script up to the chosen moment.
 
+use crate::components::ui::{emit_on_click, panel};
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-#[derive(Properties, PartialEq)]
+/// What the timeline draws. A plain function, not a component: its clock
+/// changes whenever the page renders while time runs, so skipping renders
+/// would rarely pay, and a component costs its own code in the bundle.
 pub struct TimelineProps {
     pub now_ms: u64,
     pub end_ms: u64,
@@ -27,17 +30,9 @@ fn fmt_ms(ms: u64) -> String {
     }
 }
 
-#[function_component(Timeline)]
 pub fn timeline(props: &TimelineProps) -> Html {
-    let toggle = {
-        let on_play = props.on_play.clone();
-        let playing = props.playing;
-        Callback::from(move |_| on_play.emit(!playing))
-    };
-    let step = |ms: u64| {
-        let on_step = props.on_step.clone();
-        Callback::from(move |_| on_step.emit(ms))
-    };
+    let toggle = emit_on_click(&props.on_play, !props.playing);
+    let step = |ms: u64| emit_on_click(&props.on_step, ms);
     let on_seek = {
         let on_seek = props.on_seek.clone();
         Callback::from(move |e: InputEvent| {
@@ -49,14 +44,13 @@ pub fn timeline(props: &TimelineProps) -> Html {
             }
         })
     };
-    let to_end = {
-        let on_seek = props.on_seek.clone();
-        Callback::from(move |_| on_seek.emit(u64::MAX))
-    };
+    let to_end = emit_on_click(&props.on_seek, u64::MAX);
     let max = props.end_ms.max(props.now_ms).max(1);
-    html! {
-        <section class="panel timeline" aria-labelledby="timeline-h">
-            <h2 id="timeline-h">{"Timeline"}</h2>
+    panel(
+        "panel timeline",
+        "timeline-h",
+        "Timeline",
+        html! { <>
             <div class="timeline-row">
                 <button id="play" class="primary" aria-pressed={props.playing.to_string()} onclick={toggle}
                     aria-label={if props.playing { "pause" } else { "play" }}>
@@ -65,13 +59,10 @@ pub fn timeline(props: &TimelineProps) -> Html {
                 <button id="step" onclick={step(100)} title="sim advance 100">{"+100 ms"}</button>
                 <button id="step-1s" onclick={step(1_000)} title="sim advance 1000">{"+1 s"}</button>
                 <div class="speed" role="group" aria-label="speed">
-                    { for [1u64, 10, 100].iter().map(|&x| {
-                        let on_speed = props.on_speed.clone();
-                        html! {
-                            <button class={classes!("speed-btn", (props.speed == x).then_some("on"))}
-                                aria-pressed={(props.speed == x).to_string()}
-                                onclick={Callback::from(move |_| on_speed.emit(x))}>{format!("{x}×")}</button>
-                        }
+                    { for [1u64, 10, 100].iter().map(|&x| html! {
+                        <button class={if props.speed == x { "speed-btn on" } else { "speed-btn" }}
+                            aria-pressed={(props.speed == x).to_string()}
+                            onclick={emit_on_click(&props.on_speed, x)}>{format!("{x}×")}</button>
                     }) }
                 </div>
                 <span class="clock" id="clock" aria-live="off">{format!("t = {}", fmt_ms(props.now_ms))}</span>
@@ -89,6 +80,6 @@ pub fn timeline(props: &TimelineProps) -> Html {
                     <button id="to-end" onclick={to_end}>{"Back to the end"}</button>
                 </p>
             } } else { html!{} } }
-        </section>
-    }
+        </> },
+    )
 }

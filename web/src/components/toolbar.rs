@@ -1,5 +1,6 @@
 //! The top bar: name, presets menu, Share, Export and the theme toggle.
 
+use crate::components::ui::emit_on_click;
 use crate::presets::{PresetEntry, PresetStatus};
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
@@ -34,12 +35,14 @@ fn apply_theme(theme: &str) {
 
 #[function_component(Toolbar)]
 pub fn toolbar(props: &ToolbarProps) -> Html {
-    let theme = use_state(|| 0usize);
+    // u32, not usize: the same state type as other panels' counters, so
+    // the bundle carries one copy of its hook code.
+    let theme = use_state(|| 0u32);
     let on_theme = {
         let theme = theme.clone();
         Callback::from(move |_| {
-            let next = (*theme + 1) % THEMES.len();
-            apply_theme(THEMES[next]);
+            let next = (*theme + 1) % THEMES.len() as u32;
+            apply_theme(THEMES[next as usize]);
             theme.set(next);
         })
     };
@@ -60,14 +63,8 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
         PresetStatus::Loaded(file) => Some(file),
         _ => None,
     };
-    let share = {
-        let cb = props.on_share.clone();
-        Callback::from(move |_| cb.emit(()))
-    };
-    let export = {
-        let cb = props.on_export.clone();
-        Callback::from(move |_| cb.emit(()))
-    };
+    let share = emit_on_click(&props.on_share, ());
+    let export = emit_on_click(&props.on_export, ());
     html! {
         <header class="topbar">
             <div class="brand">
@@ -86,8 +83,8 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
                 </select>
                 <button id="share" onclick={share} title="copy a link that replays this scenario">{"Share"}</button>
                 <button id="export" onclick={export} title="download a bash script of real Kafka commands">{"Export"}</button>
-                <button id="theme" onclick={on_theme} aria-label={format!("theme: {}", THEMES[*theme])}>
-                    {format!("Theme: {}", THEMES[*theme])}
+                <button id="theme" onclick={on_theme} aria-label={format!("theme: {}", THEMES[*theme as usize])}>
+                    {format!("Theme: {}", THEMES[*theme as usize])}
                 </button>
             </nav>
             { if let Some((url, copied)) = &props.shared { html! {
