@@ -650,68 +650,46 @@ async fn a_deflate_bomb_link_shows_a_message_and_a_working_page() {
         view: None,
     });
     assert!(bomb.len() < share::MAX_FRAGMENT_LEN);
-    let root = open_link(&bomb).await;
+    let too_large = ShareError::TooLarge {
+        max: MAX_DECODED_LEN,
+    };
+    refused(&bomb, &too_large.to_string()).await;
+    set_hash("");
+}
+
+/// Opens `link` and checks the page says why it could not, over a working
+/// default playground.
+async fn refused(link: &str, why: &str) -> Element {
+    let root = open_link(link).await;
     let notice = text(&root, "#notice");
     assert!(notice.contains("could not be opened"), "{notice}");
-    assert!(
-        notice.contains(
-            &ShareError::TooLarge {
-                max: MAX_DECODED_LEN
-            }
-            .to_string()
-        ),
-        "{notice}"
-    );
+    assert!(notice.contains(why), "{why} in {notice}");
     assert_eq!(
         count(&root, "tr[data-partition]"),
         3,
         "the default playground"
     );
-    set_hash("");
+    root
 }
 
 #[wasm_bindgen_test]
 async fn a_corrupt_or_cut_link_shows_the_typed_error() {
     let corrupt = share::fragment_of(&[0x07, 0, 0, 0]);
-    let root = open_link(&corrupt).await;
-    let notice = text(&root, "#notice");
-    assert!(notice.contains("could not be opened"), "{notice}");
-    assert!(
-        notice.contains(&ShareError::corrupt_deflate().to_string()),
-        "{notice}"
-    );
+    refused(&corrupt, &ShareError::corrupt_deflate().to_string()).await;
     let link = share::encode(&shared_at_500());
     // Cut on a whole base64 quantum, so only the DEFLATE data is short.
     let cut = &link[..3 + (link.len() - 3) / 2 / 4 * 4];
-    let root = open_link(cut).await;
-    let notice = text(&root, "#notice");
-    assert!(
-        notice.contains(&ShareError::truncated_deflate().to_string()),
-        "{notice}"
-    );
-    assert_eq!(
-        count(&root, "tr[data-partition]"),
-        3,
-        "the default playground"
-    );
+    refused(cut, &ShareError::truncated_deflate().to_string()).await;
     set_hash("");
 }
 
 #[wasm_bindgen_test]
 async fn a_bad_share_link_shows_a_message_and_a_working_page() {
-    let root = open_link("v1=<b>not-base64!</b>").await;
-    let notice = text(&root, "#notice");
-    assert!(notice.contains("could not be opened"), "{notice}");
-    assert!(notice.contains("damaged"), "{notice}");
+    let root = refused("v1=<b>not-base64!</b>", "damaged").await;
     assert_eq!(
         count(&root, "#notice b"),
         0,
         "the link's text is never markup"
-    );
-    assert_eq!(
-        count(&root, "tr[data-partition]"),
-        3,
-        "the default playground"
     );
     click(&root, "#produce");
     click(&root, "#step-1s");
