@@ -179,12 +179,6 @@ fn inflate(deflated: &[u8]) -> Result<Vec<u8>, ShareError> {
     })
 }
 
-// The parts of the codec without DEFLATE, for a caller with its own
-// compressor (the web app uses the browser's, keeping miniz out of the wasm):
-//
-//   encode = fragment_of(deflate(pack(s)))
-//   decode = p = payload_of(f); unpack(p.version, inflate(p.bytes) if p.is_deflated())
-
 /// The uncompressed `v1` layout of a scenario (see the module docs), which
 /// [`fragment_of`] wants deflated.
 pub fn pack(s: &SharedScenario) -> Vec<u8> {

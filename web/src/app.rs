@@ -19,6 +19,7 @@ use crate::derive::produce_outcomes;
 use crate::presets::{PresetStatus, PRESETS};
 use crate::share_link;
 use crate::state::{Action, Notice, State, DEFAULT_SCRIPT};
+use std::cell::RefCell;
 use std::rc::Rc;
 use streamlab_core::share::SharedScenario;
 use wasm_bindgen::JsCast;
@@ -135,6 +136,22 @@ impl HashWrites {
     }
 }
 
+/// Puts `scenario`'s link in the address bar (the ticket is taken now, so
+/// the order of calls wins over the order encodings finish) and gives its
+/// fragment; fails only where the browser has no `CompressionStream`.
+fn link_into_address_bar(
+    writes: &Rc<RefCell<HashWrites>>,
+    scenario: SharedScenario,
+) -> impl std::future::Future<Output = Result<String, wasm_bindgen::JsValue>> {
+    let ticket = writes.borrow_mut().ticket();
+    let writes = Rc::clone(writes);
+    async move {
+        let fragment = share_link::encode(&scenario).await?;
+        writes.borrow_mut().write(ticket, &fragment);
+        Ok(fragment)
+    }
+}
+
 fn replace_hash(fragment: &str) {
     if let Some(w) = web_sys::window() {
         if let Ok(h) = w.history() {
@@ -216,12 +233,9 @@ pub fn app() -> Html {
         let hash_writes = hash_writes.clone();
         use_effect_with(state.version, move |_| {
             if !bench && opening.borrow().is_none() {
-                let ticket = hash_writes.borrow_mut().ticket();
-                let scenario = shared_scenario(&state);
+                let written = link_into_address_bar(&hash_writes, shared_scenario(&state));
                 spawn_local(async move {
-                    if let Ok(frag) = share_link::encode(&scenario).await {
-                        hash_writes.borrow_mut().write(ticket, &frag);
-                    }
+                    let _ = written.await;
                 });
             }
         });
@@ -258,13 +272,11 @@ pub fn app() -> Html {
         let hash_writes = hash_writes.clone();
         let d = state.dispatcher();
         Callback::from(move |_| {
-            let ticket = hash_writes.borrow_mut().ticket();
-            let scenario = shared_scenario(&state);
+            let written = link_into_address_bar(&hash_writes, shared_scenario(&state));
             let shared = shared.clone();
-            let hash_writes = hash_writes.clone();
             let d = d.clone();
             spawn_local(async move {
-                let frag = match share_link::encode(&scenario).await {
+                let frag = match written.await {
                     Ok(frag) => frag,
                     Err(e) => {
                         // Only a browser without CompressionStream gets here.
@@ -281,7 +293,6 @@ pub fn app() -> Html {
                         return;
                     }
                 };
-                hash_writes.borrow_mut().write(ticket, &frag);
                 let href = location().and_then(|l| l.href().ok()).unwrap_or_default();
                 let page = href.split('#').next().unwrap_or_default();
                 let url = format!("{page}#{frag}");
