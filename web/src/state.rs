@@ -760,6 +760,26 @@ mod tests {
         )
     }
 
+    /// The state on screen is what replaying its script from the first line
+    /// to its time gives: trace, events, outputs, times and cut advance.
+    fn assert_same_as_a_replay_from_scratch(s: &State) {
+        let t = s.now_ms();
+        let scratch = replay(Start::fresh(), &s.script, Some(t), None);
+        assert_eq!(
+            s.session().sim().trace_hash(),
+            scratch.session.sim().trace_hash(),
+            "at {t}"
+        );
+        assert_eq!(s.session().events(), scratch.session.events(), "at {t}");
+        assert_eq!(*s.outputs, scratch.outputs, "at {t}");
+        assert_eq!(*s.times, scratch.times, "at {t}");
+        assert_eq!(
+            (s.applied, s.cut_ms),
+            (scratch.applied, scratch.cut_ms),
+            "at {t}"
+        );
+    }
+
     #[test]
     fn seeking_from_checkpoints_reaches_what_a_replay_from_scratch_reaches() {
         let s = busy();
@@ -782,22 +802,8 @@ mod tests {
                     "{t} starts from a copy"
                 );
             }
-            let scratch = replay(Start::fresh(), &cur.script, Some(t), None);
-            let session = cur.session();
-            assert_eq!(session.sim().now().as_millis(), t);
-            assert_eq!(
-                session.sim().trace_hash(),
-                scratch.session.sim().trace_hash(),
-                "at {t}"
-            );
-            assert_eq!(session.events(), scratch.session.events(), "at {t}");
-            assert_eq!(*cur.outputs, scratch.outputs, "at {t}");
-            assert_eq!(*cur.times, scratch.times, "at {t}");
-            assert_eq!(
-                (cur.applied, cur.cut_ms),
-                (scratch.applied, scratch.cut_ms),
-                "at {t}"
-            );
+            assert_eq!(cur.session().sim().now().as_millis(), t);
+            assert_same_as_a_replay_from_scratch(&cur);
         }
         let back = reduce(cur, Action::Seek(u64::MAX));
         assert_eq!(fingerprint(&back), end, "the end is the end again");
@@ -808,22 +814,8 @@ mod tests {
         let mut s = reduce(busy(), Action::Seek(40_000));
         for _ in 0..40 {
             s = reduce(s, Action::Step(333));
-            let t = s.now_ms();
-            let scratch = replay(Start::fresh(), &s.script, Some(t), None);
-            assert_eq!(s.cursor, Some(t));
-            assert_eq!(
-                s.session().sim().trace_hash(),
-                scratch.session.sim().trace_hash(),
-                "at {t}"
-            );
-            assert_eq!(s.session().events(), scratch.session.events(), "at {t}");
-            assert_eq!(*s.outputs, scratch.outputs, "at {t}");
-            assert_eq!(*s.times, scratch.times, "at {t}");
-            assert_eq!(
-                (s.applied, s.cut_ms),
-                (scratch.applied, scratch.cut_ms),
-                "at {t}"
-            );
+            assert_eq!(s.cursor, Some(s.now_ms()));
+            assert_same_as_a_replay_from_scratch(&s);
         }
         assert_eq!(s.now_ms(), 40_000 + 40 * 333);
     }

@@ -66,9 +66,9 @@ async fn sleep(ms: i32) {
         .expect("timer");
 }
 
-/// Flushes until `done` holds: share links open and encode asynchronously.
+/// Flushes until `done` holds: share links and presets load asynchronously.
 async fn until(what: &str, done: impl Fn() -> bool) {
-    for _ in 0..300 {
+    for _ in 0..500 {
         flush().await;
         if done() {
             return;
@@ -184,18 +184,7 @@ fn serve_scenarios(site: Site) {
 
 /// Waits (up to 5 s) for `selector`: a preset arrives asynchronously.
 async fn wait_for(root: &Element, selector: &str) {
-    for _ in 0..500 {
-        flush().await;
-        if root
-            .query_selector(selector)
-            .expect("valid selector")
-            .is_some()
-        {
-            return;
-        }
-        sleep(10).await;
-    }
-    panic!("{selector} never appeared");
+    until(&format!("{selector} appears"), || count(root, selector) > 0).await;
 }
 
 /// Chooses the preset `file` in the menu (its value is its index).
