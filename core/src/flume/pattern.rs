@@ -178,16 +178,15 @@ struct Flags {
     dotall: bool,
 }
 
-struct Parser<'a> {
+struct Parser {
     chars: Vec<char>,
     at: usize,
     flags: Flags,
-    pattern: &'a str,
 }
 
 type Parsed<T> = Result<T, PatternSyntaxError>;
 
-impl Parser<'_> {
+impl Parser {
     fn peek(&self) -> Option<char> {
         self.chars.get(self.at).copied()
     }
@@ -419,7 +418,7 @@ impl Parser<'_> {
             '$' => Node::Look(Look::Dollar {
                 multiline: self.flags.multiline,
             }),
-            '[' => Node::Class(self.class(start)?),
+            '[' => Node::Class(self.class()?),
             '\\' => self.escape(start)?,
             c => self.literal(c),
         })
@@ -595,8 +594,8 @@ impl Parser<'_> {
         }
     }
 
-    /// `[...]` from its `[` at `open`.
-    fn class(&mut self, open: usize) -> Parsed<Class> {
+    /// `[...]`, after its `[`.
+    fn class(&mut self) -> Parsed<Class> {
         let negated = self.eat('^');
         let mut items = Vec::new();
         let mut first = true;
@@ -657,7 +656,6 @@ impl Parser<'_> {
                 items.push(Item::Range(lo, lo));
             }
         }
-        let _ = open;
         Ok(Class::of(items, negated, self.flags.fold))
     }
 }
@@ -812,7 +810,6 @@ impl Pattern {
             chars: regex.chars().collect(),
             at: 0,
             flags: Flags::default(),
-            pattern: regex,
         };
         let node = p.alternation()?;
         if p.at < p.chars.len() {
@@ -823,7 +820,7 @@ impl Pattern {
         compile(&node, &mut prog).map_err(|()| PatternSyntaxError {
             description: format!(
                 "pattern too large for streamlab ({} characters expand past {MAX_PROGRAM} steps)",
-                p.pattern.chars().count()
+                p.chars.len()
             ),
             index: None,
         })?;
