@@ -85,6 +85,9 @@ pub enum LessonErrorKind {
     UnclosedHeredoc(String),
     #[error("unterminated quote")]
     UnterminatedQuote,
+    /// Any other problem of a script the language reports.
+    #[error("{0}")]
+    Script(String),
     #[error("an action is one command (with its here-document): give each command its own `do:`")]
     SeveralCommands,
 }
@@ -223,6 +226,8 @@ fn script_text(lines: &[(u32, &str)]) -> Result<(String, usize), (u32, LessonErr
         Err(ScriptError::UnterminatedQuote { line }) => {
             Err((at(line), LessonErrorKind::UnterminatedQuote))
         }
+        // Nothing else comes from parsing a text; should it, say so.
+        Err(other) => Err((at(1), LessonErrorKind::Script(other.to_string()))),
     }
 }
 
