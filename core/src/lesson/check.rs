@@ -215,7 +215,10 @@ fn tokenize(s: &str) -> Result<Vec<Token>, CheckError> {
             loop {
                 match chars.next() {
                     Some('"') => break,
+                    // `\n` and `\t` for Kafka's multi-line and tabbed output.
                     Some('\\') => match chars.next() {
+                        Some('n') => q.push('\n'),
+                        Some('t') => q.push('\t'),
                         Some(e) => q.push(e),
                         None => return Err(CheckError::UnterminatedQuote),
                     },
