@@ -17,7 +17,7 @@ pub use args::Flags;
 pub use entry::{quote, Entry, LineBuilder};
 pub use session::{run_script, transcript, Output, ScriptRun, Session};
 pub use sim_cmd::{parse_duration, MAX_ADVANCE_MS};
-pub use timeline::{Timeline, CHECKPOINT_EVERY};
+pub use timeline::{Progress, Timeline};
 
 /// One command line of a script, with the here-document that followed it.
 #[derive(Debug, Clone, PartialEq, Eq)]
