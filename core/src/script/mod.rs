@@ -4,6 +4,7 @@
 //! the console, the CLI, the tests and the share URL all speak it.
 
 mod args;
+mod entry;
 mod flume_ng;
 mod kafka_console;
 mod kafka_server;
@@ -13,9 +14,10 @@ mod sim_cmd;
 mod timeline;
 
 pub use args::Flags;
+pub use entry::{quote, Entry, LineBuilder};
 pub use session::{run_script, transcript, Output, ScriptRun, Session};
 pub use sim_cmd::{parse_duration, MAX_ADVANCE_MS};
-pub use timeline::{Timeline, CHECKPOINT_EVERY};
+pub use timeline::{Progress, Timeline};
 
 /// One command line of a script, with the here-document that followed it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -36,6 +38,9 @@ pub enum ScriptError {
     UnclosedHeredoc { line: u32, marker: String },
     #[error("line {line}: unterminated quote")]
     UnterminatedQuote { line: u32 },
+    /// A word given to [`LineBuilder`]: one script line holds no line break.
+    #[error("a script line cannot hold a line break (in {word:?}); a here-document carries lines")]
+    LineBreakInWord { word: String },
 }
 
 /// Splits a script into command lines: comments and blank lines dropped,
@@ -83,8 +88,13 @@ pub fn parse(text: &str) -> Result<Vec<Line>, ScriptError> {
 /// `cmd args <<EOF` → (`cmd args`, Some("EOF")). Quoted markers (`<<'EOF'`,
 /// `<<"EOF"`) and `<<-` are accepted as in a shell.
 fn split_heredoc(line: &str) -> (&str, Option<String>) {
-    match line.find("<<") {
-        Some(pos) if !in_quotes(&line[..pos]) => {
+    // The first `<<` outside quotes: a quoted `'<<'` earlier is a word.
+    match line
+        .match_indices("<<")
+        .map(|(pos, _)| pos)
+        .find(|&pos| !in_quotes(&line[..pos]))
+    {
+        Some(pos) => {
             let marker = line[pos + 2..]
                 .trim_start_matches('-')
                 .trim()
@@ -95,16 +105,23 @@ fn split_heredoc(line: &str) -> (&str, Option<String>) {
             }
             (line[..pos].trim_end(), Some(marker))
         }
-        _ => (line, None),
+        None => (line, None),
     }
 }
 
+/// Whether `prefix` ends inside quotes, read as [`split_words`] reads it: a
+/// backslash outside single quotes escapes the next character (so `'\''`,
+/// the quoting of a `'`, opens no quote).
 fn in_quotes(prefix: &str) -> bool {
     let (mut single, mut double) = (false, false);
-    for c in prefix.chars() {
+    let mut chars = prefix.chars();
+    while let Some(c) = chars.next() {
         match c {
             '\'' if !double => single = !single,
             '"' if !single => double = !double,
+            '\\' if !single => {
+                chars.next();
+            }
             _ => {}
         }
     }
