@@ -173,9 +173,23 @@ impl Timeline {
     /// is pending (see [`work`](Self::work)).
     pub fn from_script(text: &str) -> Result<Self, ScriptError> {
         let mut tl = Self::new();
-        tl.entries = parse(text)?.into_iter().map(Entry::from_line).collect();
-        tl.job = Some(None);
+        tl.load(text)?;
         Ok(tl)
+    }
+
+    /// Replaces the script with `text`, to play from its first line (the
+    /// work is pending); a new epoch. Text that is not a script changes
+    /// nothing.
+    pub fn load(&mut self, text: &str) -> Result<(), ScriptError> {
+        let entries = parse(text)?.into_iter().map(Entry::from_line).collect();
+        let epoch = self.epoch + 1;
+        *self = Self {
+            entries,
+            epoch,
+            job: Some(None),
+            ..Self::new()
+        };
+        Ok(())
     }
 
     /// A script played to its end.
