@@ -3,6 +3,7 @@
 //! Folded as the trace grows (see [`Fold`]): a render feeds only the events
 //! not seen yet, never the whole trace again. Pure, so tested natively.
 
+use crate::i18n::tf;
 use streamlab_core::consumer::{assign, moved, Assignment, AssignorKind};
 use streamlab_core::event::{Event, EventKind};
 use streamlab_core::vec_map::{VecMap, VecSet};
@@ -56,29 +57,33 @@ pub struct Outcome {
 /// How many send outcomes the producer panel lists.
 pub const OUTCOMES: usize = 6;
 
-/// The newest [`OUTCOMES`] send outcomes.
+/// The newest [`OUTCOMES`] send outcomes: their events, put in words when
+/// shown (in the page's language of the moment).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Outcomes {
     /// Oldest first (appended as they happen).
-    kept: Vec<Outcome>,
+    kept: Vec<Event>,
 }
 
 impl Outcomes {
     /// Newest first, as the panel lists them.
     pub fn newest(&self) -> Vec<Outcome> {
-        self.kept.iter().rev().cloned().collect()
+        self.kept.iter().rev().filter_map(outcome).collect()
     }
 }
 
 impl Observe for Outcomes {
     fn observe(&mut self, _: usize, e: &Event) {
-        let Some(o) = outcome(e) else {
+        if !matches!(
+            e.kind,
+            EventKind::ProduceAcked { .. } | EventKind::ProduceFailed { .. }
+        ) {
             return;
-        };
+        }
         if self.kept.len() == OUTCOMES {
             self.kept.remove(0);
         }
-        self.kept.push(o);
+        self.kept.push(e.clone());
     }
 }
 
@@ -93,20 +98,30 @@ fn outcome(e: &Event) -> Option<Outcome> {
             count,
             acks,
             ..
-        } => {
-            Some(Outcome {
-                time,
-                ok: true,
-                text: if *base_offset < 0 {
-                    format!("{topic}-{partition}: {count} record(s) sent, acks={acks}: no answer expected")
-                } else {
-                    format!(
-                    "{topic}-{partition}: {count} record(s) acknowledged at offset {base_offset} (acks={})",
-                    if *acks == -1 { "all".to_string() } else { acks.to_string() }
+        } => Some(Outcome {
+            time,
+            ok: true,
+            text: if *base_offset < 0 {
+                tf(
+                    "{tp}: {count} record(s) sent, acks={acks}: no answer expected",
+                    &[&format!("{topic}-{partition}"), &count, &acks],
                 )
-                },
-            })
-        }
+            } else {
+                tf(
+                    "{tp}: {count} record(s) acknowledged at offset {offset} (acks={acks})",
+                    &[
+                        &format!("{topic}-{partition}"),
+                        &count,
+                        &base_offset,
+                        &if *acks == -1 {
+                            "all".to_string()
+                        } else {
+                            acks.to_string()
+                        },
+                    ],
+                )
+            },
+        }),
         EventKind::ProduceFailed {
             topic,
             partition,
@@ -116,14 +131,16 @@ fn outcome(e: &Event) -> Option<Outcome> {
         } => Some(Outcome {
             time,
             ok: false,
-            text: format!(
-                "{topic}-{partition}: {error}{}",
+            // The error is Kafka's name for it (glossed where shown).
+            text: {
+                let tp = format!("{topic}-{partition}");
+                let args: [&dyn std::fmt::Display; 2] = [&tp, error];
                 if *will_retry {
-                    " — retrying"
+                    tf("{tp}: {error} — retrying", &args)
                 } else {
-                    " — gave up"
+                    tf("{tp}: {error} — gave up", &args)
                 }
-            ),
+            },
         }),
         _ => None,
     }

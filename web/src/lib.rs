@@ -6,6 +6,8 @@
 pub mod app;
 pub mod components;
 pub mod derive;
+pub mod fetch;
+pub mod i18n;
 pub mod presets;
 pub mod share_link;
 pub mod state;

@@ -5,6 +5,7 @@
 //! a move in time, so the UI, the console, the share link and time travel
 //! stay one thing: the script.
 
+use crate::i18n::t;
 use std::cell::{Ref, RefCell};
 use std::rc::Rc;
 use streamlab_core::script::{Entry, Session, Timeline};
@@ -126,7 +127,7 @@ impl State {
         if let Err(e) = tl.load(text) {
             let _ = tl.load("");
             self.notice = Some(Notice {
-                title: "This scenario could not be read; the playground is empty.".into(),
+                title: t("This scenario could not be read; the playground is empty.").into(),
                 body: e.to_string(),
                 is_error: true,
             });

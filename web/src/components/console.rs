@@ -1,7 +1,8 @@
-//! The scenario language typed in the page: the seed's shell commands with
+//! The scenario language typed in the page: the study notes' shell commands with
 //! Kafka's own output and errors, with history on the arrow keys.
 
 use crate::components::ui::panel;
+use crate::i18n::{t, tf};
 use crate::state::SessionHandle;
 use streamlab_core::script::Output;
 use web_sys::HtmlInputElement;
@@ -80,7 +81,7 @@ pub fn console(props: &ConsoleProps) -> Html {
     panel(
         "panel console",
         "console-h",
-        "Console",
+        t("Console"),
         html! { <>
             <div class="transcript" role="log" aria-live="polite" tabindex="0">
                 // Newest first in the DOM, shown bottom-up (column-reverse):
@@ -89,13 +90,13 @@ pub fn console(props: &ConsoleProps) -> Html {
                 // list with the unkeyed "earlier" line, or Yew diffs them by
                 // position and rebuilds every entry on each new command.
                 <>{ for chunks }</>
-                { if skipped > 0 { html!{ <div class="more">{format!("… {skipped} earlier commands")}</div> } } else { html!{} } }
+                { if skipped > 0 { html!{ <div class="more">{tf("… {n} earlier commands", &[&skipped])}</div> } } else { html!{} } }
             </div>
             <form {onsubmit}>
-                <label for="console-input" class="sr-only">{"Command (Up and Down recall earlier ones)"}</label>
+                <label for="console-input" class="sr-only">{t("Command (Up and Down recall earlier ones)")}</label>
                 <input id="console-input" ref={input} type="text" autocomplete="off" spellcheck="false" {onkeydown}
                     placeholder="kafka-topics.sh --bootstrap-server localhost:9092 --describe --topic hello" />
-                <button type="submit">{"Run"}</button>
+                <button type="submit">{t("Run")}</button>
             </form>
         </> },
     )

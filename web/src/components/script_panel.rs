@@ -2,6 +2,7 @@
 //! Lines after a scrubbed-back cursor are shown as the future.
 
 use crate::components::ui::panel;
+use crate::i18n::{t, tf};
 use crate::state::SessionHandle;
 use streamlab_core::script::Entry;
 use yew::prelude::*;
@@ -37,9 +38,9 @@ pub fn script_panel(props: &ScriptPanelProps) -> Html {
     panel(
         "panel script",
         "script-h",
-        "Script",
+        t("Script"),
         html! { <>
-            <p class="hint">{"Every click is one of these lines. Share and Export carry exactly this."}</p>
+            <p class="hint">{t("Every click is one of these lines. Share and Export carry exactly this.")}</p>
             <ol class="script-lines" start={(skipped + 1).to_string()}>
                 { for chunks }
             </ol>
@@ -66,7 +67,7 @@ fn script_lines(props: &ScriptLinesProps) -> Html {
     html! {
         <>{ for props.lines.iter().enumerate().map(|(k, line)| html! {
             <li class={if props.from + k >= props.applied { "script-line future" } else { "script-line" }}>
-                <span class="t">{ props.times.get(k).map_or("later".to_string(), |t| format!("{t} ms")) }</span>
+                <span class="t">{ props.times.get(k).map_or(t("later").to_string(), |ms| tf("{ms} ms", &[&ms])) }</span>
                 <code>{ line }</code>
             </li>
         }) }</>

@@ -457,7 +457,9 @@ impl Timeline {
         if now < stop {
             let piece = (stop - now).min(self.piece_ms);
             s.session.advance(piece);
-            s.into_ms += piece;
+            // From the clock reached, not the piece asked for: an advance
+            // may stop short (a work budget running out).
+            s.into_ms = s.now_ms() - began;
             let cost = s.work() - work;
             // The next piece costs about PIECE_WORK at this piece's rate,
             // growing at most 2× a step (a quiet moment may precede a burst).
