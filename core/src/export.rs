@@ -1,36 +1,137 @@
 //! Export: a scenario script as a bash script for a real Kafka cluster, and
 //! a docker-compose.yml for a 3-broker cluster to run it on.
 //!
+//! The export reads the script with the scenario language's own parser
+//! ([`parse`], [`split_words`]) and plays it in a [`Session`] as it goes,
+//! so it knows what every line means and which lines the simulation
+//! refuses. Then it writes each line again from its words, every word
+//! through [`quote`]: nothing a script says can run as shell (no `$(…)`,
+//! no `;`, no globbing), and a line that does not start with a tool
+//! streamlab knows is refused, never copied.
+//!
 //! What happens to each line:
 //!
-//! * `kafka-*.sh` commands stay real commands, written as in the script,
-//!   except for the address: the value of `--bootstrap-server` and
-//!   `--broker-list` becomes `"$BOOTSTRAP"` (the simulation ignores it; a
-//!   real cluster may live elsewhere), and `--zookeeper X` becomes
-//!   `--bootstrap-server "$BOOTSTRAP"` (Kafka 3.0 removed `--zookeeper` from
-//!   the tools). Misspellings that streamlab accepts with a note (from the
-//!   seed) get Kafka's spelling. Each change is noted in a comment above.
-//! * Here-documents are kept; the marker is quoted (`<<'EOF'`) only when
-//!   the body holds `$`, `` ` `` or `\`, which bash would otherwise expand,
-//!   while streamlab sends the text as written.
-//! * A `kafka-console-consumer.sh` without `--max-messages` or
-//!   `--timeout-ms` gets `--timeout-ms 10000`: streamlab's consumer stops
-//!   after what is readable now, a real one would wait forever.
-//! * A command that fails in the scenario too (the simulation is run to
-//!   find out) gets `|| true`, so `set -e` does not stop the script there.
-//! * `kafka-server-start.sh`/`kafka-server-stop.sh`, and every `sim` line,
-//!   become comments naming the real-cluster equivalent (docker compose
-//!   service `kafka-B` for broker B); `sim advance` becomes `sleep` and a
-//!   `sim produce` becomes a `kafka-console-producer.sh` here-document.
+//! * Kafka's tools stay Kafka's tools, looked up on `PATH` by their own
+//!   name (`bin/kafka-topics.sh` is `kafka-topics.sh`). The address
+//!   (`--bootstrap-server`, `--broker-list`, `--zookeeper`) becomes
+//!   `--bootstrap-server "$BOOTSTRAP"` (the simulation ignores it, Kafka
+//!   3.0 removed `--zookeeper`, 4.0 `--broker-list`); the seed's
+//!   misspellings get Kafka's spelling. A console consumer gets
+//!   `--timeout-ms` (streamlab's stops after what is readable now, a real
+//!   one waits for more, even with `--max-messages`), a console producer
+//!   without a here-document reads `/dev/null`, `kafka-server-start.sh`
+//!   gets `-daemon` (streamlab's returns at once). A line that fails in the
+//!   scenario too gets `|| true`, so `set -e` does not stop there.
+//! * Here-documents keep their text exactly: the marker is always quoted
+//!   (`<<'EOF'`), so bash expands nothing in them, and chosen so that no
+//!   line of the text can end them early.
+//! * `sim` lines become the nearest real thing: `sim advance 1s` sleeps,
+//!   `sim produce` is a console producer sending exactly the simulation's
+//!   records (with `--count 3`: `VALUE-1` … `VALUE-3`) with the producer
+//!   settings spelled out, `sim consumer join` a console consumer in the
+//!   background (`leave` is SIGTERM, `crash` SIGKILL), `sim set` of a
+//!   dynamic setting `kafka-configs.sh`, `sim elect-preferred`
+//!   `kafka-leader-election.sh`. Faults (`crash`, `restart`, `isolate`,
+//!   `cut`, `drop`, `slow`, `heal`, static settings) call the function
+//!   `fault`, which runs the program named by `$STREAMLAB_FAULTS` (`cargo
+//!   xtask oracle` provides one) or prints what to do by hand. What has no
+//!   real equivalent (`sim events`, `sim check`, `sim seed` …) is a comment
+//!   that says so.
+//! * `flume-ng agent` writes its here-document to a properties file (Kafka
+//!   sinks get `kafka.bootstrap.servers`) and runs the agent in the
+//!   background with HTTP monitoring; `sim flume metrics` reads it there.
 //! * Comments and blank lines are kept.
 
-use crate::script::{parse, run_script, split_words, Line, ScriptError};
-use crate::vec_map::{VecMap, VecSet};
+use crate::error::CommandError;
+use crate::flume::{parse_agent_config, KAFKA_SINK, TYPE_INTERCEPTOR};
+use crate::network::Node;
+use crate::script::{
+    broker_arg, broker_id, heredoc_marker, node_arg, parse, parse_duration, parse_produce,
+    parse_sim_consumer, quote, split_heredoc, split_words, Line, ScriptError, Session,
+    SIM_COMMANDS, TOOLS,
+};
+use crate::sim::{Command, OffsetReset, Produce};
+use crate::vec_map::VecMap;
 use std::fmt::Write;
 
-/// The docker network name in [`docker_compose`], fixed so `docker network
-/// disconnect` commands in the comments work as written.
-const NETWORK: &str = "streamlab";
+/// Why a script cannot be exported.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ExportError {
+    /// The script does not parse (an unclosed here-document, a quote).
+    #[error(transparent)]
+    Script(#[from] ScriptError),
+    /// A line starts with a program streamlab does not know: copying it
+    /// would run an arbitrary command on the machine of whoever runs the
+    /// export.
+    #[error("line {line}: {program}: command not found (the export runs only streamlab's commands: {})", TOOLS.join(", "))]
+    UnknownCommand { line: u32, program: String },
+    #[error("line {line}: sim {sub}: unknown command (sim knows {})", SIM_COMMANDS.join(", "))]
+    UnknownSimCommand { line: u32, sub: String },
+    /// bash cannot pass a NUL character in an argument or keep it in a
+    /// here-document.
+    #[error("line {line}: holds a NUL character, which no shell command can receive")]
+    Nul { line: u32 },
+}
+
+const HEADER: &str = r#"#!/usr/bin/env bash
+# Exported by streamlab from a scenario script, to replay it on a real Kafka
+# cluster. Every word of the scenario is quoted: nothing in it runs as shell.
+# Kafka's tools (kafka-topics.sh, ...) must be on PATH (Confluent's packages
+# name them without .sh). What only streamlab can do goes through `fault`
+# below or stays a comment that says so.
+# A local 3-broker cluster: `streamlab export --compose > docker-compose.yml`
+# then `docker compose up -d` (brokers 0, 1, 2 on localhost:9092-9094).
+set -euo pipefail
+
+# With the compose cluster, BOOTSTRAP=localhost:9092,localhost:9093,localhost:9094
+# keeps the tools working while broker 0 is down.
+BOOTSTRAP=${BOOTSTRAP:-localhost:9092}
+"#;
+
+const CONSUMER_TIMEOUT: &str = r#"# How long a console consumer waits for one more record before it stops
+# (streamlab's stops once it has read what is readable now).
+CONSUMER_TIMEOUT_MS=${CONSUMER_TIMEOUT_MS:-10000}
+"#;
+
+const FAULT: &str = r#"# Faults and settings no Kafka tool changes (`fault crash 1`, `fault heal`,
+# ...). With STREAMLAB_FAULTS naming a program (`cargo xtask oracle` sets
+# one), it carries them out; otherwise they are printed, to do by hand.
+fault() {
+  if [[ -n ${STREAMLAB_FAULTS:-} ]]; then
+    "$STREAMLAB_FAULTS" "$@"
+  else
+    printf 'streamlab: do this by hand on your cluster: %s\n' "$*" >&2
+  fi
+}
+"#;
+
+const BACKGROUND: &str = r#"# Group members and Flume agents run in the background, each one's output in
+# $work/bg-N.out; whatever still runs is stopped when the script ends.
+work=${STREAMLAB_WORK:-$(mktemp -d)}
+pids=()
+bg_start() { # N COMMAND...
+  local n=$1
+  shift
+  "$@" </dev/null >"$work/bg-$n.out" 2>&1 &
+  pids[n]=$!
+}
+bg_stop() { # N SIGNAL
+  kill -s "$2" "${pids[$1]}" 2>/dev/null || true
+  wait "${pids[$1]}" 2>/dev/null || true
+}
+cleanup() {
+  local p
+  for p in ${pids[@]+"${pids[@]}"}; do kill "$p" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  if [[ -z ${STREAMLAB_WORK:-} ]]; then rm -rf "$work"; fi
+}
+trap cleanup EXIT
+"#;
+
+const FLUME_PORT: &str = r#"# Flume agents serve their counters over HTTP, agent k on port
+# FLUME_MONITORING_PORT + k (k = 0 for the first agent the script starts).
+FLUME_MONITORING_PORT=${FLUME_MONITORING_PORT:-34545}
+"#;
 
 /// Misspellings streamlab accepts from the seed, with Kafka's spelling.
 const ALIASES: &[(&str, &str)] = &[
@@ -39,433 +140,812 @@ const ALIASES: &[(&str, &str)] = &[
     ("--bootstap-server", "--bootstrap-server"),
 ];
 
-const HEADER: &str = r#"#!/usr/bin/env bash
-# Exported by streamlab from a scenario script, to replay it on a real Kafka
-# cluster. kafka-*.sh lines are real commands (Kafka's bin/ must be on PATH;
-# Confluent packages name them without .sh). `sim` lines only exist in
-# streamlab: they are comments here, with the real-cluster equivalent.
-# A local 3-broker cluster: `streamlab export --compose > docker-compose.yml`
-# then `docker compose up -d` (brokers kafka-0..kafka-2 on localhost:9092-9094).
-set -euo pipefail
+/// Broker settings Kafka lets `kafka-configs.sh` change cluster-wide while
+/// the brokers run (`DynamicBrokerConfig`); the rest of `sim set` needs
+/// server.properties and a restart.
+const DYNAMIC_SETTINGS: &[&str] = &["min.insync.replicas", "unclean.leader.election.enable"];
 
-# With the compose cluster, BOOTSTRAP=localhost:9092,localhost:9093,localhost:9094
-# keeps the tools working while broker 0 is down.
-BOOTSTRAP=${BOOTSTRAP:-localhost:9092}
+/// `sim set` keys with no Kafka setting behind them.
+const SIM_ONLY_SETTINGS: &[(&str, &str)] = &[
+    (
+        "truncation",
+        "Kafka picks its truncation rule by inter.broker.protocol.version",
+    ),
+    (
+        "replica.fetch.max.records",
+        "Kafka bounds a follower's fetch in bytes (replica.fetch.max.bytes), not records",
+    ),
+];
 
-"#;
+/// Above this many records a `sim produce` is generated by a loop instead
+/// of written out in a here-document.
+const LOOP_ABOVE: usize = 100;
 
 /// Turns a scenario script into a bash script of real Kafka commands.
 ///
-/// Fails only when the script itself does not parse (an unclosed
-/// here-document, an unterminated quote).
-pub fn to_shell(script: &str) -> Result<String, ScriptError> {
+/// Fails when the script does not parse, when a line starts with a program
+/// streamlab does not know, and when a line holds a NUL character.
+pub fn to_shell(script: &str) -> Result<String, ExportError> {
     let lines = parse(script)?;
-    for line in &lines {
-        split_words(&line.text, line.number)?;
-    }
-    // Which commands fail in the scenario, so the export expects it too.
-    let (_, run) = run_script(script);
-    let failing: VecMap<u32, String> = VecMap::from_iter(
-        run.outputs
-            .into_iter()
-            .filter(|o| o.is_error && !o.text.ends_with("command not found"))
-            .map(|o| (o.line, o.text)),
-    );
-
     let raw: Vec<&str> = script.lines().collect();
-    let mut out = String::from(HEADER);
-    let mut state = State::default();
+    let mut ex = Exporter::default();
     let mut next = 0usize;
     for line in &lines {
         let start = line.number.saturating_sub(1) as usize;
         for r in raw.get(next..start).unwrap_or_default() {
-            push_kept(&mut out, r);
+            push_kept(&mut ex.body, r);
         }
-        let body_len = line.heredoc.as_ref().map(Vec::len);
-        // The closing marker as bash needs it: alone, unindented.
-        let marker = body_len.map(|n| {
-            raw.get(start + 1 + n)
-                .map(|m| m.trim().to_string())
-                .unwrap_or_else(|| "EOF".into())
-        });
-        let opening = raw.get(start).copied().unwrap_or(&line.text);
-        let cmd = Cmd {
-            line,
-            opening,
-            marker: marker.as_deref(),
-            failure: failing.get(&line.number).map(String::as_str),
-        };
-        export_line(&mut out, &mut state, &cmd)?;
-        next = start + 1 + body_len.map_or(0, |n| n + 1);
+        let opening = raw.get(start).map_or(line.text.as_str(), |r| r.trim());
+        ex.line(line, opening)?;
+        next = start + 1 + line.heredoc.as_ref().map_or(0, |b| b.len() + 1);
     }
     for r in raw.get(next..).unwrap_or_default() {
-        push_kept(&mut out, r);
+        push_kept(&mut ex.body, r);
     }
+    let mut out = String::from(HEADER);
+    for (used, part) in [
+        (ex.uses.consumer_timeout, CONSUMER_TIMEOUT),
+        (ex.uses.fault, FAULT),
+        (ex.uses.background, BACKGROUND),
+        (!ex.agents.is_empty(), FLUME_PORT),
+    ] {
+        if used {
+            out.push('\n');
+            out.push_str(part);
+        }
+    }
+    out.push('\n');
+    out.push_str(&ex.body);
     Ok(out)
 }
 
 /// A comment or blank line of the script, kept.
 fn push_kept(out: &mut String, raw: &str) {
-    out.push_str(raw.trim_end());
+    out.push_str(raw.trim());
     out.push('\n');
 }
 
-/// What the export remembers across lines.
+/// Which parts of the header the body needs.
 #[derive(Default)]
-struct State {
-    /// Brokers cut off by `sim isolate`, for `sim heal`'s comment.
-    isolated: VecSet<String>,
-    /// Brokers slowed by `sim slow`, for `sim heal`'s comment.
-    slowed: VecSet<String>,
+struct Uses {
+    consumer_timeout: bool,
+    fault: bool,
+    background: bool,
 }
 
-/// One command line and what the export needs to know about it.
-struct Cmd<'a> {
-    line: &'a Line,
-    /// The script line as written (with its `<<MARKER`).
-    opening: &'a str,
-    /// The here-document's closing marker, if the line has one.
-    marker: Option<&'a str>,
-    /// The error the simulation printed for this line, if any.
-    failure: Option<&'a str>,
+/// A Flume agent the script started.
+struct Agent {
+    /// Its number k: monitoring on `FLUME_MONITORING_PORT + k`.
+    index: usize,
+    /// Its properties, to find a netcat source's address for `sim flume feed`.
+    config: String,
 }
 
-fn export_line(out: &mut String, state: &mut State, cmd: &Cmd<'_>) -> Result<(), ScriptError> {
-    let words = split_words(&cmd.line.text, cmd.line.number)?;
-    let program = words
-        .first()
-        .map(|p| p.rsplit('/').next().unwrap_or(p))
-        .unwrap_or_default();
-    match program {
-        "sim" => export_sim(out, state, cmd, &words[1..]),
-        "kafka-server-start.sh" | "kafka-server-stop.sh" => {
-            let broker = server_broker(&words[1..]);
-            // Neither runs well from a script: start needs the broker's
-            // server.properties and stays in the foreground; stop stops
-            // every broker on the machine it runs on.
-            let note = if program == "kafka-server-start.sh" {
-                format!(
-                    "on a real cluster, start broker {broker}, e.g. docker compose start kafka-{broker}; \
-                     kafka-server-start.sh itself runs on the broker's host with its server.properties"
-                )
-            } else {
-                format!(
-                    "on a real cluster, stop broker {broker}, e.g. docker compose stop kafka-{broker}; \
-                     kafka-server-stop.sh itself stops every broker on the host it runs on"
-                )
-            };
-            comment_out(out, cmd, &note);
-        }
-        p if p.starts_with("kafka-") && p.ends_with(".sh") => export_kafka(out, cmd, p),
-        _ => {
-            comment_out(out, cmd, "not a command streamlab knows; kept as a comment");
+/// The export in progress: the script played so far, and what it started.
+#[derive(Default)]
+struct Exporter {
+    session: Session,
+    body: String,
+    uses: Uses,
+    /// Background processes started so far (their numbers for `bg_*`).
+    background: usize,
+    /// (group, member) → the background consumer playing it.
+    members: VecMap<(String, String), usize>,
+    agents: VecMap<String, Agent>,
+}
+
+/// Where a line goes: the comment above it, the command, the here-document.
+struct Written {
+    notes: Vec<String>,
+    command: String,
+    heredoc: Option<Vec<String>>,
+    /// The script's own marker, kept when it is safe.
+    marker: String,
+}
+
+impl Written {
+    fn new(command: String) -> Self {
+        Self {
+            notes: Vec::new(),
+            command,
+            heredoc: None,
+            marker: "EOF".into(),
         }
     }
-    Ok(())
 }
 
-/// `--override broker.id=N` or a bare id; `0` when neither is given.
-fn server_broker(args: &[String]) -> String {
-    args.iter()
-        .find_map(|a| a.strip_prefix("broker.id="))
-        .or_else(|| {
-            args.iter()
-                .map(String::as_str)
-                .find(|a| !a.is_empty() && a.bytes().all(|b| b.is_ascii_digit()))
-        })
-        .unwrap_or("0")
-        .to_string()
-}
-
-/// The whole line, here-document included, as comments, with a note.
-fn comment_out(out: &mut String, cmd: &Cmd<'_>, note: &str) {
-    let _ = writeln!(out, "# {}  ({note})", cmd.opening.trim());
-    if let (Some(body), Some(marker)) = (&cmd.line.heredoc, cmd.marker) {
-        for l in body {
-            let _ = writeln!(out, "#   {l}");
+impl Exporter {
+    fn line(&mut self, line: &Line, opening: &str) -> Result<(), ExportError> {
+        let n = line.number;
+        if line.text.contains('\0') || line.heredoc.iter().flatten().any(|l| l.contains('\0')) {
+            return Err(ExportError::Nul { line: n });
         }
-        let _ = writeln!(out, "#   {marker}");
+        let words = split_words(&line.text, n)?;
+        let Some(first) = words.first() else {
+            return Ok(());
+        };
+        let name = first.rsplit('/').next().unwrap_or(first);
+        // The program as the export writes it: one of streamlab's names,
+        // never the script's own text.
+        let program =
+            *TOOLS
+                .iter()
+                .find(|t| **t == name)
+                .ok_or_else(|| ExportError::UnknownCommand {
+                    line: n,
+                    program: first.clone(),
+                })?;
+        let args = &words[1..];
+        if program == "sim" {
+            let sub = args.first().map_or("", String::as_str);
+            if !SIM_COMMANDS.contains(&sub) {
+                return Err(ExportError::UnknownSimCommand {
+                    line: n,
+                    sub: sub.to_string(),
+                });
+            }
+        }
+        // Play the line first: whether it fails, and what it started.
+        let output = self.session.execute(line);
+        let failure = output
+            .is_error
+            .then(|| output.text.lines().next().unwrap_or_default().to_string());
+        if program == "sim" {
+            self.sim(line, opening, args, failure.as_deref());
+        } else if program == "flume-ng" {
+            match failure {
+                None => self.flume_agent(line, args),
+                // A real agent with a bad configuration runs on, logging.
+                Some(err) => self.comment_out(
+                    line,
+                    opening,
+                    &format!("streamlab refuses this line too: {err}; not started"),
+                ),
+            }
+        } else {
+            let written = self.kafka_tool(program, args, line, opening);
+            self.push(written, failure.as_deref());
+        }
+        Ok(())
     }
-}
 
-/// A word of a shell line and where it sits, so it can be replaced in place.
-struct Token {
-    start: usize,
-    end: usize,
-}
-
-/// Splits at unquoted whitespace, keeping byte ranges.
-fn tokens(line: &str) -> Vec<Token> {
-    let mut out = Vec::new();
-    let (mut single, mut double, mut escaped) = (false, false, false);
-    let mut start = None;
-    for (i, c) in line.char_indices() {
-        if start.is_none() && !c.is_whitespace() {
-            start = Some(i);
+    /// Writes a command with its notes (and `|| true` when it fails in the
+    /// scenario too).
+    fn push(&mut self, w: Written, failure: Option<&str>) {
+        for note in &w.notes {
+            let _ = writeln!(self.body, "# (export: {note})");
         }
-        match c {
-            _ if escaped => escaped = false,
-            '\\' if !single => escaped = true,
-            '\'' if !double => single = !single,
-            '"' if !single => double = !double,
-            c if c.is_whitespace() && !single && !double => {
-                if let Some(s) = start.take() {
-                    out.push(Token { start: s, end: i });
+        let mut command = w.command;
+        if let Some(err) = failure {
+            let _ = writeln!(self.body, "# (this fails in the scenario too: {err})");
+            // On the command line; bash reads the here-document after it.
+            command.push_str(" || true");
+        }
+        self.push_command(&command, w.heredoc.as_deref(), &w.marker);
+    }
+
+    fn push_command(&mut self, command: &str, heredoc: Option<&[String]>, marker: &str) {
+        self.body.push_str(command);
+        match heredoc {
+            None => self.body.push('\n'),
+            Some(body) => {
+                let marker = heredoc_marker(body, marker);
+                let _ = writeln!(self.body, " <<'{marker}'");
+                for l in body {
+                    self.body.push_str(l);
+                    self.body.push('\n');
                 }
+                self.body.push_str(&marker);
+                self.body.push('\n');
+            }
+        }
+    }
+
+    /// A line as a comment, its here-document too, with why.
+    fn comment_out(&mut self, line: &Line, opening: &str, why: &str) {
+        let _ = writeln!(self.body, "# {opening}  ({why})");
+        for l in line.heredoc.iter().flatten() {
+            let _ = writeln!(self.body, "#   {l}");
+        }
+    }
+
+    /// One of Kafka's tools, its words quoted, its address `$BOOTSTRAP`.
+    fn kafka_tool(
+        &mut self,
+        program: &'static str,
+        args: &[String],
+        line: &Line,
+        opening: &str,
+    ) -> Written {
+        let mut notes = Vec::new();
+        let tool = if program == "kafka-preferred-replica-election.sh" {
+            notes.push(
+                "kafka-preferred-replica-election.sh is kafka-leader-election.sh since Kafka 3.0"
+                    .to_string(),
+            );
+            "kafka-leader-election.sh"
+        } else {
+            program
+        };
+        let mut words: Vec<String> = vec![tool.to_string()];
+        let mut has_timeout = false;
+        let mut i = 0;
+        while i < args.len() {
+            let word = &args[i];
+            i += 1;
+            let (flag, inline) = match word.split_once('=') {
+                Some((f, v)) if f.starts_with("--") => (f, Some(v)),
+                _ => (word.as_str(), None),
+            };
+            let flag = match ALIASES.iter().find(|(w, _)| *w == flag) {
+                Some((w, meant)) => {
+                    notes.push(format!("Kafka spells {w} as {meant}"));
+                    *meant
+                }
+                None => flag,
+            };
+            if matches!(flag, "--bootstrap-server" | "--broker-list" | "--zookeeper") {
+                if flag == "--zookeeper" {
+                    notes.push("--zookeeper became --bootstrap-server (Kafka 3.0 removed --zookeeper from the tools)".into());
+                } else if flag == "--broker-list" {
+                    notes.push(
+                        "--broker-list became --bootstrap-server (Kafka 4.0 removed it)".into(),
+                    );
+                }
+                // The value, if the flag has one, is the simulation's
+                // address: dropped (as Flags::parse takes it).
+                if inline.is_none() && args.get(i).is_some_and(|v| !v.starts_with("--")) {
+                    i += 1;
+                }
+                words.push("--bootstrap-server \"$BOOTSTRAP\"".into());
+                continue;
+            }
+            has_timeout |= flag == "--timeout-ms";
+            words.push(match inline {
+                Some(v) => quote(&format!("{flag}={v}")),
+                None if word.starts_with("--") => quote(flag),
+                None => quote(word),
+            });
+        }
+        match program {
+            "kafka-console-consumer.sh" if !has_timeout => {
+                self.uses.consumer_timeout = true;
+                words.push("--timeout-ms \"$CONSUMER_TIMEOUT_MS\"".into());
+                notes.push("--timeout-ms added: streamlab's consumer stops after what it can read now, a real one waits for more (even with --max-messages)".into());
+            }
+            "kafka-server-start.sh" => {
+                let id = broker_id(args, program).ok().flatten().unwrap_or(0);
+                words = server_start(args, id, &mut notes);
+                notes.push(format!("run it on broker {id}'s own host; cargo xtask oracle starts broker {id} again on its data directory"));
+            }
+            "kafka-server-stop.sh" => {
+                let which = match broker_id(args, program).ok().flatten() {
+                    Some(id) => format!("broker {id} with SIGTERM"),
+                    None => "every broker with SIGTERM".into(),
+                };
+                notes.push(format!("kafka-server-stop.sh stops every broker on the host it runs on (with KRaft, --node-id=N picks one); cargo xtask oracle stops {which}"));
             }
             _ => {}
         }
+        let mut w = Written::new(words.join(" "));
+        w.notes = notes;
+        if program == "kafka-console-producer.sh" && line.heredoc.is_none() {
+            // A real producer would read the bash script's own input.
+            w.command.push_str(" </dev/null");
+        }
+        w.heredoc = line.heredoc.clone();
+        if let (_, Some(marker)) = split_heredoc(opening) {
+            w.marker = marker;
+        }
+        w
     }
-    if let Some(s) = start {
-        out.push(Token {
-            start: s,
-            end: line.len(),
-        });
+
+    fn sim(&mut self, line: &Line, opening: &str, args: &[String], failure: Option<&str>) {
+        if let Some(err) = failure {
+            let why = format!("streamlab refuses this line too: {err}; nothing to run");
+            self.comment_out(line, opening, &why);
+            return;
+        }
+        let sub = args.first().map_or("", String::as_str);
+        let rest = &args[1..];
+        let say = |s: &mut Self, why: &str| s.comment_out(line, opening, why);
+        match sub {
+            "brokers" => say(self, "streamlab only: the cluster's size, brokers 0..N-1; the compose file from `streamlab export --compose` runs 3"),
+            "seed" => say(self, "streamlab only: the seed of the simulation's choices; a real cluster has none, so its timing and leaders may differ"),
+            "kafka" => say(self, "streamlab only: the Kafka version the simulation follows; run the script on a cluster of that version"),
+            "events" => say(self, "streamlab only: the simulation's event log; a real broker writes these in its server.log, state-change.log and controller.log"),
+            "check" => say(self, "streamlab only: the invariant checker over the event log; on a real cluster compare kafka-topics.sh --describe and what consumers read"),
+            "advance" => {
+                let ms = rest.first().and_then(|d| parse_duration(d).ok()).unwrap_or(0);
+                let _ = writeln!(self.body, "# {opening}  (streamlab moves its clock; a real cluster needs the time to pass)");
+                let _ = writeln!(self.body, "sleep {}", seconds(ms));
+            }
+            "crash" | "restart" | "isolate" | "heal" | "slow" | "cut" | "drop" => {
+                self.fault(line, opening, sub, rest)
+            }
+            "set" => self.set(opening, rest),
+            "elect-preferred" => self.elect_preferred(line.number, opening, rest),
+            "produce" => match parse_produce(rest) {
+                Ok(p) => {
+                    let _ = writeln!(self.body, "# {opening}");
+                    let w = produce(&p);
+                    self.push(w, None);
+                }
+                Err(e) => say(self, &format!("streamlab refuses this line too: {e}")),
+            },
+            "consumer" => self.consumer(line, opening, rest),
+            "flume" => self.sim_flume(line, opening, rest),
+            "status" => {
+                let _ = writeln!(self.body, "# {opening}  (the nearest real view: every partition's leader, replicas and ISR)");
+                self.body
+                    .push_str("kafka-topics.sh --bootstrap-server \"$BOOTSTRAP\" --describe || true\n");
+            }
+            // `line` checked every subcommand against SIM_COMMANDS.
+            _ => say(self, "streamlab only"),
+        }
+    }
+
+    fn fault(&mut self, line: &Line, opening: &str, sub: &str, rest: &[String]) {
+        match fault_words(sub, rest) {
+            Ok((words, why)) => {
+                self.uses.fault = true;
+                let _ = writeln!(self.body, "# {opening}  ({why})");
+                let sep = if words.is_empty() { "" } else { " " };
+                let _ = writeln!(self.body, "fault {sub}{sep}{words}");
+            }
+            // The session ran it without an error, so this cannot happen;
+            // if it does, say so rather than guess.
+            Err(e) => self.comment_out(line, opening, &format!("not exported: {e}")),
+        }
+    }
+
+    fn set(&mut self, opening: &str, rest: &[String]) {
+        let (key, value) = match (rest.first(), rest.get(1)) {
+            (Some(kv), None) => kv.split_once('=').unwrap_or((kv.as_str(), "")),
+            (Some(k), Some(v)) => (k.as_str(), v.as_str()),
+            _ => ("", ""),
+        };
+        if let Some((_, why)) = SIM_ONLY_SETTINGS.iter().find(|(k, _)| *k == key) {
+            let _ = writeln!(self.body, "# {opening}  (streamlab only: {why})");
+        } else if DYNAMIC_SETTINGS.contains(&key) {
+            let _ = writeln!(
+                self.body,
+                "# {opening}  (a cluster-wide broker default, changed while the brokers run)"
+            );
+            let _ = writeln!(
+                self.body,
+                "kafka-configs.sh --bootstrap-server \"$BOOTSTRAP\" --entity-type brokers --entity-default --alter --add-config {}",
+                quote(&format!("{key}={value}"))
+            );
+        } else {
+            self.uses.fault = true;
+            let _ = writeln!(self.body, "# {opening}  (read-only in Kafka: {key} goes in every broker's server.properties, then a restart; cargo xtask oracle starts the brokers with it when no command came before)");
+            let _ = writeln!(self.body, "fault set {} {}", quote(key), quote(value));
+        }
+    }
+
+    fn elect_preferred(&mut self, number: u32, opening: &str, rest: &[String]) {
+        let _ = writeln!(self.body, "# {opening}");
+        let mut command =
+            "kafka-leader-election.sh --bootstrap-server \"$BOOTSTRAP\" --election-type PREFERRED"
+                .to_string();
+        match rest.first() {
+            None => command.push_str(" --all-topic-partitions"),
+            Some(topic) => {
+                // The tool takes one partition or a JSON file of them.
+                let count = self
+                    .session
+                    .sim()
+                    .snapshot()
+                    .topics
+                    .get(topic)
+                    .map_or(0, |t| t.partitions.len());
+                let name = json_string(topic);
+                let list: Vec<String> = (0..count)
+                    .map(|p| format!("{{\"topic\":{name},\"partition\":{p}}}"))
+                    .collect();
+                self.uses.background = true;
+                let file = format!("\"$work/election-{number}.json\"");
+                let _ = writeln!(
+                    self.body,
+                    "printf '%s\\n' {} >{file}",
+                    quote(&format!("{{\"partitions\":[{}]}}", list.join(",")))
+                );
+                let _ = write!(command, " --path-to-json-file {file}");
+            }
+        }
+        self.body.push_str(&command);
+        self.body.push('\n');
+    }
+
+    fn consumer(&mut self, line: &Line, opening: &str, rest: &[String]) {
+        match parse_sim_consumer(rest) {
+            Ok(Command::ConsumerJoin {
+                group,
+                member,
+                topics,
+                assignor,
+                config,
+            }) => {
+                self.uses.background = true;
+                self.background += 1;
+                let n = self.background;
+                self.members.insert((group.clone(), member.clone()), n);
+                let subscription = match topics.as_slice() {
+                    [one] => format!("--topic {}", quote(one)),
+                    many => {
+                        let alternatives: Vec<String> = many.iter().map(|t| regex_literal(t)).collect();
+                        format!("--include {}", quote(&format!("^({})$", alternatives.join("|"))))
+                    }
+                };
+                let reset = match config.auto_offset_reset {
+                    OffsetReset::Earliest => "earliest",
+                    OffsetReset::Latest => "latest",
+                    OffsetReset::None => "none",
+                };
+                let mut props = vec![
+                    format!("client.id={member}"),
+                    format!("partition.assignment.strategy={}", assignor.class_name()),
+                    format!("auto.offset.reset={reset}"),
+                    format!("enable.auto.commit={}", config.enable_auto_commit),
+                    format!("auto.commit.interval.ms={}", config.auto_commit_interval_ms),
+                    format!("session.timeout.ms={}", config.session_timeout_ms),
+                    format!("max.poll.records={}", config.max_poll_records),
+                ];
+                let mut command = format!(
+                    "bg_start {n} kafka-console-consumer.sh --bootstrap-server \"$BOOTSTRAP\" {subscription} --group {}",
+                    quote(&group)
+                );
+                for p in props.drain(..) {
+                    let _ = write!(command, " --consumer-property {}", quote(&p));
+                }
+                let _ = writeln!(self.body, "# {opening}  (a console consumer in the background plays member {member}; its client.id is the member's name, so Kafka's member id starts with it)");
+                let _ = writeln!(self.body, "{command}");
+            }
+            Ok(Command::ConsumerLeave { group, member }) | Ok(Command::ConsumerCrash { group, member }) => {
+                let crash = rest.first().is_some_and(|a| a == "crash");
+                match self.members.remove(&(group, member)) {
+                    Some(n) => {
+                        let (signal, why) = if crash {
+                            ("KILL", "SIGKILL: the member says nothing, the coordinator notices after session.timeout.ms")
+                        } else {
+                            ("TERM", "SIGTERM: the console consumer commits and leaves the group at once")
+                        };
+                        let _ = writeln!(self.body, "# {opening}  ({why})");
+                        let _ = writeln!(self.body, "bg_stop {n} {signal}");
+                    }
+                    None => self.comment_out(line, opening, "not exported: no console consumer plays this member"),
+                }
+            }
+            Ok(Command::ConsumerCommit { .. }) => self.comment_out(line, opening, "streamlab only: a console consumer commits by itself, every auto.commit.interval.ms and when it stops"),
+            Ok(_) | Err(_) => self.comment_out(line, opening, "not exported"),
+        }
+    }
+
+    /// `flume-ng agent …` with its properties as a here-document.
+    fn flume_agent(&mut self, line: &Line, args: &[String]) {
+        let body = line.heredoc.clone().unwrap_or_default();
+        let mut name = String::new();
+        let mut words: Vec<String> = vec!["flume-ng".into()];
+        let mut it = args.iter();
+        while let Some(w) = it.next() {
+            match w.as_str() {
+                "--name" | "-n" => {
+                    name = it.next().cloned().unwrap_or_default();
+                    words.push("--name".into());
+                    words.push(quote(&name));
+                }
+                // Replaced by the file written below.
+                "--conf-file" | "-f" => {
+                    it.next();
+                }
+                other => words.push(quote(other)),
+            }
+        }
+        let index = self.agents.len();
+        self.uses.background = true;
+        self.background += 1;
+        let n = self.background;
+        let file = format!("\"$work/flume-{n}.properties\"");
+        let _ = writeln!(
+            self.body,
+            "# (export: the agent's properties go to a file; the agent runs in the background with HTTP monitoring on port FLUME_MONITORING_PORT + {index})"
+        );
+        self.push_command(&format!("cat >{file}"), Some(&body), "EOF");
+        let config = body.join("\n");
+        if let Ok(agent) = parse_agent_config(&config, &name) {
+            for sink in &agent.sinks {
+                if sink.type_name == KAFKA_SINK {
+                    let _ = writeln!(
+                        self.body,
+                        "# (export: the Kafka sink {} writes to $BOOTSTRAP)",
+                        sink.name
+                    );
+                    let _ = writeln!(
+                        self.body,
+                        "printf '%s = %s\\n' {} \"$BOOTSTRAP\" >>{file}",
+                        quote(&format!(
+                            "{name}.sinks.{}.kafka.bootstrap.servers",
+                            sink.name
+                        ))
+                    );
+                }
+            }
+            let custom = agent
+                .sources
+                .iter()
+                .flat_map(|s| &s.interceptors)
+                .filter(|i| i.type_name == TYPE_INTERCEPTOR);
+            for i in custom {
+                let _ = writeln!(self.body, "# (export: {} is the course's own class: its jar must be in Flume's lib/; cargo xtask oracle builds one)", i.type_name);
+            }
+        }
+        words.push("--conf-file".into());
+        words.push(file);
+        words.push("-Dflume.monitoring.type=http".into());
+        words.push(format!(
+            "\"-Dflume.monitoring.port=$((FLUME_MONITORING_PORT + {index}))\""
+        ));
+        let _ = writeln!(self.body, "bg_start {n} {}", words.join(" "));
+        self.agents.insert(name, Agent { index, config });
+    }
+
+    fn sim_flume(&mut self, line: &Line, opening: &str, rest: &[String]) {
+        match rest {
+            [m, agent] if m == "metrics" => match self.agents.get(agent) {
+                Some(a) => {
+                    let _ = writeln!(self.body, "# {opening}  (Flume's HTTP monitoring)");
+                    let _ = writeln!(
+                        self.body,
+                        "curl -s \"http://127.0.0.1:$((FLUME_MONITORING_PORT + {}))/metrics\"; echo",
+                        a.index
+                    );
+                }
+                None => self.comment_out(line, opening, "not exported: no flume-ng line started this agent"),
+            },
+            [f, agent, source, lines @ ..] if f == "feed" => {
+                let address = self.agents.get(agent).and_then(|a| {
+                    let cfg = parse_agent_config(&a.config, agent).ok()?;
+                    let s = cfg.sources.iter().find(|s| &s.name == source)?;
+                    let host = s.context.get("bind").unwrap_or("127.0.0.1");
+                    let host = if host == "0.0.0.0" { "127.0.0.1" } else { host };
+                    Some(format!("/dev/tcp/{host}/{}", s.context.get("port")?))
+                });
+                match address {
+                    Some(path) => {
+                        let _ = writeln!(self.body, "# {opening}  (the lines go to the netcat source's port, through bash's /dev/tcp)");
+                        let target = quote(&path);
+                        if lines.is_empty() {
+                            let body = line.heredoc.clone().unwrap_or_default();
+                            self.push_command(&format!("cat >{target}"), Some(&body), "EOF");
+                        } else {
+                            let quoted: Vec<String> = lines.iter().map(|l| quote(l)).collect();
+                            let _ = writeln!(self.body, "printf '%s\\n' {} >{target}", quoted.join(" "));
+                        }
+                    }
+                    None => self.comment_out(line, opening, "not exported: the source's address is not in the agent's properties"),
+                }
+            }
+            _ => self.comment_out(line, opening, "streamlab only: Flume has no switch to make a sink fail; a real sink fails when what it writes to does"),
+        }
+    }
+}
+
+/// `kafka-server-start.sh -daemon FILE [--override K=V]...`, the shape the
+/// real script needs (`-daemon` first, then the properties file), from
+/// whatever the scenario wrote: streamlab reads a bare number as the
+/// broker id and runs without a file.
+fn server_start(args: &[String], id: i32, notes: &mut Vec<String>) -> Vec<String> {
+    let mut file = None;
+    let mut overrides = Vec::new();
+    let mut other = Vec::new();
+    let mut has_daemon = false;
+    let mut bare_id = false;
+    let mut it = args.iter();
+    while let Some(w) = it.next() {
+        match w.as_str() {
+            "-daemon" | "--daemon" => has_daemon = true,
+            "--override" => overrides.extend(it.next().map(|v| quote(v))),
+            o if o.starts_with("--override=") => overrides.push(quote(&o["--override=".len()..])),
+            o if o.parse::<i32>().is_ok() => bare_id = true,
+            o if !o.starts_with('-') && file.is_none() => file = Some(quote(o)),
+            o => other.push(quote(o)),
+        }
+    }
+    if !has_daemon {
+        notes.push("-daemon added: streamlab's broker starts and the script goes on; kafka-server-start.sh would stay in the foreground".into());
+    }
+    let file = file.unwrap_or_else(|| {
+        notes.push(
+            "config/server.properties added: kafka-server-start.sh needs a properties file".into(),
+        );
+        "config/server.properties".into()
+    });
+    if bare_id {
+        notes.push(format!(
+            "the broker id {id} became --override broker.id={id}"
+        ));
+        overrides.push(format!("broker.id={id}"));
+    }
+    let mut words = vec!["kafka-server-start.sh".to_string(), "-daemon".into(), file];
+    for o in overrides {
+        words.push("--override".into());
+        words.push(o);
+    }
+    words.extend(other);
+    words
+}
+
+/// A fault's words for `fault` (numbers and names streamlab parsed, never
+/// the script's text) and what it does on a real cluster.
+fn fault_words(sub: &str, rest: &[String]) -> Result<(String, String), CommandError> {
+    let node = |i: usize| node_arg(rest, i).map(|n| (fault_node(n), n.to_string()));
+    Ok(match sub {
+        "heal" => (
+            String::new(),
+            "every cut, drop and delay is undone; slowed brokers run again".into(),
+        ),
+        "cut" => {
+            let ((a, an), (b, bn)) = (node(0)?, node(1)?);
+            (
+                format!("{a} {b}"),
+                format!("no traffic between {an} and {bn}: network namespaces, or iptables"),
+            )
+        }
+        "drop" => {
+            let ((a, an), (b, bn)) = (node(0)?, node(1)?);
+            let pct: u32 = rest.get(2).and_then(|p| p.trim().parse().ok()).unwrap_or(0);
+            (
+                format!("{a} {b} {pct}"),
+                format!("{pct}% of the messages between {an} and {bn} are lost: tc netem loss"),
+            )
+        }
+        _ => {
+            let b = broker_arg(rest, 0)?;
+            match sub {
+                "crash" if rest.get(1).is_some_and(|w| w == "--disk-lost") => (
+                    format!("{b} --disk-lost"),
+                    format!("broker {b} is killed (SIGKILL) and loses its log directories: it starts again empty"),
+                ),
+                "crash" => (b.to_string(), format!("broker {b} is killed (SIGKILL): no clean shutdown, its ZooKeeper session times out")),
+                "restart" => (b.to_string(), format!("broker {b} starts again on its log directories")),
+                "isolate" => (b.to_string(), format!("broker {b} is cut off from the other brokers and ZooKeeper; clients still reach it (network namespaces; docker network disconnect cuts clients off too)")),
+                _ => {
+                    let ms = parse_duration(rest.get(1).map_or("", String::as_str))?;
+                    (format!("{b} {ms}"), format!("broker {b} answers {ms} ms late (tc netem delay; cargo xtask oracle pauses the JVM with SIGSTOP, resumes it with SIGCONT)"))
+                }
+            }
+        }
+    })
+}
+
+/// `zk`, `clients` or the broker's id, as `fault` takes them.
+fn fault_node(n: Node) -> String {
+    match n {
+        Node::Broker(b) => b.to_string(),
+        Node::ZooKeeper => "zk".into(),
+        Node::Clients => "clients".into(),
+    }
+}
+
+/// A topic name inside a Java regex: every character that is not a
+/// letter or digit escaped (a backslash before those is always literal).
+fn regex_literal(t: &str) -> String {
+    let mut out = String::with_capacity(t.len() * 2);
+    for c in t.chars() {
+        if !c.is_ascii_alphanumeric() {
+            out.push('\\');
+        }
+        out.push(c);
     }
     out
 }
 
-fn export_kafka(out: &mut String, cmd: &Cmd<'_>, program: &str) {
-    let line = cmd.opening.trim();
-    let toks = tokens(line);
-    let text = |t: &Token| &line[t.start..t.end];
-    let mut notes = Vec::new();
-    // (range to replace, replacement), in order.
-    let mut edits: Vec<(usize, usize, String)> = Vec::new();
-    let mut has_limit = false;
-    let mut heredoc_at = None;
-    let mut i = 0;
-    while i < toks.len() {
-        let t = &toks[i];
-        let word = text(t);
-        if word.starts_with("<<") && heredoc_at.is_none() {
-            heredoc_at = Some(i);
-        }
-        let (flag, inline) = match word.split_once('=') {
-            Some((f, v)) if f.starts_with("--") => (f, Some(v)),
-            _ => (word, None),
-        };
-        let spelled = match ALIASES.iter().find(|(w, _)| *w == flag) {
-            Some((w, meant)) => {
-                notes.push(format!("Kafka spells {w} as {meant}"));
-                *meant
+/// A JSON string literal.
+fn json_string(s: &str) -> String {
+    let mut out = String::from("\"");
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if (c as u32) < 0x20 => {
+                let _ = write!(out, "\\u{:04x}", c as u32);
             }
-            None => flag,
-        };
-        if matches!(flag, "--max-messages" | "--timeout-ms") {
-            has_limit = true;
-        }
-        let address = match spelled {
-            "--bootstrap-server" | "--broker-list" => Some(spelled),
-            "--zookeeper" => {
-                notes.push(
-                    "--zookeeper became --bootstrap-server (Kafka 3.0 removed --zookeeper from the tools)"
-                        .into(),
-                );
-                Some("--bootstrap-server")
-            }
-            _ => None,
-        };
-        match (address, inline) {
-            (Some(f), Some(_)) => edits.push((t.start, t.end, format!("{f}=\"$BOOTSTRAP\""))),
-            (Some(f), None) => {
-                let value = toks.get(i + 1).filter(|v| !text(v).starts_with('-'));
-                match value {
-                    Some(v) => {
-                        edits.push((t.start, v.end, format!("{f} \"$BOOTSTRAP\"")));
-                        i += 1;
-                    }
-                    None => edits.push((t.start, t.end, f.to_string())),
-                }
-            }
-            (None, _) if spelled != flag => {
-                let rest = inline.map(|v| format!("={v}")).unwrap_or_default();
-                edits.push((t.start, t.end, format!("{spelled}{rest}")));
-            }
-            _ => {}
-        }
-        i += 1;
-    }
-    if program == "kafka-console-consumer.sh" && !has_limit {
-        // Before the here-document or pipe, if any; else at the end.
-        let at = heredoc_at
-            .or_else(|| {
-                toks.iter()
-                    .position(|t| matches!(text(t), "|" | ">" | ">>"))
-            })
-            .and_then(|k| k.checked_sub(1))
-            .and_then(|k| toks.get(k))
-            .map_or(line.len(), |t| t.end);
-        edits.push((at, at, " --timeout-ms 10000".into()));
-        notes.push(
-            "--timeout-ms 10000 added: streamlab's consumer stops after what it can read now"
-                .into(),
-        );
-    }
-    let body_needs_quoting = cmd.line.heredoc.as_ref().is_some_and(|b| {
-        b.iter()
-            .any(|l| l.contains('$') || l.contains('`') || l.contains('\\'))
-    });
-    if let (Some(t), true) = (heredoc_at.and_then(|k| toks.get(k)), body_needs_quoting) {
-        let op = text(t);
-        let rest = op.trim_start_matches('<').trim_start_matches('-');
-        if !rest.starts_with('\'') && !rest.starts_with('"') && !rest.is_empty() {
-            let dash = if op.starts_with("<<-") { "-" } else { "" };
-            edits.push((t.start, t.end, format!("<<{dash}'{rest}'")));
-            notes.push("here-document marker quoted: its text is sent as written".into());
+            c => out.push(c),
         }
     }
-    // A stable insertion sort of a handful of edits: `sort_by_key` would add
-    // its own copy of the stable sort to the wasm.
-    for i in 1..edits.len() {
-        let mut j = i;
-        while j > 0 && (edits[j - 1].0, edits[j - 1].1) > (edits[j].0, edits[j].1) {
-            edits.swap(j - 1, j);
-            j -= 1;
-        }
-    }
-
-    let mut rewritten = String::with_capacity(line.len() + 32);
-    let mut pos = 0;
-    for (s, e, r) in edits {
-        if s < pos {
-            continue;
-        }
-        rewritten.push_str(&line[pos..s]);
-        rewritten.push_str(&r);
-        pos = e;
-    }
-    rewritten.push_str(&line[pos..]);
-
-    for n in &notes {
-        let _ = writeln!(out, "# (export: {n})");
-    }
-    if let Some(err) = cmd.failure {
-        let first = err.lines().next().unwrap_or_default();
-        let _ = writeln!(out, "# (this fails in the scenario too: {first})");
-        // On the command line; bash reads the here-document body after it.
-        rewritten.push_str(" || true");
-    }
-    out.push_str(&rewritten);
-    out.push('\n');
-    if let (Some(body), Some(marker)) = (&cmd.line.heredoc, cmd.marker) {
-        for l in body {
-            out.push_str(l);
-            out.push('\n');
-        }
-        out.push_str(marker);
-        out.push('\n');
-    }
+    out.push('"');
+    out
 }
 
-fn export_sim(out: &mut String, state: &mut State, cmd: &Cmd<'_>, args: &[String]) {
-    let original = cmd.line.text.trim();
-    let arg = |i: usize| args.get(i).map(String::as_str).unwrap_or("?");
-    let note = match args.first().map(String::as_str) {
-        Some("brokers") => format!(
-            "streamlab only: a cluster of {n} brokers, ids 0..{last}; the docker-compose.yml from \
-             `streamlab export --compose` runs 3",
-            n = arg(1),
-            last = arg(1).parse::<u32>().map_or("N-1".into(), |n| n
-                .saturating_sub(1)
-                .to_string())
+/// `sim produce` as a console producer sending the same records with the
+/// same producer settings.
+fn produce(p: &Produce) -> Written {
+    let c = p.config.effective();
+    let d = crate::sim::ProducerConfig::default();
+    let mut notes = vec![
+        "the settings of streamlab's producer spelled out: the console producer's own differ"
+            .to_string(),
+    ];
+    let mut props = vec![
+        format!("enable.idempotence={}", c.enable_idempotence),
+        format!("retries={}", c.retries),
+        format!("request.timeout.ms={}", c.request_timeout_ms),
+        "linger.ms=0".to_string(),
+    ];
+    if c.retry_backoff_ms != d.retry_backoff_ms {
+        props.push(format!("retry.backoff.ms={}", c.retry_backoff_ms));
+    }
+    if c.delivery_timeout_ms != d.delivery_timeout_ms {
+        props.push(format!("delivery.timeout.ms={}", c.delivery_timeout_ms));
+    }
+    if c.max_in_flight != d.max_in_flight {
+        props.push(format!(
+            "max.in.flight.requests.per.connection={}",
+            c.max_in_flight
+        ));
+    }
+    match c.partitioner {
+        crate::producer::NullKeyStrategy::Sticky => {}
+        crate::producer::NullKeyStrategy::RoundRobin => props.push(
+            "partitioner.class=org.apache.kafka.clients.producer.RoundRobinPartitioner".into(),
         ),
-        Some("seed") => "streamlab only: the seed of the simulation's choices; a real cluster has \
-                         none, so its timing and leaders may differ"
-            .into(),
-        Some("advance") => {
-            let secs = arg(1).parse::<u64>().ok().map(seconds);
-            let _ = writeln!(
-                out,
-                "# {original}  (streamlab moves its clock; a real cluster needs the time to pass)"
-            );
-            match secs {
-                Some(s) => {
-                    let _ = writeln!(out, "sleep {s}");
-                }
-                None => out.push_str("#   (not a number of milliseconds; no sleep)\n"),
-            }
-            return;
-        }
-        Some("crash") => format!(
-            "streamlab only: on a real cluster, stop broker {b} hard, e.g. docker compose kill kafka-{b}",
-            b = arg(1)
+        crate::producer::NullKeyStrategy::Random => notes.push(
+            "no Kafka partitioner picks a partition at random: Kafka's default (sticky) decides"
+                .into(),
         ),
-        Some("restart") => format!(
-            "streamlab only: on a real cluster, start broker {b} again, e.g. docker compose start kafka-{b}",
-            b = arg(1)
-        ),
-        Some("isolate") => {
-            state.isolated.insert(arg(1).to_string());
-            format!(
-                "streamlab only: cut broker {b} off from the other brokers and ZooKeeper, e.g. \
-                 docker network disconnect {NETWORK} kafka-{b} (unlike streamlab, this cuts clients off too)",
-                b = arg(1)
-            )
-        }
-        Some("heal") => {
-            let mut fixes: Vec<String> = state
-                .isolated
-                .iter()
-                .map(|b| format!("docker network connect {NETWORK} kafka-{b}"))
-                .collect();
-            fixes.extend(
-                state
-                    .slowed
-                    .iter()
-                    .map(|b| format!("docker compose exec kafka-{b} tc qdisc del dev eth0 root")),
-            );
-            state.isolated.clear();
-            state.slowed.clear();
-            if fixes.is_empty() {
-                "streamlab only: undo network cuts and delays; nothing was cut here".into()
-            } else {
-                format!(
-                    "streamlab only: undo network cuts and delays, e.g. {}",
-                    fixes.join("; ")
-                )
-            }
-        }
-        Some("slow") => {
-            state.slowed.insert(arg(1).to_string());
-            format!(
-                "streamlab only: delay broker {b}'s traffic by {ms} ms, e.g. docker compose exec kafka-{b} \
-                 tc qdisc add dev eth0 root netem delay {ms}ms (needs tc in the image and cap_add: NET_ADMIN)",
-                b = arg(1),
-                ms = arg(2)
-            )
-        }
-        Some("set") => {
-            let kv = arg(1);
-            let (key, value) = kv.split_once('=').unwrap_or((kv, "?"));
-            let env = format!("KAFKA_{}", key.to_ascii_uppercase().replace(['.', '-'], "_"));
-            format!(
-                "streamlab only: a broker setting; on a real cluster set {key}={value} in server.properties \
-                 ({env}: \"{value}\" in docker-compose.yml), or, if Kafka lets it change at run time: \
-                 kafka-configs.sh --bootstrap-server \"$BOOTSTRAP\" --entity-type brokers --entity-default \
-                 --alter --add-config {key}={value}"
-            )
-        }
-        Some("consumer") => consumer_note(&args[1..]),
-        Some("produce") => {
-            let _ = writeln!(out, "# {original}");
-            match produce(&args[1..]) {
-                Ok(lines) => out.push_str(&lines),
-                Err(why) => {
-                    let _ = writeln!(
-                        out,
-                        "#   (streamlab only: not turned into a console producer: {why})"
-                    );
-                }
-            }
-            return;
-        }
-        Some("check") => "streamlab only: the invariant checker; on a real cluster compare \
-                          kafka-topics.sh --describe and what consumers read by hand"
-            .into(),
-        _ => "not a sim command streamlab knows".into(),
+    }
+    props.push(format!("client.id={}", p.producer));
+    let mut command = format!(
+        "kafka-console-producer.sh --bootstrap-server \"$BOOTSTRAP\" --topic {} --request-required-acks {}",
+        quote(&p.topic),
+        c.acks
+    );
+    for prop in &props {
+        let _ = write!(command, " --producer-property {}", quote(prop));
+    }
+    // A separator that no key contains: the reader splits at its first
+    // occurrence, so values may hold it.
+    let keys = || p.records.iter().filter_map(|(k, _)| k.as_deref());
+    let mut separator = [":", "|", "=", "~"]
+        .into_iter()
+        .find(|s| !keys().any(|k| k.contains(s)))
+        .unwrap_or("|")
+        .to_string();
+    while keys().any(|k| k.contains(separator.as_str())) {
+        separator.push('|');
+    }
+    if keys().next().is_some() {
+        let _ = write!(
+            command,
+            " --property parse.key=true --property key.separator={}",
+            quote(&separator)
+        );
+    }
+    if let Some(part) = p.partition {
+        notes.push(format!("streamlab wrote to partition {part}; kafka-console-producer.sh cannot choose one, its partitioner does"));
+    }
+    let record = |(k, v): &(Option<String>, String)| match k {
+        Some(k) => format!("{k}{separator}{v}"),
+        None => v.clone(),
     };
-    comment_out(out, cmd, &note);
+    let mut w = Written::new(String::new());
+    w.notes = notes;
+    if p.records.len() > LOOP_ABOVE {
+        // The same `VALUE-i` records as the simulation, without writing
+        // them all out; `--count` values share key and value prefix.
+        let (k, v) = &p.records[0];
+        let prefix = record(&(k.clone(), v.strip_suffix("-1").unwrap_or(v).to_string()));
+        w.command = format!(
+            "for ((i = 1; i <= {}; i++)); do printf '%s-%d\\n' {} \"$i\"; done | {command}",
+            p.records.len(),
+            quote(&prefix)
+        );
+    } else {
+        w.command = command;
+        w.heredoc = Some(p.records.iter().map(record).collect());
+    }
+    w
 }
 
 /// Milliseconds as a `sleep` argument: `100` → `0.1`, `2000` → `2`.
@@ -478,169 +958,19 @@ fn seconds(ms: u64) -> String {
     }
 }
 
-fn consumer_note(args: &[String]) -> String {
-    let arg = |i: usize| args.get(i).map(String::as_str).unwrap_or("?");
-    let (group, member) = (arg(1), arg(2));
-    match args.first().map(String::as_str) {
-        Some("join") => {
-            let mut topics = "?".to_string();
-            let mut assignor = "range".to_string();
-            let mut i = 3;
-            while i + 1 < args.len() {
-                match args[i].as_str() {
-                    "--topics" => topics = args[i + 1].clone(),
-                    "--assignor" => assignor = args[i + 1].clone(),
-                    _ => {}
-                }
-                i += 2;
-            }
-            let class = match assignor.as_str() {
-                "roundrobin" => "RoundRobinAssignor",
-                "sticky" => "StickyAssignor",
-                "cooperative-sticky" => "CooperativeStickyAssignor",
-                _ => "RangeAssignor",
-            };
-            let list: Vec<&str> = topics.split(',').collect();
-            let topic_flag = if list.len() == 1 {
-                format!("--topic {}", shell_quote(&topics))
-            } else {
-                format!("--include {}", shell_quote(&list.join("|")))
-            };
-            format!(
-                "streamlab only: member {member} joins group {group}; on a real cluster run in another terminal: \
-                 kafka-console-consumer.sh --bootstrap-server \"$BOOTSTRAP\" {topic_flag} --group {g} \
-                 --consumer-property client.id={m} --consumer-property \
-                 partition.assignment.strategy=org.apache.kafka.clients.consumer.{class}",
-                g = shell_quote(group),
-                m = shell_quote(member),
-            )
-        }
-        Some("leave") => format!(
-            "streamlab only: member {member} leaves group {group}; on a real cluster stop that consumer \
-             (Ctrl-C): it leaves at once"
-        ),
-        Some("crash") => format!(
-            "streamlab only: member {member} of group {group} dies; on a real cluster kill -9 that consumer: \
-             the group notices after session.timeout.ms"
-        ),
-        _ => "not a sim consumer command streamlab knows".into(),
-    }
-}
-
-/// `sim produce TOPIC VALUE [--key K] [--partition P] [--acks A]
-/// [--idempotence] [--count N]` as a console producer, or why not.
-fn produce(args: &[String]) -> Result<String, String> {
-    let topic = args.first().ok_or("no topic")?;
-    let value = args.get(1).ok_or("no value")?;
-    let (mut key, mut partition, mut acks, mut idempotence, mut count) =
-        (None, None, None, false, 1u64);
-    let mut i = 2;
-    while i < args.len() {
-        let flag = args[i].as_str();
-        if flag == "--idempotence" {
-            idempotence = true;
-            i += 1;
-            continue;
-        }
-        let v = args
-            .get(i + 1)
-            .ok_or_else(|| format!("{flag} has no value"))?;
-        match flag {
-            "--key" => key = Some(v.clone()),
-            "--partition" => partition = Some(v.clone()),
-            "--acks" => acks = Some(v.clone()),
-            "--count" => {
-                count = v
-                    .parse()
-                    .map_err(|_| format!("--count {v} is not a number"))?
-            }
-            other => return Err(format!("unknown option {other}")),
-        }
-        i += 2;
-    }
-    if count == 0 {
-        return Err("--count 0 sends nothing".into());
-    }
-    let separator = match &key {
-        None => None,
-        Some(k) => Some(
-            [":", "|", "=", "~"]
-                .into_iter()
-                .find(|s| !k.contains(s))
-                .ok_or("the key holds every separator the console producer could use")?,
-        ),
-    };
-    let record = match (&key, separator) {
-        (Some(k), Some(s)) => format!("{k}{s}{value}"),
-        _ => value.clone(),
-    };
-    let mut command = format!(
-        "kafka-console-producer.sh --bootstrap-server \"$BOOTSTRAP\" --topic {}",
-        shell_quote(topic)
-    );
-    if let Some(a) = &acks {
-        let _ = write!(command, " --request-required-acks {}", shell_quote(a));
-    }
-    if idempotence {
-        command.push_str(" --producer-property enable.idempotence=true");
-    }
-    if let Some(s) = separator {
-        let _ = write!(
-            command,
-            " --property parse.key=true --property key.separator={}",
-            shell_quote(s)
-        );
-    }
-    let mut out = String::new();
-    if let Some(p) = partition {
-        let _ = writeln!(
-            out,
-            "# (streamlab wrote to partition {p}; kafka-console-producer.sh cannot choose one, its partitioner does)"
-        );
-    }
-    if count > 100 {
-        let _ = writeln!(
-            out,
-            "for _ in $(seq 1 {count}); do printf '%s\\n' {}; done | {command}",
-            shell_quote(&record)
-        );
-    } else {
-        let marker = ["EOF", "END_OF_RECORDS", "STREAMLAB_EOF"]
-            .into_iter()
-            .find(|m| record.trim() != *m)
-            .unwrap_or("EOF");
-        let _ = writeln!(out, "{command} <<'{marker}'");
-        for _ in 0..count {
-            out.push_str(&record);
-            out.push('\n');
-        }
-        let _ = writeln!(out, "{marker}");
-    }
-    Ok(out)
-}
-
-/// A word as bash reads it back: bare when safe, else single-quoted.
-fn shell_quote(s: &str) -> String {
-    let safe = !s.is_empty()
-        && s.chars()
-            .all(|c| c.is_ascii_alphanumeric() || "_-./:=,@%+".contains(c));
-    if safe {
-        s.to_string()
-    } else {
-        format!("'{}'", s.replace('\'', r"'\''"))
-    }
-}
-
 /// A docker-compose.yml for a 3-broker cluster with ZooKeeper, brokers 0,
-/// 1, 2 as services `kafka-0..kafka-2` on localhost:9092..9094.
+/// 1, 2 as services `kafka-0..kafka-2` on localhost:9092..9094, with the
+/// broker settings the simulation starts with.
 pub fn docker_compose() -> &'static str {
     DOCKER_COMPOSE
 }
 
-const DOCKER_COMPOSE: &str = r#"# A 3-broker Kafka cluster with ZooKeeper, for scripts exported by streamlab.
+const DOCKER_COMPOSE: &str = r#"# A 3-broker Kafka cluster with ZooKeeper, for scripts exported by streamlab,
+# with the broker settings the simulation starts with (Kafka 2.4's timeouts;
+# min.insync.replicas, unclean election and auto-creation as Kafka ships them).
 #   docker compose up -d          # brokers 0,1,2 on localhost:9092, 9093, 9094
-#   docker compose kill kafka-1   # `sim crash 1`
-#   docker compose start kafka-1  # `sim restart 1`
+#   docker compose kill kafka-1   # `fault crash 1`
+#   docker compose start kafka-1  # `fault restart 1`
 # Each broker has two listeners: INTERNAL for the other brokers (kafka-N:29092)
 # and EXTERNAL advertised on localhost for tools on this machine.
 name: streamlab
@@ -649,14 +979,16 @@ x-kafka-env: &kafka-env
   KAFKA_ZOOKEEPER_CONNECT: zookeeper:2181
   KAFKA_LISTENER_SECURITY_PROTOCOL_MAP: INTERNAL:PLAINTEXT,EXTERNAL:PLAINTEXT
   KAFKA_INTER_BROKER_LISTENER_NAME: INTERNAL
-  KAFKA_DEFAULT_REPLICATION_FACTOR: "3"
-  KAFKA_NUM_PARTITIONS: "3"
-  KAFKA_MIN_INSYNC_REPLICAS: "2"
+  KAFKA_REPLICA_LAG_TIME_MAX_MS: "10000"
+  KAFKA_ZOOKEEPER_SESSION_TIMEOUT_MS: "6000"
+  KAFKA_DEFAULT_REPLICATION_FACTOR: "1"
+  KAFKA_NUM_PARTITIONS: "1"
+  KAFKA_MIN_INSYNC_REPLICAS: "1"
   KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR: "3"
   KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR: "3"
   KAFKA_TRANSACTION_STATE_LOG_MIN_ISR: "2"
   KAFKA_UNCLEAN_LEADER_ELECTION_ENABLE: "false"
-  KAFKA_AUTO_CREATE_TOPICS_ENABLE: "false"
+  KAFKA_AUTO_CREATE_TOPICS_ENABLE: "true"
   KAFKA_GROUP_INITIAL_REBALANCE_DELAY_MS: "0"
 
 services:
@@ -715,236 +1047,4 @@ networks:
 "#;
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    const SCRIPT: &str = "# Failover demo\n\
-sim brokers 3\n\
-sim seed 42\n\
-kafka-topics.sh --bootstrap-server localhost:9092 --create --topic hello --partitions 3 --replication-factor 2\n\
-kafka-topics.sh --bootstrap-server localhost:9092 --create --topic big --partitions 1 --replication-factor 4\n\
-\n\
-kafka-console-producer.sh --broker-list localhost:9092 --topic hello <<EOF\n\
-first\n\
-\x20\x20second with  spaces\n\
-EOF\n\
-sim produce hello third --partition 1\n\
-sim advance 1500\n\
-sim crash 1\n\
-sim restart 1\n\
-kafka-topics.sh --zookeeper localhost:2181 --describe --topic hello\n";
-
-    fn export(s: &str) -> String {
-        to_shell(s).expect("script parses")
-    }
-
-    /// Walks the output as bash would read its lines: here-documents must
-    /// close, and every other line is a comment, blank, or a command.
-    fn check_lines(out: &str) {
-        let mut open: Option<String> = None;
-        for l in out.lines() {
-            if let Some(m) = &open {
-                if l == m {
-                    open = None;
-                }
-                continue;
-            }
-            if let Some(pos) = l.find("<<") {
-                if !l.starts_with('#') {
-                    let marker = l[pos + 2..]
-                        .trim_start_matches('-')
-                        .split_whitespace()
-                        .next()
-                        .unwrap_or_default()
-                        .trim_matches(|c| c == '\'' || c == '"');
-                    assert!(!marker.is_empty(), "{l}");
-                    open = Some(marker.to_string());
-                }
-            }
-            let ok = l.is_empty()
-                || l.starts_with('#')
-                || l.starts_with("kafka-")
-                || l.starts_with("sleep ")
-                || l.starts_with("for _ in")
-                || l.starts_with("set -")
-                || l.starts_with("BOOTSTRAP=");
-            assert!(ok, "unexpected line: {l}");
-        }
-        assert_eq!(open, None, "a here-document is never closed");
-    }
-
-    #[test]
-    fn header_shape() {
-        let out = export("");
-        let mut lines = out.lines();
-        assert_eq!(lines.next(), Some("#!/usr/bin/env bash"));
-        assert!(out.lines().any(|l| l == "set -euo pipefail"));
-        assert!(out
-            .lines()
-            .any(|l| l == "BOOTSTRAP=${BOOTSTRAP:-localhost:9092}"));
-        check_lines(&out);
-    }
-
-    #[test]
-    fn sim_lines_become_comments_and_kafka_lines_stay() {
-        let out = export(SCRIPT);
-        check_lines(&out);
-        for l in SCRIPT.lines().filter(|l| l.starts_with("sim ")) {
-            assert!(
-                out.lines().any(|o| o.starts_with(&format!("# {l}"))),
-                "{l} not commented in\n{out}"
-            );
-            assert!(!out.lines().any(|o| o == l), "{l} left as a command");
-        }
-        // Kafka lines verbatim but for the address.
-        let created = "kafka-topics.sh --bootstrap-server \"$BOOTSTRAP\" --create --topic hello --partitions 3 --replication-factor 2";
-        assert!(out.lines().any(|l| l == created), "{out}");
-        assert!(out.contains("# sim crash 1  (streamlab only: on a real cluster, stop broker 1 hard, e.g. docker compose kill kafka-1)"));
-        assert!(out.contains("docker compose start kafka-1"));
-        assert!(out.lines().any(|l| l == "sleep 1.5"), "{out}");
-        // Comments and blank lines are kept.
-        assert!(out.lines().any(|l| l == "# Failover demo"));
-        assert!(!out.contains("localhost:2181"));
-        assert!(out
-            .lines()
-            .any(|l| l
-                == "kafka-topics.sh --bootstrap-server \"$BOOTSTRAP\" --describe --topic hello"));
-        assert!(out.contains("--zookeeper became --bootstrap-server"));
-    }
-
-    #[test]
-    fn a_command_that_fails_in_the_scenario_does_not_stop_the_script() {
-        let out = export(SCRIPT);
-        let big = out
-            .lines()
-            .find(|l| l.contains("--topic big"))
-            .expect("big topic line");
-        assert!(big.ends_with(" || true"), "{big}");
-        assert!(out.contains("# (this fails in the scenario too: Replication factor: 4 larger"));
-        let hello = out
-            .lines()
-            .find(|l| l.contains("--create --topic hello"))
-            .expect("hello topic line");
-        assert!(!hello.contains("|| true"));
-    }
-
-    #[test]
-    fn heredocs_are_preserved() {
-        let out = export(SCRIPT);
-        let lines: Vec<&str> = out.lines().collect();
-        let at = lines
-            .iter()
-            .position(|l| {
-                l.starts_with(
-                    "kafka-console-producer.sh --broker-list \"$BOOTSTRAP\" --topic hello <<EOF",
-                )
-            })
-            .expect("producer line");
-        assert_eq!(
-            &lines[at + 1..at + 4],
-            &["first", "  second with  spaces", "EOF"]
-        );
-        // A body bash would expand gets a quoted marker; an indented
-        // closing marker (streamlab allows it) comes out unindented.
-        let out = export(
-            "kafka-console-producer.sh --topic t --bootstrap-server x:1 <<END\nprice $5\n  END\n",
-        );
-        check_lines(&out);
-        assert!(
-            out.contains("--topic t --bootstrap-server \"$BOOTSTRAP\" <<'END'\nprice $5\nEND\n"),
-            "{out}"
-        );
-    }
-
-    #[test]
-    fn sim_produce_becomes_a_console_producer() {
-        let out = export("sim produce orders 'a b' --key k:1 --acks all --count 3\n");
-        check_lines(&out);
-        assert!(out.contains(
-            "kafka-console-producer.sh --bootstrap-server \"$BOOTSTRAP\" --topic orders --request-required-acks all \
-             --property parse.key=true --property key.separator='|' <<'EOF'\nk:1|a b\nk:1|a b\nk:1|a b\nEOF\n"
-        ), "{out}");
-        let out = export("sim produce t v --partition 2\n");
-        assert!(out.contains("streamlab wrote to partition 2"));
-        assert!(out.contains("--topic t <<'EOF'\nv\nEOF\n"), "{out}");
-        let out = export("sim produce t \"it's\" --count 500 --idempotence\n");
-        check_lines(&out);
-        assert!(out.contains(
-            "for _ in $(seq 1 500); do printf '%s\\n' 'it'\\''s'; done | kafka-console-producer.sh"
-        ), "{out}");
-        assert!(out.contains("enable.idempotence=true"));
-        let out = export("sim produce t v --bogus 1\n");
-        assert!(out.contains("not turned into a console producer: unknown option --bogus"));
-        assert!(!out.lines().any(|l| l.starts_with("kafka-")));
-    }
-
-    #[test]
-    fn consumers_get_a_timeout_and_misspellings_are_fixed() {
-        let out = export(
-            "kafka-topics.sh --bootstap-server=localhost:9092 --create --topic t --partitions 1 --replicas-factor 1\n\
-             kafka-console-consumer.sh --bootstrap-server localhost:9092 --topic t --from-beginning\n\
-             kafka-console-consumer.sh --bootstrap-server localhost:9092 --topic t --max-messages 2\n",
-        );
-        check_lines(&out);
-        assert!(out.lines().any(|l| l == "kafka-console-consumer.sh --bootstrap-server \"$BOOTSTRAP\" --topic t --from-beginning --timeout-ms 10000"), "{out}");
-        assert!(out.lines().any(|l| l == "kafka-console-consumer.sh --bootstrap-server \"$BOOTSTRAP\" --topic t --max-messages 2"));
-        assert!(out.lines().any(|l| l == "kafka-topics.sh --bootstrap-server=\"$BOOTSTRAP\" --create --topic t --partitions 1 --replication-factor 1"), "{out}");
-    }
-
-    #[test]
-    fn faults_name_real_cluster_equivalents() {
-        let out = export(
-            "sim isolate 2\nsim slow 0 50\nsim heal\nsim consumer join g c1 --topics a,b --assignor roundrobin\n\
-             sim consumer crash g c1\nsim set unclean.leader.election.enable=true\nkafka-server-stop.sh 1\n",
-        );
-        check_lines(&out);
-        assert!(out.contains("docker network disconnect streamlab kafka-2"));
-        assert!(out.contains("docker network connect streamlab kafka-2"));
-        assert!(out.contains("tc qdisc del dev eth0 root"));
-        assert!(out.contains("--include 'a|b' --group g"));
-        assert!(out.contains("consumer.RoundRobinAssignor"));
-        assert!(out.contains("session.timeout.ms"));
-        assert!(out.contains("KAFKA_UNCLEAN_LEADER_ELECTION_ENABLE: \"true\""));
-        assert!(out.contains("# kafka-server-stop.sh 1  (on a real cluster, stop broker 1, e.g. docker compose stop kafka-1;"));
-    }
-
-    #[test]
-    fn bad_scripts_are_refused() {
-        assert_eq!(
-            to_shell("sim seed 1\nkafka-console-producer.sh --topic t <<EOF\nx\n"),
-            Err(ScriptError::UnclosedHeredoc {
-                line: 2,
-                marker: "EOF".into()
-            })
-        );
-        assert_eq!(
-            to_shell("sim produce t 'oops\n"),
-            Err(ScriptError::UnterminatedQuote { line: 1 })
-        );
-    }
-
-    #[test]
-    fn seconds_for_sleep() {
-        assert_eq!(seconds(0), "0");
-        assert_eq!(seconds(5), "0.005");
-        assert_eq!(seconds(100), "0.1");
-        assert_eq!(seconds(1500), "1.5");
-        assert_eq!(seconds(2000), "2");
-    }
-
-    #[test]
-    fn compose_has_three_brokers_on_localhost() {
-        let c = docker_compose();
-        for id in 0..3 {
-            assert!(c.contains(&format!("  kafka-{id}:\n")));
-            assert!(c.contains(&format!("KAFKA_BROKER_ID: {id}\n")));
-            assert!(c.contains(&format!("EXTERNAL://localhost:909{}", 2 + id)));
-            assert!(c.contains(&format!("\"909{p}:909{p}\"", p = 2 + id)));
-        }
-        assert!(c.contains("confluentinc/cp-zookeeper:"));
-        assert_eq!(c.matches("image: confluentinc/cp-kafka:").count(), 3);
-        assert!(c.contains("KAFKA_DEFAULT_REPLICATION_FACTOR: \"3\""));
-        assert!(c.contains(&format!("name: {NETWORK}")));
-        assert!(!c.contains('\t'), "YAML forbids tabs");
-    }
-}
+mod tests;

@@ -11,11 +11,18 @@ mod kafka_topics;
 mod session;
 mod sim_cmd;
 mod timeline;
+mod words;
 
 pub use args::Flags;
 pub use session::{run_script, transcript, Output, ScriptRun, Session};
 pub use sim_cmd::{parse_duration, MAX_ADVANCE_MS};
 pub use timeline::{Timeline, CHECKPOINT_EVERY};
+pub use words::{heredoc_marker, quote};
+
+pub(crate) use kafka_console::parse_sim_consumer;
+pub(crate) use kafka_server::broker_id;
+pub(crate) use session::TOOLS;
+pub(crate) use sim_cmd::{broker_arg, node_arg, parse_produce, SIM_COMMANDS};
 
 /// One command line of a script, with the here-document that followed it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -82,7 +89,7 @@ pub fn parse(text: &str) -> Result<Vec<Line>, ScriptError> {
 
 /// `cmd args <<EOF` → (`cmd args`, Some("EOF")). Quoted markers (`<<'EOF'`,
 /// `<<"EOF"`) and `<<-` are accepted as in a shell.
-fn split_heredoc(line: &str) -> (&str, Option<String>) {
+pub(crate) fn split_heredoc(line: &str) -> (&str, Option<String>) {
     match line.find("<<") {
         Some(pos) if !in_quotes(&line[..pos]) => {
             let marker = line[pos + 2..]
