@@ -26,6 +26,9 @@ $(pwned 10)
 ${HOME} $PATH \
 it's "quoted" \ back
 EOF
+kafka-console-producer.sh --bootstrap-server localhost:9092 --topic t --bogus <<EOF
+$(pwned 23)
+EOF
 kafka-console-producer.sh --bootstrap-server localhost:9092 --topic t <<'M$(pwned)'
 EOF
 	EOF
@@ -273,6 +276,8 @@ fn a_hostile_scenario_runs_nothing_but_the_tools_it_names() {
                 "$(pwned 10)\n`pwned 11`\n${HOME} $PATH \\\nit's \"quoted\" \\ back\n",
             ),
             producer(&[], "EOF\n\tEOF\n"),
+            // Refused by streamlab (`|| true`), its text still only text.
+            producer(&["--bogus"], "$(pwned 23)\n"),
             producer(
                 &[&producer_settings[..], &["key.separator=:"]].concat(),
                 "`pwned 14`:$(pwned 13)\n",

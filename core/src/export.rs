@@ -42,17 +42,13 @@
 //!   background with HTTP monitoring; `sim flume metrics` reads it there.
 //! * Comments and blank lines are kept.
 
-use crate::error::CommandError;
 use crate::flume::{parse_agent_config, KAFKA_SINK, TYPE_INTERCEPTOR};
 use crate::network::Node;
 use crate::script::{
-    broker_arg, broker_id, heredoc_marker, node_arg, parse, parse_duration, parse_produce,
-    parse_sim_consumer, quote, split_heredoc, split_words, Line, ScriptError, Session,
-    SIM_COMMANDS, TOOLS,
+    broker_arg, heredoc_marker, node_arg, parse, parse_duration, parse_produce, parse_sim_consumer,
+    quote, split_heredoc, split_words, Line, ScriptError, Session, SIM_COMMANDS, TOOLS,
 };
-use crate::sim::{Command, OffsetReset, Produce};
-use crate::vec_map::VecMap;
-use std::fmt::Write;
+use crate::sim::{Command, OffsetReset, Produce, ProducerConfig};
 
 /// Why a script cannot be exported.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -73,52 +69,37 @@ pub enum ExportError {
     Nul { line: u32 },
 }
 
-const HEADER: &str = r#"#!/usr/bin/env bash
-# Exported by streamlab from a scenario script, to replay it on a real Kafka
-# cluster. Every word of the scenario is quoted: nothing in it runs as shell.
-# Kafka's tools (kafka-topics.sh, ...) must be on PATH (Confluent's packages
-# name them without .sh). What only streamlab can do goes through `fault`
-# below or stays a comment that says so.
-# A local 3-broker cluster: `streamlab export --compose > docker-compose.yml`
-# then `docker compose up -d` (brokers 0, 1, 2 on localhost:9092-9094).
-set -euo pipefail
+// The bash the export writes around the script's lines. Every string here
+// is in the page's wasm (its Export button), so they say what they must
+// and no more.
 
-# With the compose cluster, BOOTSTRAP=localhost:9092,localhost:9093,localhost:9094
-# keeps the tools working while broker 0 is down.
+const HEADER: &str = r#"#!/usr/bin/env bash
+# A streamlab scenario as commands for a real Kafka cluster. Every word of
+# the scenario is quoted: nothing in it runs as shell. Kafka's tools must be
+# on PATH. `streamlab export --compose` writes a 3-broker docker-compose.yml.
+set -euo pipefail
 BOOTSTRAP=${BOOTSTRAP:-localhost:9092}
 "#;
 
-const CONSUMER_TIMEOUT: &str = r#"# How long a console consumer waits for one more record before it stops
-# (streamlab's stops once it has read what is readable now).
+const CONSUMER_TIMEOUT: &str = r#"# A console consumer stops after this long without a record (streamlab's
+# stops once it has read what is readable now).
 CONSUMER_TIMEOUT_MS=${CONSUMER_TIMEOUT_MS:-10000}
 "#;
 
-const FAULT: &str = r#"# Faults and settings no Kafka tool changes (`fault crash 1`, `fault heal`,
-# ...). With STREAMLAB_FAULTS naming a program (`cargo xtask oracle` sets
-# one), it carries them out; otherwise they are printed, to do by hand.
+const FAULT: &str = r#"# Faults no Kafka tool makes: done by the program $STREAMLAB_FAULTS names
+# (`cargo xtask oracle` sets one), else printed, to do by hand.
 fault() {
-  if [[ -n ${STREAMLAB_FAULTS:-} ]]; then
-    "$STREAMLAB_FAULTS" "$@"
-  else
-    printf 'streamlab: do this by hand on your cluster: %s\n' "$*" >&2
-  fi
+  if [[ -n ${STREAMLAB_FAULTS:-} ]]; then "$STREAMLAB_FAULTS" "$@"
+  else printf 'streamlab: do this by hand: %s\n' "$*" >&2; fi
 }
 "#;
 
-const BACKGROUND: &str = r#"# Group members and Flume agents run in the background, each one's output in
-# $work/bg-N.out; whatever still runs is stopped when the script ends.
+const BACKGROUND: &str = r#"# Group members and Flume agents run in the background (output in
+# $work/bg-N.out) and are stopped when the script ends.
 work=${STREAMLAB_WORK:-$(mktemp -d)}
 pids=()
-bg_start() { # N COMMAND...
-  local n=$1
-  shift
-  "$@" </dev/null >"$work/bg-$n.out" 2>&1 &
-  pids[n]=$!
-}
-bg_stop() { # N SIGNAL
-  kill -s "$2" "${pids[$1]}" 2>/dev/null || true
-  wait "${pids[$1]}" 2>/dev/null || true
-}
+bg_start() { local n=$1; shift; "$@" </dev/null >"$work/bg-$n.out" 2>&1 & pids[n]=$!; }
+bg_stop() { kill -s "$2" "${pids[$1]}" 2>/dev/null || true; wait "${pids[$1]}" 2>/dev/null || true; }
 cleanup() {
   local p
   for p in ${pids[@]+"${pids[@]}"}; do kill "$p" 2>/dev/null || true; done
@@ -128,8 +109,8 @@ cleanup() {
 trap cleanup EXIT
 "#;
 
-const FLUME_PORT: &str = r#"# Flume agents serve their counters over HTTP, agent k on port
-# FLUME_MONITORING_PORT + k (k = 0 for the first agent the script starts).
+const FLUME_PORT: &str = r#"# Flume agent k (0 for the first one started) serves its counters over
+# HTTP on port FLUME_MONITORING_PORT + k.
 FLUME_MONITORING_PORT=${FLUME_MONITORING_PORT:-34545}
 "#;
 
@@ -146,20 +127,13 @@ const ALIASES: &[(&str, &str)] = &[
 const DYNAMIC_SETTINGS: &[&str] = &["min.insync.replicas", "unclean.leader.election.enable"];
 
 /// `sim set` keys with no Kafka setting behind them.
-const SIM_ONLY_SETTINGS: &[(&str, &str)] = &[
-    (
-        "truncation",
-        "Kafka picks its truncation rule by inter.broker.protocol.version",
-    ),
-    (
-        "replica.fetch.max.records",
-        "Kafka bounds a follower's fetch in bytes (replica.fetch.max.bytes), not records",
-    ),
-];
+const SIM_ONLY_SETTINGS: &[&str] = &["truncation", "replica.fetch.max.records"];
 
 /// Above this many records a `sim produce` is generated by a loop instead
 /// of written out in a here-document.
 const LOOP_ABOVE: usize = 100;
+
+const ADDRESS: &str = " --bootstrap-server \"$BOOTSTRAP\"";
 
 /// Turns a scenario script into a bash script of real Kafka commands.
 ///
@@ -172,89 +146,109 @@ pub fn to_shell(script: &str) -> Result<String, ExportError> {
     let mut next = 0usize;
     for line in &lines {
         let start = line.number.saturating_sub(1) as usize;
-        for r in raw.get(next..start).unwrap_or_default() {
-            push_kept(&mut ex.body, r);
-        }
+        ex.keep(raw.get(next..start));
         let opening = raw.get(start).map_or(line.text.as_str(), |r| r.trim());
         ex.line(line, opening)?;
         next = start + 1 + line.heredoc.as_ref().map_or(0, |b| b.len() + 1);
     }
-    for r in raw.get(next..).unwrap_or_default() {
-        push_kept(&mut ex.body, r);
-    }
+    ex.keep(raw.get(next..));
     let mut out = String::from(HEADER);
     for (used, part) in [
-        (ex.uses.consumer_timeout, CONSUMER_TIMEOUT),
-        (ex.uses.fault, FAULT),
-        (ex.uses.background, BACKGROUND),
+        (ex.consumer_timeout, CONSUMER_TIMEOUT),
+        (ex.fault, FAULT),
+        (ex.background > 0 || ex.work, BACKGROUND),
         (!ex.agents.is_empty(), FLUME_PORT),
     ] {
         if used {
-            out.push('\n');
             out.push_str(part);
         }
     }
     out.push('\n');
-    out.push_str(&ex.body);
+    out.push_str(&ex.out);
     Ok(out)
 }
 
-/// A comment or blank line of the script, kept.
-fn push_kept(out: &mut String, raw: &str) {
-    out.push_str(raw.trim());
-    out.push('\n');
-}
-
-/// Which parts of the header the body needs.
-#[derive(Default)]
-struct Uses {
-    consumer_timeout: bool,
-    fault: bool,
-    background: bool,
-}
-
-/// A Flume agent the script started.
-struct Agent {
-    /// Its number k: monitoring on `FLUME_MONITORING_PORT + k`.
-    index: usize,
-    /// Its properties, to find a netcat source's address for `sim flume feed`.
-    config: String,
-}
+/// A Flume agent the script started: its name, its number k (monitoring on
+/// `FLUME_MONITORING_PORT + k`), its properties (for `sim flume feed`).
+type Agent = (String, usize, String);
 
 /// The export in progress: the script played so far, and what it started.
 #[derive(Default)]
 struct Exporter {
     session: Session,
-    body: String,
-    uses: Uses,
+    out: String,
+    consumer_timeout: bool,
+    fault: bool,
     /// Background processes started so far (their numbers for `bg_*`).
     background: usize,
-    /// (group, member) → the background consumer playing it.
-    members: VecMap<(String, String), usize>,
-    agents: VecMap<String, Agent>,
-}
-
-/// Where a line goes: the comment above it, the command, the here-document.
-struct Written {
-    notes: Vec<String>,
-    command: String,
-    heredoc: Option<Vec<String>>,
-    /// The script's own marker, kept when it is safe.
-    marker: String,
-}
-
-impl Written {
-    fn new(command: String) -> Self {
-        Self {
-            notes: Vec::new(),
-            command,
-            heredoc: None,
-            marker: "EOF".into(),
-        }
-    }
+    /// Whether a line writes a file to `$work`.
+    work: bool,
+    /// (group, member, background number) of each running member.
+    members: Vec<(String, String, usize)>,
+    agents: Vec<Agent>,
 }
 
 impl Exporter {
+    fn put(&mut self, parts: &[&str]) {
+        for p in parts {
+            self.out.push_str(p);
+        }
+    }
+
+    /// Comments and blank lines of the script, kept.
+    fn keep(&mut self, raw: Option<&[&str]>) {
+        for r in raw.unwrap_or_default() {
+            self.put(&[r.trim(), "\n"]);
+        }
+    }
+
+    fn word(&mut self, w: &str) {
+        self.out.push(' ');
+        self.out.push_str(&quote(w));
+    }
+
+    /// ` FLAG 'KEY=VALUE'`.
+    fn prop(&mut self, flag: &str, key: &str, value: &str) {
+        self.put(&[" ", flag]);
+        self.word(&[key, "=", value].concat());
+    }
+
+    /// ` <<'MARKER'`, the text, the marker: bash expands nothing inside.
+    fn heredoc(&mut self, body: &[String], preferred: &str) {
+        self.heredoc_then(body, preferred, "");
+    }
+
+    /// The same, with `then` (`|| true`) after the marker: bash reads the
+    /// text once the command line ends, and the redirection must come
+    /// before `||` to feed the command rather than `true`.
+    fn heredoc_then(&mut self, body: &[String], preferred: &str, then: &str) {
+        let m = heredoc_marker(body, preferred);
+        self.put(&[" <<'", &m, "'", then, "\n"]);
+        for l in body {
+            self.put(&[l, "\n"]);
+        }
+        self.put(&[&m, "\n"]);
+    }
+
+    /// The script line as a comment, with what became of it.
+    fn comment(&mut self, opening: &str, why: &str) {
+        self.put(&["# ", opening, "  (", why, ")\n"]);
+    }
+
+    /// A line with nothing to run: itself and its here-document as comments.
+    fn comment_out(&mut self, line: &Line, opening: &str, why: &str) {
+        self.comment(opening, why);
+        for l in line.heredoc.iter().flatten() {
+            self.put(&["#   ", l, "\n"]);
+        }
+    }
+
+    fn background(&mut self) -> usize {
+        self.background += 1;
+        self.put(&["bg_start ", &self.background.to_string(), " "]);
+        self.background
+    }
+
     fn line(&mut self, line: &Line, opening: &str) -> Result<(), ExportError> {
         let n = line.number;
         if line.text.contains('\0') || line.heredoc.iter().flatten().any(|l| l.contains('\0')) {
@@ -276,77 +270,29 @@ impl Exporter {
                     program: first.clone(),
                 })?;
         let args = &words[1..];
-        if program == "sim" {
-            let sub = args.first().map_or("", String::as_str);
-            if !SIM_COMMANDS.contains(&sub) {
-                return Err(ExportError::UnknownSimCommand {
-                    line: n,
-                    sub: sub.to_string(),
-                });
-            }
+        let sub = args.first().map_or("", String::as_str);
+        if program == "sim" && !SIM_COMMANDS.contains(&sub) {
+            return Err(ExportError::UnknownSimCommand {
+                line: n,
+                sub: sub.to_string(),
+            });
         }
         // Play the line first: whether it fails, and what it started.
         let output = self.session.execute(line);
         let failure = output
             .is_error
-            .then(|| output.text.lines().next().unwrap_or_default().to_string());
-        if program == "sim" {
-            self.sim(line, opening, args, failure.as_deref());
-        } else if program == "flume-ng" {
-            match failure {
-                None => self.flume_agent(line, args),
-                // A real agent with a bad configuration runs on, logging.
-                Some(err) => self.comment_out(
-                    line,
-                    opening,
-                    &format!("streamlab refuses this line too: {err}; not started"),
-                ),
+            .then(|| output.text.lines().next().unwrap_or_default());
+        match (program, failure) {
+            // What streamlab refuses has no real meaning to run, and a real
+            // agent with a bad configuration would run on, logging.
+            ("sim" | "flume-ng", Some(err)) => {
+                self.comment_out(line, opening, &["streamlab refuses it: ", err].concat());
             }
-        } else {
-            let written = self.kafka_tool(program, args, line, opening);
-            self.push(written, failure.as_deref());
+            ("sim", None) => self.sim(line, opening, sub, &args[1..]),
+            ("flume-ng", None) => self.flume_agent(line, args),
+            _ => self.kafka_tool(program, args, line, opening, failure),
         }
         Ok(())
-    }
-
-    /// Writes a command with its notes (and `|| true` when it fails in the
-    /// scenario too).
-    fn push(&mut self, w: Written, failure: Option<&str>) {
-        for note in &w.notes {
-            let _ = writeln!(self.body, "# (export: {note})");
-        }
-        let mut command = w.command;
-        if let Some(err) = failure {
-            let _ = writeln!(self.body, "# (this fails in the scenario too: {err})");
-            // On the command line; bash reads the here-document after it.
-            command.push_str(" || true");
-        }
-        self.push_command(&command, w.heredoc.as_deref(), &w.marker);
-    }
-
-    fn push_command(&mut self, command: &str, heredoc: Option<&[String]>, marker: &str) {
-        self.body.push_str(command);
-        match heredoc {
-            None => self.body.push('\n'),
-            Some(body) => {
-                let marker = heredoc_marker(body, marker);
-                let _ = writeln!(self.body, " <<'{marker}'");
-                for l in body {
-                    self.body.push_str(l);
-                    self.body.push('\n');
-                }
-                self.body.push_str(&marker);
-                self.body.push('\n');
-            }
-        }
-    }
-
-    /// A line as a comment, its here-document too, with why.
-    fn comment_out(&mut self, line: &Line, opening: &str, why: &str) {
-        let _ = writeln!(self.body, "# {opening}  ({why})");
-        for l in line.heredoc.iter().flatten() {
-            let _ = writeln!(self.body, "#   {l}");
-        }
     }
 
     /// One of Kafka's tools, its words quoted, its address `$BOOTSTRAP`.
@@ -356,18 +302,10 @@ impl Exporter {
         args: &[String],
         line: &Line,
         opening: &str,
-    ) -> Written {
-        let mut notes = Vec::new();
-        let tool = if program == "kafka-preferred-replica-election.sh" {
-            notes.push(
-                "kafka-preferred-replica-election.sh is kafka-leader-election.sh since Kafka 3.0"
-                    .to_string(),
-            );
-            "kafka-leader-election.sh"
-        } else {
-            program
-        };
-        let mut words: Vec<String> = vec![tool.to_string()];
+        failure: Option<&str>,
+    ) {
+        let mut notes: Vec<&str> = Vec::new();
+        let mut cmd = String::new();
         let mut has_timeout = false;
         let mut i = 0;
         while i < args.len() {
@@ -378,125 +316,161 @@ impl Exporter {
                 _ => (word.as_str(), None),
             };
             let flag = match ALIASES.iter().find(|(w, _)| *w == flag) {
-                Some((w, meant)) => {
-                    notes.push(format!("Kafka spells {w} as {meant}"));
+                Some((_, meant)) => {
+                    notes.push("the seed's misspelt option as Kafka spells it");
                     *meant
                 }
                 None => flag,
             };
             if matches!(flag, "--bootstrap-server" | "--broker-list" | "--zookeeper") {
-                if flag == "--zookeeper" {
-                    notes.push("--zookeeper became --bootstrap-server (Kafka 3.0 removed --zookeeper from the tools)".into());
-                } else if flag == "--broker-list" {
-                    notes.push(
-                        "--broker-list became --bootstrap-server (Kafka 4.0 removed it)".into(),
-                    );
+                if flag != "--bootstrap-server" {
+                    notes.push("--zookeeper (gone in Kafka 3.0) and --broker-list (gone in 4.0) are --bootstrap-server");
                 }
                 // The value, if the flag has one, is the simulation's
                 // address: dropped (as Flags::parse takes it).
                 if inline.is_none() && args.get(i).is_some_and(|v| !v.starts_with("--")) {
                     i += 1;
                 }
-                words.push("--bootstrap-server \"$BOOTSTRAP\"".into());
+                cmd.push_str(ADDRESS);
                 continue;
             }
             has_timeout |= flag == "--timeout-ms";
-            words.push(match inline {
-                Some(v) => quote(&format!("{flag}={v}")),
-                None if word.starts_with("--") => quote(flag),
-                None => quote(word),
-            });
+            cmd.push(' ');
+            cmd.push_str(&quote(&match inline {
+                Some(v) => [flag, "=", v].concat(),
+                None if word.starts_with("--") => flag.to_string(),
+                None => word.clone(),
+            }));
         }
+        let mut tool = program;
         match program {
+            "kafka-preferred-replica-election.sh" => {
+                notes.push("kafka-preferred-replica-election.sh is kafka-leader-election.sh since Kafka 3.0");
+                tool = "kafka-leader-election.sh";
+            }
             "kafka-console-consumer.sh" if !has_timeout => {
-                self.uses.consumer_timeout = true;
-                words.push("--timeout-ms \"$CONSUMER_TIMEOUT_MS\"".into());
-                notes.push("--timeout-ms added: streamlab's consumer stops after what it can read now, a real one waits for more (even with --max-messages)".into());
+                self.consumer_timeout = true;
+                cmd.push_str(" --timeout-ms \"$CONSUMER_TIMEOUT_MS\"");
+                notes.push("--timeout-ms added: a real consumer waits for more, even with --max-messages");
+            }
+            "kafka-console-producer.sh" if line.heredoc.is_none() => {
+                // A real producer would read the bash script's own input.
+                cmd.push_str(" </dev/null");
             }
             "kafka-server-start.sh" => {
-                let id = broker_id(args, program).ok().flatten().unwrap_or(0);
-                words = server_start(args, id, &mut notes);
-                notes.push(format!("run it on broker {id}'s own host; cargo xtask oracle starts broker {id} again on its data directory"));
+                cmd = server_start(args);
+                notes.push("as a daemon, with a properties file; run it on the broker's host (cargo xtask oracle starts that broker again on its data directory)");
             }
-            "kafka-server-stop.sh" => {
-                let which = match broker_id(args, program).ok().flatten() {
-                    Some(id) => format!("broker {id} with SIGTERM"),
-                    None => "every broker with SIGTERM".into(),
-                };
-                notes.push(format!("kafka-server-stop.sh stops every broker on the host it runs on (with KRaft, --node-id=N picks one); cargo xtask oracle stops {which}"));
-            }
+            "kafka-server-stop.sh" => notes.push("stops every broker on its host; cargo xtask oracle sends SIGTERM to the broker the line names, else to all"),
             _ => {}
         }
-        let mut w = Written::new(words.join(" "));
-        w.notes = notes;
-        if program == "kafka-console-producer.sh" && line.heredoc.is_none() {
-            // A real producer would read the bash script's own input.
-            w.command.push_str(" </dev/null");
+        for n in notes {
+            self.put(&["# (export: ", n, ")\n"]);
         }
-        w.heredoc = line.heredoc.clone();
-        if let (_, Some(marker)) = split_heredoc(opening) {
-            w.marker = marker;
+        if let Some(err) = failure {
+            self.put(&["# (this fails in the scenario too: ", err, ")\n"]);
         }
-        w
+        self.put(&[tool, &cmd]);
+        let then = if failure.is_some() { " || true" } else { "" };
+        match &line.heredoc {
+            Some(body) => {
+                let (_, marker) = split_heredoc(opening);
+                self.heredoc_then(body, marker.as_deref().unwrap_or("EOF"), then);
+            }
+            None => self.put(&[then, "\n"]),
+        }
     }
 
-    fn sim(&mut self, line: &Line, opening: &str, args: &[String], failure: Option<&str>) {
-        if let Some(err) = failure {
-            let why = format!("streamlab refuses this line too: {err}; nothing to run");
-            self.comment_out(line, opening, &why);
-            return;
-        }
-        let sub = args.first().map_or("", String::as_str);
-        let rest = &args[1..];
-        let say = |s: &mut Self, why: &str| s.comment_out(line, opening, why);
-        match sub {
-            "brokers" => say(self, "streamlab only: the cluster's size, brokers 0..N-1; the compose file from `streamlab export --compose` runs 3"),
-            "seed" => say(self, "streamlab only: the seed of the simulation's choices; a real cluster has none, so its timing and leaders may differ"),
-            "kafka" => say(self, "streamlab only: the Kafka version the simulation follows; run the script on a cluster of that version"),
-            "events" => say(self, "streamlab only: the simulation's event log; a real broker writes these in its server.log, state-change.log and controller.log"),
-            "check" => say(self, "streamlab only: the invariant checker over the event log; on a real cluster compare kafka-topics.sh --describe and what consumers read"),
+    fn sim(&mut self, line: &Line, opening: &str, sub: &str, rest: &[String]) {
+        let why = match sub {
+            "brokers" => "streamlab only: the cluster's size, brokers 0..N-1",
+            "seed" => "streamlab only: a real cluster's timing and leaders are its own",
+            "kafka" => "streamlab only: the Kafka version the simulation follows",
+            "events" => "streamlab only: the simulation's event log (a real broker's are server.log and state-change.log)",
+            "check" => "streamlab only: the invariant checker over the event log",
             "advance" => {
                 let ms = rest.first().and_then(|d| parse_duration(d).ok()).unwrap_or(0);
-                let _ = writeln!(self.body, "# {opening}  (streamlab moves its clock; a real cluster needs the time to pass)");
-                let _ = writeln!(self.body, "sleep {}", seconds(ms));
+                self.comment(opening, "the time passes");
+                self.put(&["sleep ", &seconds(ms), "\n"]);
+                return;
+            }
+            "status" => {
+                self.comment(opening, "the nearest real view: leaders, replicas, ISR");
+                self.put(&["kafka-topics.sh", ADDRESS, " --describe || true\n"]);
+                return;
             }
             "crash" | "restart" | "isolate" | "heal" | "slow" | "cut" | "drop" => {
-                self.fault(line, opening, sub, rest)
+                return self.fault(line, opening, sub, rest)
             }
-            "set" => self.set(opening, rest),
-            "elect-preferred" => self.elect_preferred(line.number, opening, rest),
-            "produce" => match parse_produce(rest) {
-                Ok(p) => {
-                    let _ = writeln!(self.body, "# {opening}");
-                    let w = produce(&p);
-                    self.push(w, None);
+            "set" => return self.set(opening, rest),
+            "elect-preferred" => return self.elect_preferred(line.number, opening, rest),
+            "produce" => {
+                if let Ok(p) = parse_produce(rest) {
+                    self.comment(opening, "a console producer with streamlab's producer settings");
+                    self.produce(&p);
+                    return;
                 }
-                Err(e) => say(self, &format!("streamlab refuses this line too: {e}")),
-            },
-            "consumer" => self.consumer(line, opening, rest),
-            "flume" => self.sim_flume(line, opening, rest),
-            "status" => {
-                let _ = writeln!(self.body, "# {opening}  (the nearest real view: every partition's leader, replicas and ISR)");
-                self.body
-                    .push_str("kafka-topics.sh --bootstrap-server \"$BOOTSTRAP\" --describe || true\n");
+                "not exported"
             }
+            "consumer" => return self.consumer(line, opening, rest),
+            "flume" => return self.sim_flume(line, opening, rest),
             // `line` checked every subcommand against SIM_COMMANDS.
-            _ => say(self, "streamlab only"),
-        }
+            _ => "streamlab only",
+        };
+        self.comment_out(line, opening, why);
     }
 
     fn fault(&mut self, line: &Line, opening: &str, sub: &str, rest: &[String]) {
-        match fault_words(sub, rest) {
-            Ok((words, why)) => {
-                self.uses.fault = true;
-                let _ = writeln!(self.body, "# {opening}  ({why})");
-                let sep = if words.is_empty() { "" } else { " " };
-                let _ = writeln!(self.body, "fault {sub}{sep}{words}");
-            }
+        let why = match sub {
+            "crash" if rest.get(1).is_some_and(|w| w == "--disk-lost") => "SIGKILL, and its log directories are emptied",
+            "crash" => "SIGKILL: no clean shutdown",
+            "restart" => "started again on its log directories",
+            "isolate" => "cut off from the other brokers and ZooKeeper, clients still reach it: network namespaces",
+            "heal" => "every cut, loss and delay undone",
+            "slow" => "its answers late: tc netem delay (cargo xtask oracle: SIGSTOP, SIGCONT)",
+            "cut" => "no traffic between the two: network namespaces or iptables",
+            _ => "that share of their messages lost: tc netem loss",
+        };
+        // Numbers and names streamlab parsed, never the script's words.
+        let mut words = Vec::new();
+        let parsed: Result<(), crate::CommandError> = match sub {
+            "heal" => Ok(()),
+            "cut" | "drop" => (0..2).try_for_each(|i| {
+                words.push(match node_arg(rest, i)? {
+                    Node::Broker(b) => b.to_string(),
+                    Node::ZooKeeper => "zk".into(),
+                    Node::Clients => "clients".into(),
+                });
+                Ok(())
+            }),
+            _ => broker_arg(rest, 0).map(|b| words.push(b.to_string())),
+        };
+        match sub {
+            "drop" => words.extend(
+                rest.get(2)
+                    .and_then(|p| p.trim().parse::<u32>().ok())
+                    .map(|p| p.to_string()),
+            ),
+            "slow" => words.extend(
+                rest.get(1)
+                    .and_then(|d| parse_duration(d).ok())
+                    .map(|ms| ms.to_string()),
+            ),
+            "crash" if rest.len() > 1 => words.push("--disk-lost".into()),
+            _ => {}
+        }
+        if parsed.is_err() {
             // The session ran it without an error, so this cannot happen;
             // if it does, say so rather than guess.
-            Err(e) => self.comment_out(line, opening, &format!("not exported: {e}")),
+            return self.comment_out(line, opening, "not exported");
         }
+        self.fault = true;
+        self.comment(opening, why);
+        self.put(&["fault ", sub]);
+        for w in &words {
+            self.put(&[" ", w]);
+        }
+        self.out.push('\n');
     }
 
     fn set(&mut self, opening: &str, rest: &[String]) {
@@ -505,57 +479,72 @@ impl Exporter {
             (Some(k), Some(v)) => (k.as_str(), v.as_str()),
             _ => ("", ""),
         };
-        if let Some((_, why)) = SIM_ONLY_SETTINGS.iter().find(|(k, _)| *k == key) {
-            let _ = writeln!(self.body, "# {opening}  (streamlab only: {why})");
+        if SIM_ONLY_SETTINGS.contains(&key) {
+            self.comment(opening, "streamlab only: no Kafka setting");
         } else if DYNAMIC_SETTINGS.contains(&key) {
-            let _ = writeln!(
-                self.body,
-                "# {opening}  (a cluster-wide broker default, changed while the brokers run)"
+            self.comment(
+                opening,
+                "a cluster-wide broker default, changed while the brokers run",
             );
-            let _ = writeln!(
-                self.body,
-                "kafka-configs.sh --bootstrap-server \"$BOOTSTRAP\" --entity-type brokers --entity-default --alter --add-config {}",
-                quote(&format!("{key}={value}"))
-            );
+            self.put(&[
+                "kafka-configs.sh",
+                ADDRESS,
+                " --entity-type brokers --entity-default --alter --add-config",
+            ]);
+            self.word(&[key, "=", value].concat());
+            self.out.push('\n');
         } else {
-            self.uses.fault = true;
-            let _ = writeln!(self.body, "# {opening}  (read-only in Kafka: {key} goes in every broker's server.properties, then a restart; cargo xtask oracle starts the brokers with it when no command came before)");
-            let _ = writeln!(self.body, "fault set {} {}", quote(key), quote(value));
+            self.fault = true;
+            self.comment(opening, "read-only in Kafka: server.properties, then a restart (cargo xtask oracle starts the brokers with it if it comes first)");
+            self.out.push_str("fault set");
+            self.word(key);
+            self.word(value);
+            self.out.push('\n');
         }
     }
 
     fn elect_preferred(&mut self, number: u32, opening: &str, rest: &[String]) {
-        let _ = writeln!(self.body, "# {opening}");
-        let mut command =
-            "kafka-leader-election.sh --bootstrap-server \"$BOOTSTRAP\" --election-type PREFERRED"
-                .to_string();
-        match rest.first() {
-            None => command.push_str(" --all-topic-partitions"),
-            Some(topic) => {
-                // The tool takes one partition or a JSON file of them.
-                let count = self
-                    .session
-                    .sim()
-                    .snapshot()
-                    .topics
-                    .get(topic)
-                    .map_or(0, |t| t.partitions.len());
-                let name = json_string(topic);
-                let list: Vec<String> = (0..count)
-                    .map(|p| format!("{{\"topic\":{name},\"partition\":{p}}}"))
-                    .collect();
-                self.uses.background = true;
-                let file = format!("\"$work/election-{number}.json\"");
-                let _ = writeln!(
-                    self.body,
-                    "printf '%s\\n' {} >{file}",
-                    quote(&format!("{{\"partitions\":[{}]}}", list.join(",")))
-                );
-                let _ = write!(command, " --path-to-json-file {file}");
+        self.comment(opening, "kafka-leader-election.sh");
+        let Some(topic) = rest.first() else {
+            self.put(&[
+                "kafka-leader-election.sh",
+                ADDRESS,
+                " --election-type PREFERRED --all-topic-partitions\n",
+            ]);
+            return;
+        };
+        // The tool takes one partition or a JSON file of them.
+        let count = self
+            .session
+            .sim()
+            .snapshot()
+            .topics
+            .get(topic)
+            .map_or(0, |t| t.partitions.len());
+        // Kafka's topic names need no JSON escaping, and the topic exists
+        // (or streamlab would have refused the line).
+        let name = ["\"", topic, "\""].concat();
+        let mut json = String::from("{\"partitions\":[");
+        for p in 0..count {
+            if p > 0 {
+                json.push(',');
             }
+            json.push_str(&["{\"topic\":", &name, ",\"partition\":", &p.to_string(), "}"].concat());
         }
-        self.body.push_str(&command);
-        self.body.push('\n');
+        json.push_str("]}");
+        let file = ["\"$work/election-", &number.to_string(), ".json\""].concat();
+        self.out.push_str("printf '%s\\n'");
+        self.word(&json);
+        self.put(&[
+            " >",
+            &file,
+            "\nkafka-leader-election.sh",
+            ADDRESS,
+            " --election-type PREFERRED --path-to-json-file ",
+            &file,
+            "\n",
+        ]);
+        self.work = true;
     }
 
     fn consumer(&mut self, line: &Line, opening: &str, rest: &[String]) {
@@ -567,265 +556,313 @@ impl Exporter {
                 assignor,
                 config,
             }) => {
-                self.uses.background = true;
-                self.background += 1;
-                let n = self.background;
-                self.members.insert((group.clone(), member.clone()), n);
-                let subscription = match topics.as_slice() {
-                    [one] => format!("--topic {}", quote(one)),
-                    many => {
-                        let alternatives: Vec<String> = many.iter().map(|t| regex_literal(t)).collect();
-                        format!("--include {}", quote(&format!("^({})$", alternatives.join("|"))))
-                    }
-                };
+                self.comment(opening, "a console consumer in the background, its client.id the member's name");
+                let n = self.background();
+                self.members.push((group.clone(), member.clone(), n));
+                self.put(&["kafka-console-consumer.sh", ADDRESS]);
+                if let [one] = topics.as_slice() {
+                    self.out.push_str(" --topic");
+                    self.word(one);
+                } else {
+                    let alternatives: Vec<String> = topics.iter().map(|t| regex_literal(t)).collect();
+                    self.out.push_str(" --include");
+                    self.word(&["^(", &alternatives.join("|"), ")$"].concat());
+                }
+                self.out.push_str(" --group");
+                self.word(&group);
                 let reset = match config.auto_offset_reset {
                     OffsetReset::Earliest => "earliest",
                     OffsetReset::Latest => "latest",
                     OffsetReset::None => "none",
                 };
-                let mut props = vec![
-                    format!("client.id={member}"),
-                    format!("partition.assignment.strategy={}", assignor.class_name()),
-                    format!("auto.offset.reset={reset}"),
-                    format!("enable.auto.commit={}", config.enable_auto_commit),
-                    format!("auto.commit.interval.ms={}", config.auto_commit_interval_ms),
-                    format!("session.timeout.ms={}", config.session_timeout_ms),
-                    format!("max.poll.records={}", config.max_poll_records),
-                ];
-                let mut command = format!(
-                    "bg_start {n} kafka-console-consumer.sh --bootstrap-server \"$BOOTSTRAP\" {subscription} --group {}",
-                    quote(&group)
-                );
-                for p in props.drain(..) {
-                    let _ = write!(command, " --consumer-property {}", quote(&p));
+                let commit = if config.enable_auto_commit { "true" } else { "false" };
+                for (k, v) in [
+                    ("client.id", member.as_str()),
+                    ("partition.assignment.strategy", assignor.class_name()),
+                    ("auto.offset.reset", reset),
+                    ("enable.auto.commit", commit),
+                    ("auto.commit.interval.ms", &config.auto_commit_interval_ms.to_string()),
+                    ("session.timeout.ms", &config.session_timeout_ms.to_string()),
+                    ("max.poll.records", &config.max_poll_records.to_string()),
+                ] {
+                    self.prop("--consumer-property", k, v);
                 }
-                let _ = writeln!(self.body, "# {opening}  (a console consumer in the background plays member {member}; its client.id is the member's name, so Kafka's member id starts with it)");
-                let _ = writeln!(self.body, "{command}");
+                self.out.push('\n');
             }
-            Ok(Command::ConsumerLeave { group, member }) | Ok(Command::ConsumerCrash { group, member }) => {
-                let crash = rest.first().is_some_and(|a| a == "crash");
-                match self.members.remove(&(group, member)) {
-                    Some(n) => {
-                        let (signal, why) = if crash {
-                            ("KILL", "SIGKILL: the member says nothing, the coordinator notices after session.timeout.ms")
-                        } else {
-                            ("TERM", "SIGTERM: the console consumer commits and leaves the group at once")
-                        };
-                        let _ = writeln!(self.body, "# {opening}  ({why})");
-                        let _ = writeln!(self.body, "bg_stop {n} {signal}");
-                    }
-                    None => self.comment_out(line, opening, "not exported: no console consumer plays this member"),
-                }
+            Ok(Command::ConsumerLeave { group, member })
+            | Ok(Command::ConsumerCrash { group, member }) => {
+                let at = self
+                    .members
+                    .iter()
+                    .position(|(g, m, _)| *g == group && *m == member);
+                let Some((_, _, n)) = at.map(|i| self.members.remove(i)) else {
+                    return self.comment_out(line, opening, "not exported: no console consumer plays it");
+                };
+                let (signal, why) = if rest.first().is_some_and(|a| a == "crash") {
+                    ("KILL", "SIGKILL: the coordinator notices after session.timeout.ms")
+                } else {
+                    ("TERM", "SIGTERM: the consumer commits and leaves the group")
+                };
+                self.comment(opening, why);
+                self.put(&["bg_stop ", &n.to_string(), " ", signal, "\n"]);
             }
-            Ok(Command::ConsumerCommit { .. }) => self.comment_out(line, opening, "streamlab only: a console consumer commits by itself, every auto.commit.interval.ms and when it stops"),
-            Ok(_) | Err(_) => self.comment_out(line, opening, "not exported"),
+            _ => self.comment_out(line, opening, "streamlab only: a console consumer commits every auto.commit.interval.ms and when it stops"),
         }
     }
 
-    /// `flume-ng agent …` with its properties as a here-document.
+    /// `flume-ng agent …`: its here-document becomes the properties file.
     fn flume_agent(&mut self, line: &Line, args: &[String]) {
         let body = line.heredoc.clone().unwrap_or_default();
         let mut name = String::new();
-        let mut words: Vec<String> = vec!["flume-ng".into()];
-        let mut it = args.iter();
+        let mut rest = String::new();
+        // `agent` first: streamlab refuses the line otherwise.
+        let mut it = args.iter().skip(1);
         while let Some(w) = it.next() {
             match w.as_str() {
-                "--name" | "-n" => {
-                    name = it.next().cloned().unwrap_or_default();
-                    words.push("--name".into());
-                    words.push(quote(&name));
-                }
-                // Replaced by the file written below.
+                "--name" | "-n" => name = it.next().cloned().unwrap_or_default(),
+                // Replaced by the file written here.
                 "--conf-file" | "-f" => {
                     it.next();
                 }
-                other => words.push(quote(other)),
-            }
-        }
-        let index = self.agents.len();
-        self.uses.background = true;
-        self.background += 1;
-        let n = self.background;
-        let file = format!("\"$work/flume-{n}.properties\"");
-        let _ = writeln!(
-            self.body,
-            "# (export: the agent's properties go to a file; the agent runs in the background with HTTP monitoring on port FLUME_MONITORING_PORT + {index})"
-        );
-        self.push_command(&format!("cat >{file}"), Some(&body), "EOF");
-        let config = body.join("\n");
-        if let Ok(agent) = parse_agent_config(&config, &name) {
-            for sink in &agent.sinks {
-                if sink.type_name == KAFKA_SINK {
-                    let _ = writeln!(
-                        self.body,
-                        "# (export: the Kafka sink {} writes to $BOOTSTRAP)",
-                        sink.name
-                    );
-                    let _ = writeln!(
-                        self.body,
-                        "printf '%s = %s\\n' {} \"$BOOTSTRAP\" >>{file}",
-                        quote(&format!(
-                            "{name}.sinks.{}.kafka.bootstrap.servers",
-                            sink.name
-                        ))
-                    );
+                other => {
+                    rest.push(' ');
+                    rest.push_str(&quote(other));
                 }
             }
-            let custom = agent
-                .sources
-                .iter()
-                .flat_map(|s| &s.interceptors)
-                .filter(|i| i.type_name == TYPE_INTERCEPTOR);
-            for i in custom {
-                let _ = writeln!(self.body, "# (export: {} is the course's own class: its jar must be in Flume's lib/; cargo xtask oracle builds one)", i.type_name);
+        }
+        let index = self.agents.len().to_string();
+        let file = [
+            "\"$work/flume-",
+            &(self.background + 1).to_string(),
+            ".properties\"",
+        ]
+        .concat();
+        self.put(&["# (export: the properties to a file; the agent in the background, monitored over HTTP)\ncat >", &file]);
+        self.heredoc(&body, "EOF");
+        let config = body.join("\n");
+        if let Ok(agent) = parse_agent_config(&config, &name) {
+            for sink in agent.sinks.iter().filter(|k| k.type_name == KAFKA_SINK) {
+                self.out.push_str("printf '%s = %s\\n'");
+                self.word(&[&name, ".sinks.", &sink.name, ".kafka.bootstrap.servers"].concat());
+                self.put(&[" \"$BOOTSTRAP\" >>", &file, "\n"]);
+            }
+            if agent.sources.iter().any(|s| {
+                s.interceptors
+                    .iter()
+                    .any(|i| i.type_name == TYPE_INTERCEPTOR)
+            }) {
+                self.out.push_str("# (export: the course's TypeInterceptor must be in Flume's lib/; cargo xtask oracle builds it)\n");
             }
         }
-        words.push("--conf-file".into());
-        words.push(file);
-        words.push("-Dflume.monitoring.type=http".into());
-        words.push(format!(
-            "\"-Dflume.monitoring.port=$((FLUME_MONITORING_PORT + {index}))\""
-        ));
-        let _ = writeln!(self.body, "bg_start {n} {}", words.join(" "));
-        self.agents.insert(name, Agent { index, config });
+        self.background();
+        self.out.push_str("flume-ng agent --name");
+        self.word(&name);
+        self.put(&[
+            &rest,
+            " --conf-file ",
+            &file,
+            " -Dflume.monitoring.type=http \"-Dflume.monitoring.port=$((FLUME_MONITORING_PORT + ",
+            &index,
+            "))\"\n",
+        ]);
+        self.agents.push((name, self.agents.len(), config));
     }
 
     fn sim_flume(&mut self, line: &Line, opening: &str, rest: &[String]) {
-        match rest {
-            [m, agent] if m == "metrics" => match self.agents.get(agent) {
-                Some(a) => {
-                    let _ = writeln!(self.body, "# {opening}  (Flume's HTTP monitoring)");
-                    let _ = writeln!(
-                        self.body,
-                        "curl -s \"http://127.0.0.1:$((FLUME_MONITORING_PORT + {}))/metrics\"; echo",
-                        a.index
-                    );
-                }
-                None => self.comment_out(line, opening, "not exported: no flume-ng line started this agent"),
-            },
-            [f, agent, source, lines @ ..] if f == "feed" => {
-                let address = self.agents.get(agent).and_then(|a| {
-                    let cfg = parse_agent_config(&a.config, agent).ok()?;
-                    let s = cfg.sources.iter().find(|s| &s.name == source)?;
-                    let host = s.context.get("bind").unwrap_or("127.0.0.1");
-                    let host = if host == "0.0.0.0" { "127.0.0.1" } else { host };
-                    Some(format!("/dev/tcp/{host}/{}", s.context.get("port")?))
+        let agent = rest
+            .get(1)
+            .and_then(|a| self.agents.iter().find(|(n, _, _)| n == a))
+            .cloned();
+        match (rest.first().map(String::as_str), agent) {
+            (Some("metrics"), Some((_, index, _))) => {
+                self.comment(opening, "Flume's HTTP monitoring");
+                self.put(&[
+                    "curl -s \"http://127.0.0.1:$((FLUME_MONITORING_PORT + ",
+                    &index.to_string(),
+                    "))/metrics\"; echo\n",
+                ]);
+            }
+            (Some("feed"), Some((name, _, config))) => {
+                let address = parse_agent_config(&config, &name).ok().and_then(|cfg| {
+                    let s = cfg
+                        .sources
+                        .into_iter()
+                        .find(|s| Some(&s.name) == rest.get(2))?;
+                    let host = match s.context.get("bind") {
+                        None | Some("0.0.0.0") => "127.0.0.1",
+                        Some(h) => h,
+                    };
+                    Some(["/dev/tcp/", host, "/", s.context.get("port")?].concat())
                 });
-                match address {
-                    Some(path) => {
-                        let _ = writeln!(self.body, "# {opening}  (the lines go to the netcat source's port, through bash's /dev/tcp)");
-                        let target = quote(&path);
-                        if lines.is_empty() {
-                            let body = line.heredoc.clone().unwrap_or_default();
-                            self.push_command(&format!("cat >{target}"), Some(&body), "EOF");
-                        } else {
-                            let quoted: Vec<String> = lines.iter().map(|l| quote(l)).collect();
-                            let _ = writeln!(self.body, "printf '%s\\n' {} >{target}", quoted.join(" "));
-                        }
+                let Some(path) = address else {
+                    return self.comment_out(
+                        line,
+                        opening,
+                        "not exported: no netcat source's address",
+                    );
+                };
+                self.comment(
+                    opening,
+                    "the lines to the netcat source's port, through bash's /dev/tcp",
+                );
+                let target = quote(&path);
+                let lines = rest.get(3..).unwrap_or_default();
+                if lines.is_empty() {
+                    self.put(&["cat >", &target]);
+                    self.heredoc(line.heredoc.as_deref().unwrap_or_default(), "EOF");
+                } else {
+                    self.out.push_str("printf '%s\\n'");
+                    for l in lines {
+                        self.word(l);
                     }
-                    None => self.comment_out(line, opening, "not exported: the source's address is not in the agent's properties"),
+                    self.put(&[" >", &target, "\n"]);
                 }
             }
-            _ => self.comment_out(line, opening, "streamlab only: Flume has no switch to make a sink fail; a real sink fails when what it writes to does"),
+            _ => self.comment_out(
+                line,
+                opening,
+                "streamlab only: a real sink fails when what it writes to does",
+            ),
+        }
+    }
+
+    /// `sim produce` as a console producer sending the same records with
+    /// the same producer settings (the console producer's own defaults
+    /// differ: acks=-1, retries=3, request.timeout.ms=1500, linger.ms=1000,
+    /// idempotence on since Kafka 3.0).
+    fn produce(&mut self, p: &Produce) {
+        let c = p.config.effective();
+        let d = ProducerConfig::default();
+        if let Some(part) = p.partition {
+            self.put(&[
+                "# (export: streamlab wrote to partition ",
+                &part.to_string(),
+                "; the console producer cannot choose one)\n",
+            ]);
+        }
+        // A separator no key contains: the reader splits at its first
+        // occurrence, so values may hold it.
+        let keys = || p.records.iter().filter_map(|(k, _)| k.as_deref());
+        let mut separator = [":", "|", "=", "~"]
+            .into_iter()
+            .find(|s| !keys().any(|k| k.contains(s)))
+            .unwrap_or("|")
+            .to_string();
+        while keys().any(|k| k.contains(separator.as_str())) {
+            separator.push('|');
+        }
+        let record = |(k, v): &(Option<String>, String)| match k {
+            Some(k) => [k, separator.as_str(), v].concat(),
+            None => v.clone(),
+        };
+        let many = p.records.len() > LOOP_ABOVE;
+        if many {
+            // The same `VALUE-i` records, without writing them all out.
+            let (k, v) = &p.records[0];
+            let prefix = record(&(k.clone(), v.strip_suffix("-1").unwrap_or(v).to_string()));
+            self.put(&[
+                "for ((i = 1; i <= ",
+                &p.records.len().to_string(),
+                "; i++)); do printf '%s-%d\\n'",
+            ]);
+            self.word(&prefix);
+            self.out.push_str(" \"$i\"; done | ");
+        }
+        self.put(&["kafka-console-producer.sh", ADDRESS, " --topic"]);
+        self.word(&p.topic);
+        self.put(&[" --request-required-acks ", &c.acks.to_string()]);
+        let flag = "--producer-property";
+        self.prop(
+            flag,
+            "enable.idempotence",
+            if c.enable_idempotence {
+                "true"
+            } else {
+                "false"
+            },
+        );
+        self.prop(flag, "retries", &c.retries.to_string());
+        self.prop(
+            flag,
+            "request.timeout.ms",
+            &c.request_timeout_ms.to_string(),
+        );
+        self.prop(flag, "linger.ms", "0");
+        for (name, value, default) in [
+            ("retry.backoff.ms", c.retry_backoff_ms, d.retry_backoff_ms),
+            (
+                "delivery.timeout.ms",
+                c.delivery_timeout_ms,
+                d.delivery_timeout_ms,
+            ),
+            (
+                "max.in.flight.requests.per.connection",
+                u64::from(c.max_in_flight),
+                u64::from(d.max_in_flight),
+            ),
+        ] {
+            if value != default {
+                self.prop(flag, name, &value.to_string());
+            }
+        }
+        if c.partitioner == crate::producer::NullKeyStrategy::RoundRobin {
+            self.prop(
+                flag,
+                "partitioner.class",
+                "org.apache.kafka.clients.producer.RoundRobinPartitioner",
+            );
+        }
+        self.prop(flag, "client.id", &p.producer);
+        if keys().next().is_some() {
+            self.out
+                .push_str(" --property parse.key=true --property key.separator=");
+            self.out.push_str(&quote(&separator));
+        }
+        if many {
+            self.out.push('\n');
+        } else {
+            let body: Vec<String> = p.records.iter().map(record).collect();
+            self.heredoc(&body, "EOF");
         }
     }
 }
 
-/// `kafka-server-start.sh -daemon FILE [--override K=V]...`, the shape the
-/// real script needs (`-daemon` first, then the properties file), from
-/// whatever the scenario wrote: streamlab reads a bare number as the
-/// broker id and runs without a file.
-fn server_start(args: &[String], id: i32, notes: &mut Vec<String>) -> Vec<String> {
+/// `kafka-server-start.sh -daemon FILE [--override K=V]...` as the real
+/// script needs it (`-daemon` first, then the properties file), from what
+/// the scenario wrote: streamlab reads a bare number as the broker id and
+/// runs without a file, in the background.
+fn server_start(args: &[String]) -> String {
     let mut file = None;
-    let mut overrides = Vec::new();
-    let mut other = Vec::new();
-    let mut has_daemon = false;
-    let mut bare_id = false;
+    let mut overrides = String::new();
+    let mut other = String::new();
     let mut it = args.iter();
     while let Some(w) = it.next() {
         match w.as_str() {
-            "-daemon" | "--daemon" => has_daemon = true,
-            "--override" => overrides.extend(it.next().map(|v| quote(v))),
-            o if o.starts_with("--override=") => overrides.push(quote(&o["--override=".len()..])),
-            o if o.parse::<i32>().is_ok() => bare_id = true,
-            o if !o.starts_with('-') && file.is_none() => file = Some(quote(o)),
-            o => other.push(quote(o)),
-        }
-    }
-    if !has_daemon {
-        notes.push("-daemon added: streamlab's broker starts and the script goes on; kafka-server-start.sh would stay in the foreground".into());
-    }
-    let file = file.unwrap_or_else(|| {
-        notes.push(
-            "config/server.properties added: kafka-server-start.sh needs a properties file".into(),
-        );
-        "config/server.properties".into()
-    });
-    if bare_id {
-        notes.push(format!(
-            "the broker id {id} became --override broker.id={id}"
-        ));
-        overrides.push(format!("broker.id={id}"));
-    }
-    let mut words = vec!["kafka-server-start.sh".to_string(), "-daemon".into(), file];
-    for o in overrides {
-        words.push("--override".into());
-        words.push(o);
-    }
-    words.extend(other);
-    words
-}
-
-/// A fault's words for `fault` (numbers and names streamlab parsed, never
-/// the script's text) and what it does on a real cluster.
-fn fault_words(sub: &str, rest: &[String]) -> Result<(String, String), CommandError> {
-    let node = |i: usize| node_arg(rest, i).map(|n| (fault_node(n), n.to_string()));
-    Ok(match sub {
-        "heal" => (
-            String::new(),
-            "every cut, drop and delay is undone; slowed brokers run again".into(),
-        ),
-        "cut" => {
-            let ((a, an), (b, bn)) = (node(0)?, node(1)?);
-            (
-                format!("{a} {b}"),
-                format!("no traffic between {an} and {bn}: network namespaces, or iptables"),
-            )
-        }
-        "drop" => {
-            let ((a, an), (b, bn)) = (node(0)?, node(1)?);
-            let pct: u32 = rest.get(2).and_then(|p| p.trim().parse().ok()).unwrap_or(0);
-            (
-                format!("{a} {b} {pct}"),
-                format!("{pct}% of the messages between {an} and {bn} are lost: tc netem loss"),
-            )
-        }
-        _ => {
-            let b = broker_arg(rest, 0)?;
-            match sub {
-                "crash" if rest.get(1).is_some_and(|w| w == "--disk-lost") => (
-                    format!("{b} --disk-lost"),
-                    format!("broker {b} is killed (SIGKILL) and loses its log directories: it starts again empty"),
-                ),
-                "crash" => (b.to_string(), format!("broker {b} is killed (SIGKILL): no clean shutdown, its ZooKeeper session times out")),
-                "restart" => (b.to_string(), format!("broker {b} starts again on its log directories")),
-                "isolate" => (b.to_string(), format!("broker {b} is cut off from the other brokers and ZooKeeper; clients still reach it (network namespaces; docker network disconnect cuts clients off too)")),
-                _ => {
-                    let ms = parse_duration(rest.get(1).map_or("", String::as_str))?;
-                    (format!("{b} {ms}"), format!("broker {b} answers {ms} ms late (tc netem delay; cargo xtask oracle pauses the JVM with SIGSTOP, resumes it with SIGCONT)"))
+            "-daemon" | "--daemon" => {}
+            "--override" => {
+                if let Some(v) = it.next() {
+                    overrides.push_str(" --override ");
+                    overrides.push_str(&quote(v));
                 }
             }
+            o if o.parse::<i32>().is_ok() => {
+                overrides.push_str(" --override broker.id=");
+                overrides.push_str(o.trim());
+            }
+            o if !o.starts_with('-') && file.is_none() => file = Some(quote(o)),
+            o => {
+                other.push(' ');
+                other.push_str(&quote(o));
+            }
         }
-    })
-}
-
-/// `zk`, `clients` or the broker's id, as `fault` takes them.
-fn fault_node(n: Node) -> String {
-    match n {
-        Node::Broker(b) => b.to_string(),
-        Node::ZooKeeper => "zk".into(),
-        Node::Clients => "clients".into(),
     }
+    [
+        " -daemon ",
+        file.as_deref().unwrap_or("config/server.properties"),
+        &overrides,
+        &other,
+    ]
+    .concat()
 }
 
 /// A topic name inside a Java regex: every character that is not a
@@ -841,120 +878,14 @@ fn regex_literal(t: &str) -> String {
     out
 }
 
-/// A JSON string literal.
-fn json_string(s: &str) -> String {
-    let mut out = String::from("\"");
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            c if (c as u32) < 0x20 => {
-                let _ = write!(out, "\\u{:04x}", c as u32);
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
-}
-
-/// `sim produce` as a console producer sending the same records with the
-/// same producer settings.
-fn produce(p: &Produce) -> Written {
-    let c = p.config.effective();
-    let d = crate::sim::ProducerConfig::default();
-    let mut notes = vec![
-        "the settings of streamlab's producer spelled out: the console producer's own differ"
-            .to_string(),
-    ];
-    let mut props = vec![
-        format!("enable.idempotence={}", c.enable_idempotence),
-        format!("retries={}", c.retries),
-        format!("request.timeout.ms={}", c.request_timeout_ms),
-        "linger.ms=0".to_string(),
-    ];
-    if c.retry_backoff_ms != d.retry_backoff_ms {
-        props.push(format!("retry.backoff.ms={}", c.retry_backoff_ms));
-    }
-    if c.delivery_timeout_ms != d.delivery_timeout_ms {
-        props.push(format!("delivery.timeout.ms={}", c.delivery_timeout_ms));
-    }
-    if c.max_in_flight != d.max_in_flight {
-        props.push(format!(
-            "max.in.flight.requests.per.connection={}",
-            c.max_in_flight
-        ));
-    }
-    match c.partitioner {
-        crate::producer::NullKeyStrategy::Sticky => {}
-        crate::producer::NullKeyStrategy::RoundRobin => props.push(
-            "partitioner.class=org.apache.kafka.clients.producer.RoundRobinPartitioner".into(),
-        ),
-        crate::producer::NullKeyStrategy::Random => notes.push(
-            "no Kafka partitioner picks a partition at random: Kafka's default (sticky) decides"
-                .into(),
-        ),
-    }
-    props.push(format!("client.id={}", p.producer));
-    let mut command = format!(
-        "kafka-console-producer.sh --bootstrap-server \"$BOOTSTRAP\" --topic {} --request-required-acks {}",
-        quote(&p.topic),
-        c.acks
-    );
-    for prop in &props {
-        let _ = write!(command, " --producer-property {}", quote(prop));
-    }
-    // A separator that no key contains: the reader splits at its first
-    // occurrence, so values may hold it.
-    let keys = || p.records.iter().filter_map(|(k, _)| k.as_deref());
-    let mut separator = [":", "|", "=", "~"]
-        .into_iter()
-        .find(|s| !keys().any(|k| k.contains(s)))
-        .unwrap_or("|")
-        .to_string();
-    while keys().any(|k| k.contains(separator.as_str())) {
-        separator.push('|');
-    }
-    if keys().next().is_some() {
-        let _ = write!(
-            command,
-            " --property parse.key=true --property key.separator={}",
-            quote(&separator)
-        );
-    }
-    if let Some(part) = p.partition {
-        notes.push(format!("streamlab wrote to partition {part}; kafka-console-producer.sh cannot choose one, its partitioner does"));
-    }
-    let record = |(k, v): &(Option<String>, String)| match k {
-        Some(k) => format!("{k}{separator}{v}"),
-        None => v.clone(),
-    };
-    let mut w = Written::new(String::new());
-    w.notes = notes;
-    if p.records.len() > LOOP_ABOVE {
-        // The same `VALUE-i` records as the simulation, without writing
-        // them all out; `--count` values share key and value prefix.
-        let (k, v) = &p.records[0];
-        let prefix = record(&(k.clone(), v.strip_suffix("-1").unwrap_or(v).to_string()));
-        w.command = format!(
-            "for ((i = 1; i <= {}; i++)); do printf '%s-%d\\n' {} \"$i\"; done | {command}",
-            p.records.len(),
-            quote(&prefix)
-        );
-    } else {
-        w.command = command;
-        w.heredoc = Some(p.records.iter().map(record).collect());
-    }
-    w
-}
-
 /// Milliseconds as a `sleep` argument: `100` → `0.1`, `2000` → `2`.
 fn seconds(ms: u64) -> String {
     let (s, frac) = (ms / 1000, ms % 1000);
     if frac == 0 {
         s.to_string()
     } else {
-        format!("{s}.{frac:03}").trim_end_matches('0').to_string()
+        let f = (frac + 1000).to_string();
+        [&s.to_string(), ".", f[1..].trim_end_matches('0')].concat()
     }
 }
 

@@ -150,8 +150,10 @@ fn addresses_and_misspellings() {
         ),
         "{out}"
     );
-    assert!(out.contains("--zookeeper became --bootstrap-server"));
-    assert!(out.contains("Kafka spells --replicas-factor as --replication-factor"));
+    assert!(out.contains(
+        "--zookeeper (gone in Kafka 3.0) and --broker-list (gone in 4.0) are --bootstrap-server"
+    ));
+    assert!(out.contains("the seed's misspelt option as Kafka spells it"));
     // No here-document: a real producer would read the script's stdin.
     assert!(
         has_line(
@@ -196,8 +198,16 @@ fn a_command_that_fails_in_the_scenario_does_not_stop_the_script() {
         &out,
         r#"kafka-topics.sh --bootstrap-server "$BOOTSTRAP" --create --topic ok --partitions 1 --replication-factor 1"#
     ));
+    // With a here-document, `|| true` follows the marker, or the text
+    // would feed `true`.
+    let fed =
+        body("kafka-console-producer.sh --bootstrap-server x --topic t --bogus <<EOF\nv\nEOF\n");
+    assert!(
+        fed.contains("--topic t --bogus <<'EOF' || true\nv\nEOF\n"),
+        "{fed}"
+    );
     // A sim line streamlab refuses has nothing to run.
-    assert!(out.contains("# sim crash 9  (streamlab refuses this line too: "));
+    assert!(out.contains("# sim crash 9  (streamlab refuses it: "));
     assert!(!out.contains("fault crash 9"));
 }
 
@@ -224,7 +234,7 @@ fn sim_advance_sleeps_for_durations_with_units() {
     for s in ["sleep 1", "sleep 0.25", "sleep 1.5", "sleep 120"] {
         assert!(has_line(&out, s), "{s} in\n{out}");
     }
-    assert!(out.contains("# sim advance 1s  (streamlab moves its clock"));
+    assert!(out.contains("# sim advance 1s  (the time passes)"));
     assert_eq!(seconds(0), "0");
     assert_eq!(seconds(5), "0.005");
     assert_eq!(seconds(2000), "2");
@@ -269,7 +279,7 @@ fn sim_produce_sends_the_simulations_records() {
     );
     // What streamlab refuses has nothing to run.
     let out = body("sim produce t v --bogus 1\n");
-    assert!(out.contains("streamlab refuses this line too: bogus is not a recognized option"));
+    assert!(out.contains("(streamlab refuses it: bogus is not a recognized option)"));
     assert!(!out.contains("kafka-console-producer.sh"));
 }
 
@@ -292,9 +302,12 @@ fn faults_go_through_fault() {
     ] {
         assert!(has_line(&out, l), "{l} in\n{out}");
     }
-    assert!(out.contains("(broker 1 is killed (SIGKILL)"));
+    assert!(out.contains("# sim crash 1  (SIGKILL: no clean shutdown)"));
+    assert!(
+        out.contains("# sim crash 2 --disk-lost  (SIGKILL, and its log directories are emptied)")
+    );
     assert!(out.contains("SIGSTOP"));
-    assert!(out.contains("no traffic between broker 0 and zookeeper"));
+    assert!(out.contains("# sim cut 0 zookeeper  (no traffic between the two"));
 }
 
 #[test]
@@ -307,7 +320,9 @@ fn settings_streamlab_only_lines_and_views() {
     assert!(has_line(&out, "kafka-configs.sh --bootstrap-server \"$BOOTSTRAP\" --entity-type brokers --entity-default --alter --add-config unclean.leader.election.enable=true"), "{out}");
     assert!(has_line(&out, "kafka-configs.sh --bootstrap-server \"$BOOTSTRAP\" --entity-type brokers --entity-default --alter --add-config min.insync.replicas=2"));
     assert!(has_line(&out, "fault set replica.lag.time.max.ms 3000"));
-    assert!(out.contains("# sim set replica.fetch.max.records=5  (streamlab only: Kafka bounds"));
+    assert!(
+        out.contains("# sim set replica.fetch.max.records=5  (streamlab only: no Kafka setting)")
+    );
     assert!(
         out.contains("# sim events leader-elected  (streamlab only: the simulation's event log")
     );
@@ -317,7 +332,7 @@ fn settings_streamlab_only_lines_and_views() {
         "kafka-topics.sh --bootstrap-server \"$BOOTSTRAP\" --describe || true"
     ));
     // sim seed comes after a command here: streamlab refuses it.
-    assert!(out.contains("# sim seed 3  (streamlab refuses this line too"));
+    assert!(out.contains("# sim seed 3  (streamlab refuses it"));
 }
 
 #[test]
@@ -335,7 +350,6 @@ fn preferred_elections() {
         &out,
         r#"kafka-leader-election.sh --bootstrap-server "$BOOTSTRAP" --election-type PREFERRED --all-topic-partitions"#
     ));
-    assert_eq!(json_string("a\"b\\c\n"), r#""a\"b\\c\u000a""#);
 }
 
 #[test]
@@ -354,9 +368,8 @@ fn group_members_run_in_the_background() {
     assert!(out.contains(r"--include '^(t\.a|u)$' --group g --consumer-property client.id=m1 --consumer-property partition.assignment.strategy=org.apache.kafka.clients.consumer.StickyAssignor --consumer-property auto.offset.reset=latest"), "{out}");
     assert!(out.contains("bg_start 2 kafka-console-consumer.sh --bootstrap-server \"$BOOTSTRAP\" --topic u --group g --consumer-property client.id=m2 --consumer-property partition.assignment.strategy=org.apache.kafka.clients.consumer.RangeAssignor --consumer-property auto.offset.reset=earliest"));
     assert!(out.contains("session.timeout.ms=10000"));
-    assert!(out.contains(
-        "# sim consumer commit g m2  (streamlab only: a console consumer commits by itself"
-    ));
+    assert!(out
+        .contains("# sim consumer commit g m2  (streamlab only: a console consumer commits every"));
     assert!(has_line(&out, "bg_stop 1 TERM"));
     assert!(has_line(&out, "bg_stop 2 KILL"));
     assert_eq!(regex_literal("a.b-c_1"), r"a\.b\-c\_1");
@@ -369,14 +382,15 @@ fn broker_start_and_stop() {
          kafka-server-start.sh -daemon config/server.properties\nkafka-server-start.sh 2\n",
     );
     assert!(has_line(&out, "kafka-server-stop.sh 1"), "{out}");
-    assert!(out.contains("cargo xtask oracle stops broker 1 with SIGTERM"));
+    assert!(
+        out.contains("cargo xtask oracle sends SIGTERM to the broker the line names, else to all")
+    );
     assert!(has_line(
         &out,
         "kafka-server-start.sh -daemon config/server.properties --override broker.id=1"
     ));
-    assert!(out.contains("-daemon added"));
+    assert!(out.contains("as a daemon, with a properties file"));
     assert!(has_line(&out, "kafka-server-stop.sh"));
-    assert!(out.contains("cargo xtask oracle stops every broker with SIGTERM"));
     assert!(has_line(
         &out,
         "kafka-server-start.sh -daemon config/server.properties"
@@ -422,7 +436,7 @@ fn flume_agents_get_a_file_their_broker_and_monitoring() {
         .is_none());
     // An agent streamlab refuses is not started.
     let out = body("flume-ng agent --name a1 --conf-file x <<EOF\na1.sources = r1\nEOF\n");
-    assert!(out.contains("streamlab refuses this line too"), "{out}");
+    assert!(out.contains("streamlab refuses it"), "{out}");
     assert!(!out.contains("bg_start"));
 }
 

@@ -395,6 +395,7 @@ pub(super) fn sim_consumer(session: &mut Session, args: &[String]) -> Result<Str
 
 /// The command a `sim consumer ...` line asks for (the export reads the
 /// member's settings from it).
+#[inline(never)] // shared by the session and the export: one copy
 pub(crate) fn parse_sim_consumer(args: &[String]) -> Result<Command, CommandError> {
     let usage = || {
         CommandError::Usage(

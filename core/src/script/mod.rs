@@ -20,7 +20,6 @@ pub use timeline::{Timeline, CHECKPOINT_EVERY};
 pub use words::{heredoc_marker, quote};
 
 pub(crate) use kafka_console::parse_sim_consumer;
-pub(crate) use kafka_server::broker_id;
 pub(crate) use session::TOOLS;
 pub(crate) use sim_cmd::{broker_arg, node_arg, parse_produce, SIM_COMMANDS};
 

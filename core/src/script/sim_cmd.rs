@@ -211,6 +211,7 @@ fn produce(session: &mut Session, rest: &[String]) -> Result<String, CommandErro
 
 /// What `sim produce TOPIC VALUE ...` hands the producer: with `--count N`
 /// the values `VALUE-1` … `VALUE-N`. The export sends exactly these.
+#[inline(never)] // shared by the session and the export: one copy
 pub(crate) fn parse_produce(rest: &[String]) -> Result<Produce, CommandError> {
     let flags = Flags::parse(rest, &PRODUCE_SPEC)?;
     let (topic, value) = match flags.positional.as_slice() {
