@@ -1,7 +1,8 @@
 //! Writes two lists of the scenario fixtures in `tests/scenarios/`:
-//! - `preset_index.rs`: file name and title of each, the presets menu. The
-//!   app fetches a script only when it is chosen (dist serves the folder),
-//!   so the texts stay out of the wasm.
+//! - `preset_index.rs`: file name, title and menu group of each, in the
+//!   order of `tests/scenarios/menu.txt` (the study notes' order), the
+//!   presets menu. The app fetches a script only when it is chosen (dist
+//!   serves the folder), so the texts stay out of the wasm.
 //! - `scenarios.rs`: every script's text (`include_str!`), for tests only
 //!   (a browser test cannot read files).
 
@@ -24,8 +25,13 @@ fn main() {
          pub const SCENARIOS: &[(&str, &str)] = &[\n",
     );
     let mut index = String::from(
-        "/// Every preset, in file-name order.\npub const PRESETS: &[PresetEntry] = &[\n",
+        "/// Every preset, in the menu's order (its groups in turn).\npub const PRESETS: &[PresetEntry] = &[\n",
     );
+    let menu_path = dir.join("menu.txt");
+    println!("cargo:rerun-if-changed={}", menu_path.display());
+    let menu = std::fs::read_to_string(&menu_path)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", menu_path.display()));
+    let mut titles = std::collections::BTreeMap::new();
     for p in &entries {
         println!("cargo:rerun-if-changed={}", p.display());
         let name = p
@@ -40,9 +46,32 @@ fn main() {
             "    ({name:?}, include_str!({:?})),",
             p.display().to_string()
         );
+        titles.insert(name, title);
+    }
+    let mut group = String::new();
+    for (n, line) in menu.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        if let Some(g) = line.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
+            group = g.to_string();
+            continue;
+        }
+        let at = format!("{}:{}", menu_path.display(), n + 1);
+        let title = titles.remove(line).unwrap_or_else(|| {
+            panic!("{at}: {line} is not a script in tests/scenarios (or is listed twice)")
+        });
+        assert!(!group.is_empty(), "{at}: {line} comes before any [group]");
         let _ = writeln!(
             index,
-            "    PresetEntry {{ file: {name:?}, title: {title:?} }},"
+            "    PresetEntry {{ file: {line:?}, title: {title:?}, group: {group:?} }},"
+        );
+    }
+    if let Some(missing) = titles.keys().next() {
+        panic!(
+            "{missing} is not in {}: add it to a group",
+            menu_path.display()
         );
     }
     texts.push_str("];\n");

@@ -34,8 +34,8 @@ fn seek(c: &mut Criterion) {
     g.bench_function(format!("replay all {events} events from the script"), |b| {
         b.iter(|| run_script(&script).1.trace_hash)
     });
-    let timeline = Timeline::new(&script).expect("the workload parses");
-    let end = timeline.end_time_ms();
+    let mut timeline = Timeline::played(&script).expect("the workload parses");
+    let end = timeline.end_ms();
     let mut at = 0;
     g.bench_function(
         format!("seek to any time in {events} events (checkpoints)"),
@@ -43,7 +43,9 @@ fn seek(c: &mut Criterion) {
             b.iter(|| {
                 // Walk the timeline in uneven steps so every checkpoint distance shows up.
                 at = (at + end / 7 + 13) % end.max(1);
-                timeline.seek(at).sim().now()
+                timeline.seek(at);
+                timeline.finish();
+                timeline.now_ms()
             })
         },
     );

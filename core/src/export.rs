@@ -46,7 +46,7 @@ use crate::flume::{parse_agent_config, KAFKA_SINK, TYPE_INTERCEPTOR};
 use crate::network::Node;
 use crate::script::{
     broker_arg, heredoc_marker, node_arg, parse, parse_duration, parse_produce, parse_sim_consumer,
-    quote, split_heredoc, split_words, Line, ScriptError, Session, SIM_COMMANDS, TOOLS,
+    quote, split_words, Line, ScriptError, Session, SIM_COMMANDS, TOOLS,
 };
 use crate::sim::{Command, OffsetReset, Produce, ProducerConfig};
 
@@ -214,15 +214,15 @@ impl Exporter {
     }
 
     /// ` <<'MARKER'`, the text, the marker: bash expands nothing inside.
-    fn heredoc(&mut self, body: &[String], preferred: &str) {
-        self.heredoc_then(body, preferred, "");
+    fn heredoc(&mut self, body: &[String]) {
+        self.heredoc_then(body, "");
     }
 
     /// The same, with `then` (`|| true`) after the marker: bash reads the
     /// text once the command line ends, and the redirection must come
     /// before `||` to feed the command rather than `true`.
-    fn heredoc_then(&mut self, body: &[String], preferred: &str, then: &str) {
-        let m = heredoc_marker(body, preferred);
+    fn heredoc_then(&mut self, body: &[String], then: &str) {
+        let m = heredoc_marker(body);
         self.put(&[" <<'", &m, "'", then, "\n"]);
         for l in body {
             self.put(&[l, "\n"]);
@@ -290,7 +290,7 @@ impl Exporter {
             }
             ("sim", None) => self.sim(line, opening, sub, &args[1..]),
             ("flume-ng", None) => self.flume_agent(line, args),
-            _ => self.kafka_tool(program, args, line, opening, failure),
+            _ => self.kafka_tool(program, args, line, failure),
         }
         Ok(())
     }
@@ -301,7 +301,6 @@ impl Exporter {
         program: &'static str,
         args: &[String],
         line: &Line,
-        opening: &str,
         failure: Option<&str>,
     ) {
         let mut notes: Vec<&str> = Vec::new();
@@ -373,10 +372,7 @@ impl Exporter {
         self.put(&[tool, &cmd]);
         let then = if failure.is_some() { " || true" } else { "" };
         match &line.heredoc {
-            Some(body) => {
-                let (_, marker) = split_heredoc(opening);
-                self.heredoc_then(body, marker.as_deref().unwrap_or("EOF"), then);
-            }
+            Some(body) => self.heredoc_then(body, then),
             None => self.put(&[then, "\n"]),
         }
     }
@@ -638,7 +634,7 @@ impl Exporter {
         ]
         .concat();
         self.put(&["# (export: the properties to a file; the agent in the background, monitored over HTTP)\ncat >", &file]);
-        self.heredoc(&body, "EOF");
+        self.heredoc(&body);
         let config = body.join("\n");
         if let Ok(agent) = parse_agent_config(&config, &name) {
             for sink in agent.sinks.iter().filter(|k| k.type_name == KAFKA_SINK) {
@@ -709,7 +705,7 @@ impl Exporter {
                 let lines = rest.get(3..).unwrap_or_default();
                 if lines.is_empty() {
                     self.put(&["cat >", &target]);
-                    self.heredoc(line.heredoc.as_deref().unwrap_or_default(), "EOF");
+                    self.heredoc(line.heredoc.as_deref().unwrap_or_default());
                 } else {
                     self.out.push_str("printf '%s\\n'");
                     for l in lines {
@@ -822,7 +818,7 @@ impl Exporter {
             self.out.push('\n');
         } else {
             let body: Vec<String> = p.records.iter().map(record).collect();
-            self.heredoc(&body, "EOF");
+            self.heredoc(&body);
         }
     }
 }

@@ -16,6 +16,7 @@ use crate::components::script_panel::{script_panel, ScriptPanelProps};
 use crate::components::timeline::{timeline, TimelineProps};
 use crate::components::toolbar::Toolbar;
 use crate::derive::produce_outcomes;
+use crate::i18n::{self, t, Lang};
 use crate::presets::{PresetStatus, PRESETS};
 use crate::share_link;
 use crate::state::{Action, Notice, State, DEFAULT_SCRIPT};
@@ -74,42 +75,102 @@ pub fn initial_state() -> State {
     }
     let mut s = State::from_script("");
     s.notice = Some(Notice {
-        title: "Opening the share link…".into(),
+        title: t("Opening the share link…").into(),
         body: String::new(),
         is_error: false,
     });
     s
 }
 
-/// What opening a share link leads to: its scenario at its time, or the
-/// default playground with why the link could not be opened.
-pub async fn open_link(fragment: &str) -> Action {
+/// What opening a share link leads to: its scenario at its time (and the
+/// language it was shared in), or the default playground with why the
+/// link could not be opened.
+pub async fn open_link(fragment: &str) -> (Action, Option<Lang>) {
     match share_link::decode_with_version(fragment).await {
-        Ok((_, shared)) => Action::Load {
-            script: shared.script,
-            time_ms: shared.time_ms,
-            notice: None,
-        },
-        Err(e) => Action::Load {
-            script: DEFAULT_SCRIPT.into(),
-            time_ms: None,
-            notice: Some(Notice {
-                title: "This share link could not be opened; here is a fresh playground instead."
+        Ok((_, shared)) => (
+            Action::Load {
+                script: shared.script,
+                time_ms: shared.time_ms,
+                notice: None,
+            },
+            shared.view.as_deref().and_then(i18n::from_view),
+        ),
+        Err(e) => (
+            Action::Load {
+                script: DEFAULT_SCRIPT.into(),
+                time_ms: None,
+                notice: Some(Notice {
+                    title: t(
+                        "This share link could not be opened; here is a fresh playground instead.",
+                    )
                     .into(),
-                body: e.to_string(),
-                is_error: true,
-            }),
-        },
+                    body: e.to_string(),
+                    is_error: true,
+                }),
+            },
+            None,
+        ),
     }
 }
 
-/// What the share link of a state carries.
+/// What the share link of a state carries: the scenario, its time, and
+/// the language the page is in (the link opens in it).
 pub fn shared_scenario(state: &State) -> SharedScenario {
     SharedScenario {
         script: state.script_text(),
         time_ms: state.cursor,
-        view: None,
+        view: Some(i18n::view_of(i18n::lang())),
     }
+}
+
+/// Shows the page in `lang`: fetches the Chinese dictionary first if
+/// needed; `Err` says why Chinese could not be shown (the page stays English).
+/// Boxed, so its code is in the bundle once (main.rs awaits it too).
+pub fn switch_language(
+    lang: Lang,
+) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<Lang, i18n::DictError>>>> {
+    Box::pin(async move {
+        if lang == Lang::Zh {
+            i18n::ensure_loaded().await?;
+        }
+        i18n::set_lang(lang);
+        i18n::mark_document(lang);
+        Ok(lang)
+    })
+}
+
+/// The notice for a dictionary that could not be loaded.
+fn dictionary_notice(e: &i18n::DictError) -> Notice {
+    Notice {
+        // Shown in English: the Chinese texts are what is missing (the
+        // Chinese line is for the learner who asked for Chinese).
+        title: "The Chinese texts could not be loaded, so the page stays in English. 中文界面文本加载失败，页面暂以英文显示。".into(),
+        body: e.to_string(),
+        is_error: true,
+    }
+}
+
+/// A callback that shows the page in the language it is given, keeps the
+/// choice if asked (the toolbar's switch; not a link's or the browser's),
+/// then tells `shown`, or says in a notice why not.
+fn language_switcher(
+    shown: UseStateSetter<Lang>,
+    d: UseReducerDispatcher<State>,
+) -> Callback<(Lang, bool)> {
+    Callback::from(move |(lang, keep): (Lang, bool)| {
+        let (shown, d) = (shown.clone(), d.clone());
+        spawn_local(async move {
+            match switch_language(lang).await {
+                Ok(l) => {
+                    if keep {
+                        i18n::store(l);
+                    }
+                    shown.set(l);
+                }
+                Err(e) => d.dispatch(Action::ShowNotice(dictionary_notice(&e))),
+            }
+        });
+    })
 }
 
 /// Orders the address-bar writes of encodings that finish out of order:
@@ -199,6 +260,9 @@ pub fn app() -> Html {
     let hash_writes = use_mut_ref(HashWrites::default);
     let preset_status = use_state(PresetStatus::default);
     let shared = use_state(|| None::<(String, bool)>);
+    // The language shown; the texts themselves are looked up in `i18n`.
+    let lang = use_state(i18n::lang);
+    let switch_to = language_switcher(lang.setter(), state.dispatcher());
 
     // The play timer: one tick every 100 ms of wall time while playing.
     {
@@ -210,28 +274,41 @@ pub fn app() -> Html {
             move || drop(interval)
         });
     }
-    // Open the share link once, then hand the address bar back.
+    // Open the share link once, then hand the address bar back; without
+    // one, show the learner's language (main.rs usually has already).
     {
         let d = state.dispatcher();
         let opening = opening.clone();
+        let follow = switch_to.clone();
         use_effect_with((), move |_| {
             let link = opening.borrow().clone();
-            if let Some(link) = link {
-                spawn_local(async move {
-                    let action = open_link(&link).await;
+            match link {
+                Some(link) => spawn_local(async move {
+                    let (action, link_lang) = open_link(&link).await;
                     *opening.borrow_mut() = None;
                     d.dispatch(action);
-                });
+                    let wanted = link_lang.unwrap_or_else(i18n::preferred);
+                    if wanted != i18n::lang() {
+                        follow.emit((wanted, false));
+                    }
+                }),
+                None => {
+                    let wanted = i18n::preferred();
+                    if wanted != i18n::lang() && !is_bench() {
+                        follow.emit((wanted, false));
+                    }
+                }
             }
         });
     }
-    // The address bar follows the scenario, without adding history entries.
+    // The address bar follows the scenario (and the language), without
+    // adding history entries.
     {
         let state = state.clone();
         let bench = *bench;
         let opening = opening.clone();
         let hash_writes = hash_writes.clone();
-        use_effect_with(state.version, move |_| {
+        use_effect_with((state.version, *lang), move |_| {
             if !bench && opening.borrow().is_none() {
                 let written = link_into_address_bar(&hash_writes, shared_scenario(&state));
                 spawn_local(async move {
@@ -281,12 +358,12 @@ pub fn app() -> Html {
                     Err(e) => {
                         // Only a browser without CompressionStream gets here.
                         d.dispatch(Action::ShowNotice(Notice {
-                            title: "This browser cannot make a share link.".into(),
-                            body: format!(
-                                "Compressing the scenario failed: {}",
-                                e.dyn_ref::<js_sys::Error>()
+                            title: t("This browser cannot make a share link.").into(),
+                            body: i18n::tf(
+                                "Compressing the scenario failed: {reason}",
+                                &[&e.dyn_ref::<js_sys::Error>()
                                     .map(|e| String::from(e.message()))
-                                    .unwrap_or_else(|| format!("{e:?}"))
+                                    .unwrap_or_else(|| format!("{e:?}"))],
                             ),
                             is_error: true,
                         }));
@@ -310,6 +387,8 @@ pub fn app() -> Html {
         Callback::from(move |_| {
             let text = match streamlab_core::export::to_shell(&state.script_text()) {
                 Ok(t) => t,
+                // A comment in the downloaded bash script, in English like
+                // the rest of it (the export is for a real cluster).
                 Err(e) => format!("# streamlab could not export this script: {e}\n"),
             };
             let _ = download("streamlab-scenario.sh", &text);
@@ -322,7 +401,7 @@ pub fn app() -> Html {
                 script,
                 time_ms: None,
                 notice: Some(Notice {
-                    title: format!("Opened “{name}”"),
+                    title: i18n::tf("Opened “{name}”", &[&name]),
                     body: String::new(),
                     is_error: false,
                 }),
@@ -396,10 +475,13 @@ pub fn app() -> Html {
         }
     };
 
+    // Keyed by the language: a switch builds the panels afresh in the new
+    // language (panels that skip renders would otherwise keep the old
+    // texts); the scenario lives up here, so it stays.
     html! {
-        <div class="app">
-            <a class="skip" href="#console-input">{"Skip to the console"}</a>
-            <Toolbar presets={PRESETS} preset_status={*preset_status} {on_preset} {on_share} {on_export} shared={(*shared).clone()} />
+        <div class="app" key={lang.code()}>
+            <a class="skip" href="#console-input">{t("Skip to the console")}</a>
+            <Toolbar presets={PRESETS} preset_status={*preset_status} {on_preset} {on_share} {on_export} on_lang={switch_to} shared={(*shared).clone()} />
             { if let Some(n) = &state.notice { notice_bar(&NoticeBarProps { notice: n.clone(), on_dismiss }) } else { html!{} } }
             { if *bench { html!{ <Bench on_frame={on_bench_frame} /> } } else { html!{} } }
             <main class="layout">
@@ -422,7 +504,7 @@ pub fn app() -> Html {
                 </div>
             </main>
             <footer class="foot">
-                {"streamlab simulates Kafka deterministically in your browser: the same script always replays the same run. Nothing leaves this page."}
+                {t("streamlab simulates Kafka deterministically in your browser: the same script always replays the same run. Nothing leaves this page.")}
             </footer>
         </div>
     }

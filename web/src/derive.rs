@@ -2,6 +2,7 @@
 //! the event trace (send outcomes, consumer groups, metrics over time). Pure
 //! functions, so they are tested natively.
 
+use crate::i18n::tf;
 use streamlab_core::consumer::{assign, moved, Assignment, AssignorKind};
 use streamlab_core::event::{Event, EventKind};
 use streamlab_core::vec_map::{VecMap, VecSet};
@@ -29,18 +30,28 @@ pub fn produce_outcomes(events: &[Event], n: usize) -> Vec<Outcome> {
                     count,
                     acks,
                     ..
-                } => Some(Outcome {
-                    time,
-                    ok: true,
-                    text: if *base_offset < 0 {
-                        format!("{topic}-{partition}: {count} record(s) sent, acks={acks}: no answer expected")
-                    } else {
-                        format!(
-                            "{topic}-{partition}: {count} record(s) acknowledged at offset {base_offset} (acks={})",
-                            if *acks == -1 { "all".to_string() } else { acks.to_string() }
+                } => {
+                    Some(Outcome {
+                        time,
+                        ok: true,
+                        text: if *base_offset < 0 {
+                            tf(
+                                "{tp}: {count} record(s) sent, acks={acks}: no answer expected",
+                                &[&format!("{topic}-{partition}"), &count, &acks],
+                            )
+                        } else {
+                            tf(
+                            "{tp}: {count} record(s) acknowledged at offset {offset} (acks={acks})",
+                            &[
+                                &format!("{topic}-{partition}"),
+                                &count,
+                                &base_offset,
+                                &if *acks == -1 { "all".to_string() } else { acks.to_string() },
+                            ],
                         )
-                    },
-                }),
+                        },
+                    })
+                }
                 EventKind::ProduceFailed {
                     topic,
                     partition,
@@ -50,10 +61,16 @@ pub fn produce_outcomes(events: &[Event], n: usize) -> Vec<Outcome> {
                 } => Some(Outcome {
                     time,
                     ok: false,
-                    text: format!(
-                        "{topic}-{partition}: {error}{}",
-                        if *will_retry { " — retrying" } else { " — gave up" }
-                    ),
+                    // The error is Kafka's name for it (glossed where shown).
+                    text: {
+                        let tp = format!("{topic}-{partition}");
+                        let args: [&dyn std::fmt::Display; 2] = [&tp, error];
+                        if *will_retry {
+                            tf("{tp}: {error} — retrying", &args)
+                        } else {
+                            tf("{tp}: {error} — gave up", &args)
+                        }
+                    },
                 }),
                 _ => None,
             }

@@ -7,6 +7,8 @@ pub mod app;
 pub mod checkpoints;
 pub mod components;
 pub mod derive;
+pub mod fetch;
+pub mod i18n;
 pub mod presets;
 pub mod share_link;
 pub mod state;

@@ -466,11 +466,13 @@ async fn metrics_draw_throughput_and_isr() {
 
 const SHARED_SCRIPT: &str = "sim brokers 4\nkafka-topics.sh --bootstrap-server x --create --topic shared --partitions 2 --replication-factor 3\nsim produce shared a --partition 1\nsim advance 1s\n";
 
+/// A link made in an English page (the page writes its language into
+/// the link's view).
 fn shared_at_500() -> SharedScenario {
     SharedScenario {
         script: SHARED_SCRIPT.into(),
         time_ms: Some(500),
-        view: None,
+        view: Some("lang=en".into()),
     }
 }
 

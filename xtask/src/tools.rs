@@ -123,15 +123,49 @@ fn which(program: &str) -> Option<PathBuf> {
         .find(|p| p.is_file())
 }
 
-/// Makes sure Chromium and its WebDriver are there; returns the driver's path.
-pub fn ensure_browser() -> Result<PathBuf> {
-    if let (Some(_), Some(driver)) = (which("chromium"), which("chromedriver")) {
-        return Ok(driver);
-    }
-    let is_root = Command::new("id")
+fn is_root() -> bool {
+    Command::new("id")
         .arg("-u")
         .output()
-        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0");
+        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+}
+
+/// Whether a CJK font is installed (fontconfig's list names its languages).
+fn has_cjk_font() -> bool {
+    Command::new("fc-list")
+        .arg(":lang=zh")
+        .output()
+        .is_ok_and(|o| o.status.success() && !o.stdout.is_empty())
+}
+
+/// The page is also in Chinese: without a CJK font the browser tests'
+/// screenshots show boxes instead of characters (the site itself downloads
+/// no font, so the machine must have one). Debian's `fonts-noto-cjk`.
+fn ensure_cjk_font() -> Result {
+    if has_cjk_font() {
+        return Ok(());
+    }
+    if !is_root() {
+        println!(
+            "xtask: no CJK font found (fc-list :lang=zh is empty): Chinese screenshots will show boxes; \
+             install Debian's fonts-noto-cjk (sudo apt-get install -y fonts-noto-cjk)"
+        );
+        return Ok(());
+    }
+    println!("xtask: installing fonts-noto-cjk with apt (the page is also in Chinese; the browser tests' screenshots need a CJK font)");
+    run(Command::new("apt-get")
+        .args(["install", "-y", "--no-install-recommends", "fonts-noto-cjk"])
+        .env("DEBIAN_FRONTEND", "noninteractive"))
+}
+
+/// Makes sure Chromium, its WebDriver and a CJK font are there; returns the
+/// driver's path.
+pub fn ensure_browser() -> Result<PathBuf> {
+    if let (Some(_), Some(driver)) = (which("chromium"), which("chromedriver")) {
+        ensure_cjk_font()?;
+        return Ok(driver);
+    }
+    let is_root = is_root();
     if !is_root {
         return Err(
             "the browser tests need Debian's packages `chromium` and `chromium-driver`; \
@@ -139,7 +173,7 @@ pub fn ensure_browser() -> Result<PathBuf> {
                 .into(),
         );
     }
-    println!("xtask: installing chromium and chromium-driver with apt (the wasm and end-to-end tests run in headless Chromium)");
+    println!("xtask: installing chromium, chromium-driver and fonts-noto-cjk with apt (the wasm and end-to-end tests run in headless Chromium; the page is also in Chinese)");
     run(Command::new("apt-get")
         .arg("update")
         .env("DEBIAN_FRONTEND", "noninteractive"))?;
@@ -150,6 +184,7 @@ pub fn ensure_browser() -> Result<PathBuf> {
             "--no-install-recommends",
             "chromium",
             "chromium-driver",
+            "fonts-noto-cjk",
         ])
         .env("DEBIAN_FRONTEND", "noninteractive"))?;
     which("chromedriver")

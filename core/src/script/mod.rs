@@ -4,6 +4,7 @@
 //! the console, the CLI, the tests and the share URL all speak it.
 
 mod args;
+mod entry;
 mod flume_ng;
 mod kafka_console;
 mod kafka_server;
@@ -11,14 +12,14 @@ mod kafka_topics;
 mod session;
 mod sim_cmd;
 mod timeline;
-mod words;
 
 pub use args::Flags;
+pub use entry::{quote, Entry, LineBuilder};
 pub use session::{run_script, transcript, Output, ScriptRun, Session};
 pub use sim_cmd::{parse_duration, MAX_ADVANCE_MS};
-pub use timeline::{Timeline, CHECKPOINT_EVERY};
-pub use words::{heredoc_marker, quote};
+pub use timeline::{Progress, Timeline};
 
+pub(crate) use entry::heredoc_marker;
 pub(crate) use kafka_console::parse_sim_consumer;
 pub(crate) use session::TOOLS;
 pub(crate) use sim_cmd::{broker_arg, node_arg, parse_produce, SIM_COMMANDS};
@@ -42,6 +43,9 @@ pub enum ScriptError {
     UnclosedHeredoc { line: u32, marker: String },
     #[error("line {line}: unterminated quote")]
     UnterminatedQuote { line: u32 },
+    /// A word given to [`LineBuilder`]: one script line holds no line break.
+    #[error("a script line cannot hold a line break (in {word:?}); a here-document carries lines")]
+    LineBreakInWord { word: String },
 }
 
 /// Splits a script into command lines: comments and blank lines dropped,
@@ -88,9 +92,14 @@ pub fn parse(text: &str) -> Result<Vec<Line>, ScriptError> {
 
 /// `cmd args <<EOF` → (`cmd args`, Some("EOF")). Quoted markers (`<<'EOF'`,
 /// `<<"EOF"`) and `<<-` are accepted as in a shell.
-pub(crate) fn split_heredoc(line: &str) -> (&str, Option<String>) {
-    match line.find("<<") {
-        Some(pos) if !in_quotes(&line[..pos]) => {
+fn split_heredoc(line: &str) -> (&str, Option<String>) {
+    // The first `<<` outside quotes: a quoted `'<<'` earlier is a word.
+    match line
+        .match_indices("<<")
+        .map(|(pos, _)| pos)
+        .find(|&pos| !in_quotes(&line[..pos]))
+    {
+        Some(pos) => {
             let marker = line[pos + 2..]
                 .trim_start_matches('-')
                 .trim()
@@ -101,16 +110,23 @@ pub(crate) fn split_heredoc(line: &str) -> (&str, Option<String>) {
             }
             (line[..pos].trim_end(), Some(marker))
         }
-        _ => (line, None),
+        None => (line, None),
     }
 }
 
+/// Whether `prefix` ends inside quotes, read as [`split_words`] reads it: a
+/// backslash outside single quotes escapes the next character (so `'\''`,
+/// the quoting of a `'`, opens no quote).
 fn in_quotes(prefix: &str) -> bool {
     let (mut single, mut double) = (false, false);
-    for c in prefix.chars() {
+    let mut chars = prefix.chars();
+    while let Some(c) = chars.next() {
         match c {
             '\'' if !double => single = !single,
             '"' if !single => double = !double,
+            '\\' if !single => {
+                chars.next();
+            }
             _ => {}
         }
     }

@@ -1,7 +1,8 @@
 //! Runs script lines against a simulation and collects what each printed.
 
 use super::{
-    flume_ng, kafka_console, kafka_server, kafka_topics, parse, sim_cmd, split_words, Line,
+    flume_ng, kafka_console, kafka_server, kafka_topics, parse, sim_cmd, split_words, Entry, Line,
+    ScriptError,
 };
 use crate::error::CommandError;
 use crate::event::Event;
@@ -116,10 +117,20 @@ impl Session {
 
     /// Runs one line and returns what it printed. Never panics on bad input.
     pub fn execute(&mut self, line: &Line) -> Output {
+        let words = split_words(&line.text, line.number);
+        self.execute_words(line, words.as_deref())
+    }
+
+    /// Runs an entry, split into words when it was made.
+    pub(crate) fn execute_entry(&mut self, entry: &Entry) -> Output {
+        self.execute_words(entry.line(), entry.words())
+    }
+
+    fn execute_words(&mut self, line: &Line, words: Result<&[String], &ScriptError>) -> Output {
         self.collect_events();
-        let result = split_words(&line.text, line.number)
+        let result = words
             .map_err(|e| CommandError::Usage(e.to_string()))
-            .and_then(|words| self.dispatch(&words, line));
+            .and_then(|words| self.dispatch(words, line));
         self.collect_events();
         let (text, is_error) = match result {
             Ok(text) => (text, false),

@@ -249,6 +249,9 @@ pub struct Simulation {
     /// Offline partitions may now be electable (a setting changed).
     elections_dirty: bool,
     agents_ran_at: Option<SimTime>,
+    /// Timers fired and agent runs so far: the work `advance` did, events
+    /// or not (an idle follower's long poll fires timers and emits nothing).
+    steps: u64,
 }
 
 impl Simulation {
@@ -283,6 +286,7 @@ impl Simulation {
             roles_dirty: false,
             elections_dirty: false,
             agents_ran_at: None,
+            steps: 0,
         };
         // The first broker up creates /controller.
         sim.reconcile();
@@ -315,6 +319,13 @@ impl Simulation {
     /// The broker that is controller now, if any broker is registered.
     pub fn controller(&self) -> Option<BrokerId> {
         self.controller
+    }
+
+    /// How many timers have fired (and Flume agent runs happened) so far:
+    /// the work time has cost, whether it emitted events or not. Budgets
+    /// and the time-travel engine's slices count it.
+    pub fn steps(&self) -> u64 {
+        self.steps
     }
 
     /// When the next internal event is due, if any.
@@ -465,10 +476,12 @@ impl Simulation {
             if agent == Some(at) {
                 self.run_agents(at);
                 self.agents_ran_at = Some(at);
+                self.steps += 1;
             }
             // Everything due at one instant runs before the controller looks
             // at ZooKeeper, so simultaneous session expiries are one change.
             while let Some(timer) = self.timers.pop_due(at) {
+                self.steps += 1;
                 self.fire(timer);
             }
             self.reconcile();

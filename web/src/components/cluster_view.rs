@@ -5,6 +5,7 @@
 use crate::components::partition_row::{hash_log_tip, PartitionRow};
 use crate::components::ui::{panel, run_button};
 use crate::derive::traffic;
+use crate::i18n::{en, t, tf};
 use crate::state::SessionHandle;
 use std::hash::{Hash, Hasher};
 use std::rc::Rc;
@@ -60,9 +61,9 @@ pub fn cluster_view(props: &ClusterViewProps) -> Html {
     panel(
         "panel cluster",
         "cluster-h",
-        "Cluster",
+        t("Cluster"),
         html! { <>
-            <div class="table-scroll" tabindex="0" aria-label="cluster table, scrolls sideways">
+            <div class="table-scroll" tabindex="0" aria-label={t("cluster table, scrolls sideways")}>
             // Rows are grids, not table layout: each row is contained, so a
             // changed row is laid out and painted alone and rows out of view
             // are skipped (`content-visibility`). The roles keep it a table
@@ -70,10 +71,10 @@ pub fn cluster_view(props: &ClusterViewProps) -> Html {
             <table role="table" class={if rows > 12 { "cluster-table big" } else { "cluster-table" }}
                 style={format!("--brokers: {}", cluster.brokers.len().max(1))}
                 data-in-flight={traffic.in_flight().to_string()}>
-                <caption class="sr-only">{"Replicas of every partition on every broker"}</caption>
+                <caption class="sr-only">{t("Replicas of every partition on every broker")}</caption>
                 <thead role="rowgroup">
                     <tr role="row">
-                        <th scope="col" role="columnheader" class="corner">{"Partition"}</th>
+                        <th scope="col" role="columnheader" class="corner">{t("Partition")}</th>
                         { for cluster.brokers.values().map(|b| broker_header(sim, b, &props.on_run)) }
                     </tr>
                 </thead>
@@ -83,12 +84,12 @@ pub fn cluster_view(props: &ClusterViewProps) -> Html {
             </table>
             </div>
             { if cluster.topics.is_empty() { html! {
-                <p class="empty">{"No topics yet. Create one in the console: kafka-topics.sh --bootstrap-server localhost:9092 --create --topic hello --partitions 3 --replication-factor 2"}</p>
+                <p class="empty">{t("No topics yet. Create one in the console:")}{" "}<code>{"kafka-topics.sh --bootstrap-server localhost:9092 --create --topic hello --partitions 3 --replication-factor 2"}</code></p>
             } } else { html! {} } }
             <p class="legend" aria-hidden="true">
                 { for LEGEND.iter().map(|&(class, sample, meaning)| html! { <>
                     <span {class}>{ if sample.is_empty() { html! {} } else { html! { sample } } }</span>
-                    {meaning}
+                    {" "}{t(meaning)}{" "}
                 </> }) }
             </p>
         </> },
@@ -107,17 +108,17 @@ fn broker_header(sim: &Simulation, b: &Broker, on_run: &Callback<String>) -> Htm
 
 /// The legend under the table: a sample's class and text, then its meaning.
 const LEGEND: [(&str, &str, &str); 7] = [
-    ("legend-rec below-hw", "0", " committed (below HW) "),
-    ("legend-rec above-hw", "1", " not yet committed "),
-    ("marker hw", "HW", " high watermark "),
-    ("marker leo", "LEO", " log end offset "),
+    ("legend-rec below-hw", "0", en("committed (below HW)")),
+    ("legend-rec above-hw", "1", en("not yet committed")),
+    ("marker hw", "HW", en("high watermark")),
+    ("marker leo", "LEO", en("log end offset")),
     (
         "legend-msg fetch",
         "",
-        " fetch (follower → leader → follower) ",
+        en("fetch (follower → leader → follower)"),
     ),
-    ("legend-msg produce", "", " produce "),
-    ("legend-msg ack", "", " ack to the producer"),
+    ("legend-msg produce", "", en("produce")),
+    ("legend-msg ack", "", en("ack to the producer")),
 ];
 
 #[derive(Properties, PartialEq)]
@@ -145,10 +146,10 @@ fn broker_header_view(props: &BrokerHeaderProps) -> Html {
         ref on_run,
     } = *props;
     let (state, label) = match state {
-        BrokerState::Running if !registered => ("expired", "up, ZooKeeper session expired"),
-        BrokerState::Running => ("up", "up"),
-        BrokerState::Stopped => ("stopped", "stopped"),
-        BrokerState::Crashed => ("crashed", "crashed"),
+        BrokerState::Running if !registered => ("expired", t("up, ZooKeeper session expired")),
+        BrokerState::Running => ("up", t("up")),
+        BrokerState::Stopped => ("stopped", t("stopped")),
+        BrokerState::Crashed => ("crashed", t("crashed")),
     };
     let alive = props.state == BrokerState::Running;
     let button =
@@ -166,23 +167,23 @@ fn broker_header_view(props: &BrokerHeaderProps) -> Html {
         <th scope="col" role="columnheader" data-broker={id.to_string()}
             class={format!("broker {state}{}{}", if isolated { " isolated" } else { "" }, if slow.is_some() { " slow" } else { "" })}>
             <div class="broker-name">
-                {format!("broker {id}")}
-                { if controller { html!{ <span class="badge controller" title="the controller: elects leaders, tracks the ISR">{"controller"}</span> } } else { html!{} } }
+                {tf("broker {id}", &[&id])}
+                { if controller { html!{ <span class="badge controller" title={t("the controller: elects leaders, tracks the ISR")}>{t("controller")}</span> } } else { html!{} } }
             </div>
             <div class="broker-state">
                 <span class="dot" aria-hidden="true"></span>{label}
-                { if isolated { html!{ <span class="badge osr">{"isolated"}</span> } } else { html!{} } }
-                { if let Some(ms) = slow { html!{ <span class="badge slow">{format!("slow +{ms} ms")}</span> } } else { html!{} } }
+                { if isolated { html!{ <span class="badge osr">{t("isolated")}</span> } } else { html!{} } }
+                { if let Some(ms) = slow { html!{ <span class="badge slow">{tf("slow +{ms} ms", &[&ms])}</span> } } else { html!{} } }
             </div>
-            <div class="fault-buttons" role="group" aria-label={format!("faults for broker {id}")}>
+            <div class="fault-buttons" role="group" aria-label={tf("faults for broker {id}", &[&id])}>
                 { if alive {
-                    button("Crash", "fault fault-crash", format!("sim crash {id}"), format!("crash broker {id}"), false)
+                    button(t("Crash"), "fault fault-crash", format!("sim crash {id}"), tf("crash broker {id}", &[&id]), false)
                 } else {
-                    button("Restart", "fault fault-restart", format!("sim restart {id}"), format!("restart broker {id}"), false)
+                    button(t("Restart"), "fault fault-restart", format!("sim restart {id}"), tf("restart broker {id}", &[&id]), false)
                 } }
-                { button("Isolate", "fault fault-isolate", format!("sim isolate {id}"), format!("isolate broker {id}"), isolated) }
-                { button("Slow", "fault fault-slow", format!("sim slow {id} 300"), format!("slow broker {id} by 300 ms"), slow.is_some()) }
-                { button("Heal", "fault fault-heal", "sim heal".to_string(), "heal the network".to_string(), !isolated && slow.is_none()) }
+                { button(t("Isolate"), "fault fault-isolate", format!("sim isolate {id}"), tf("isolate broker {id}", &[&id]), isolated) }
+                { button(t("Slow"), "fault fault-slow", format!("sim slow {id} 300"), tf("slow broker {id} by 300 ms", &[&id]), slow.is_some()) }
+                { button(t("Heal"), "fault fault-heal", "sim heal".to_string(), t("heal the network").to_string(), !isolated && slow.is_none()) }
             </div>
         </th>
     }

@@ -1,7 +1,8 @@
-//! The scenario language typed in the page: the seed's shell commands with
+//! The scenario language typed in the page: the study notes' shell commands with
 //! Kafka's own output and errors, with history on the arrow keys.
 
 use crate::components::ui::panel;
+use crate::i18n::{t, tf};
 use std::rc::Rc;
 use streamlab_core::script::Output;
 use web_sys::HtmlInputElement;
@@ -68,7 +69,7 @@ pub fn console(props: &ConsoleProps) -> Html {
     panel(
         "panel console",
         "console-h",
-        "Console",
+        t("Console"),
         html! { <>
             <div class="transcript" role="log" aria-live="polite" tabindex="0">
                 // Newest first in the DOM, shown bottom-up (column-reverse):
@@ -80,13 +81,13 @@ pub fn console(props: &ConsoleProps) -> Html {
                     <Entries key={c} outputs={Rc::clone(&props.outputs)}
                         from={(c * CHUNK).max(skipped)} to={((c + 1) * CHUNK).min(props.outputs.len())} />
                 }) }</>
-                { if skipped > 0 { html!{ <div class="more">{format!("… {skipped} earlier commands")}</div> } } else { html!{} } }
+                { if skipped > 0 { html!{ <div class="more">{tf("… {n} earlier commands", &[&skipped])}</div> } } else { html!{} } }
             </div>
             <form {onsubmit}>
-                <label for="console-input" class="sr-only">{"Command (Up and Down recall earlier ones)"}</label>
+                <label for="console-input" class="sr-only">{t("Command (Up and Down recall earlier ones)")}</label>
                 <input id="console-input" ref={input} type="text" autocomplete="off" spellcheck="false" {onkeydown}
                     placeholder="kafka-topics.sh --bootstrap-server localhost:9092 --describe --topic hello" />
-                <button type="submit">{"Run"}</button>
+                <button type="submit">{t("Run")}</button>
             </form>
         </> },
     )

@@ -7,6 +7,7 @@ use crate::components::ui::{
     emit_on_click, field, options, panel, run_button, set_on_change, set_on_input,
 };
 use crate::derive::{compare, groups, subscriptions, Group};
+use crate::i18n::{t, tf};
 use crate::state::{quote, SessionHandle};
 use std::rc::Rc;
 use streamlab_core::vec_map::VecMap;
@@ -77,28 +78,28 @@ pub fn consumer_panel(props: &ConsumerPanelProps) -> Html {
     panel(
         "panel consumers",
         "consumers-h",
-        "Consumer groups",
+        t("Consumer groups"),
         html! { <>
             <div class="grid-form">
-                { field("group-name", "Group", html! {
+                { field("group-name", t("Group"), html! {
                     <input id="group-name" type="text" value={(*group_name).clone()} oninput={on_group} />
                 }) }
-                { field("group-topics", "Topics", html! {
+                { field("group-topics", t("Topics"), html! {
                     <input id="group-topics" type="text" placeholder={default_topic} value={(*topics_text).clone()} oninput={on_topics} />
                 }) }
-                { field("group-assignor", "Assignor", html! {
+                { field("group-assignor", t("Assignor"), html! {
                     <select id="group-assignor" onchange={on_assignor}>
                         { options(&["range", "roundrobin", "sticky", "cooperative-sticky"], assignor.as_str()) }
                     </select>
                 }) }
                 <div class="buttons">
                     <button id="join-member" class="primary" onclick={join} disabled={group_name.trim().is_empty()}>
-                        {format!("Add member {next_member}")}
+                        {tf("Add member {member}", &[&next_member])}
                     </button>
                 </div>
             </div>
             { if all_groups.is_empty() {
-                html!{ <p class="empty">{"No consumer group yet. Add a member: it joins, the coordinator rebalances, and the assignor divides the partitions."}</p> }
+                html!{ <p class="empty">{t("No consumer group yet. Add a member: it joins, the coordinator rebalances, and the assignor divides the partitions.")}</p> }
             } else { html! {
                 { for all_groups.values().map(|g| group_view(g, &props.script, &topic_sizes, cluster, &props.on_run)) }
             } } }
@@ -122,27 +123,23 @@ fn group_view(
     }
     let subs = subscriptions(script, &g.name);
     let comparison = compare(&g.history, &subs, topics);
-    let member_button = |label: &'static str, verb: &'static str, class: &'static str, m: &str| {
-        let line = format!("sim consumer {verb} {} {}", quote(&g.name), quote(m));
-        run_button(
-            AttrValue::Static(class),
-            label,
-            format!("{label} {m}"),
-            line,
-            false,
-            on_run,
-        )
-    };
+    let member_button =
+        |label: &'static str, aria: String, verb: &'static str, class: &'static str, m: &str| {
+            let line = format!("sim consumer {verb} {} {}", quote(&g.name), quote(m));
+            run_button(AttrValue::Static(class), label, aria, line, false, on_run)
+        };
     let mut rows = Vec::new();
-    for (t, n) in topics.iter() {
-        if !subs.values().any(|s| s.contains(t)) {
+    for (topic, n) in topics.iter() {
+        if !subs.values().any(|s| s.contains(topic)) {
             continue;
         }
         for p in 0..*n {
-            let name = format!("{t}-{p}");
+            let name = format!("{topic}-{p}");
             let who = owner.get(name.as_str()).copied();
-            let committed = g.committed.get(&(t.clone(), p)).copied();
-            let h = cluster.partition(t, p).map_or(0, |p| p.high_watermark());
+            let committed = g.committed.get(&(topic.clone(), p)).copied();
+            let h = cluster
+                .partition(topic, p)
+                .map_or(0, |p| p.high_watermark());
             let moved = g.moved.contains(&name);
             let class = match (who, moved) {
                 (Some(m), true) => format!("{} moved", colour(&members, m)),
@@ -152,7 +149,7 @@ fn group_view(
             };
             rows.push(html! {
                 <tr {class}>
-                    <td>{&name}{ if moved { html!{ <span class="badge moved-badge">{"moved"}</span> } } else { html!{} } }</td>
+                    <td>{&name}{ if moved { html!{ <span class="badge moved-badge">{t("moved")}</span> } } else { html!{} } }</td>
                     <td>{who.unwrap_or("—")}</td>
                     <td>{committed.map_or("-".to_string(), |c| c.to_string())}</td>
                     <td>{h}</td>
@@ -167,13 +164,16 @@ fn group_view(
             <li class={format!("member {}", colour(&members, m))}>
                 <span class="swatch" aria-hidden="true"></span>
                 <span class="member-name">{m}</span>
-                { member_button("Leave", "leave", "member-leave", m) }
-                { member_button("Crash", "crash", "member-crash", m) }
+                { member_button(t("Leave"), tf("Leave {member}", &[m]), "leave", "member-leave", m) }
+                { member_button(t("Crash"), tf("Crash {member}", &[m]), "crash", "member-crash", m) }
             </li>
         });
     }
     let mut heads = Vec::new();
+    // Kafka's column names (kafka-consumer-groups.sh prints them so) stay;
+    // OWNER is ours, so it is translated.
     for h in ["PARTITION", "OWNER", "CURRENT-OFFSET", "HW", "LAG"] {
+        let h = if h == "OWNER" { t("OWNER") } else { h };
         heads.push(html! { <th scope="col">{h}</th> });
     }
     let mut compared = Vec::new();
@@ -188,7 +188,7 @@ fn group_view(
                         let moved = c.moved.contains(p);
                         chips.push(html! {
                             <span class={format!("chip {}{}", colour(&members, m), if moved { " moved" } else { "" })}
-                                title={if moved { "moved in the last rebalance" } else { "kept its owner" }}>{p}</span>
+                                title={if moved { t("moved in the last rebalance") } else { t("kept its owner") }}>{p}</span>
                         });
                     }
                     items.push(html! {
@@ -203,19 +203,19 @@ fn group_view(
         };
         compared.push(html! {
             <div class="assignor" data-assignor={c.kind.name()}>
-                <h5>{c.kind.name()}<span class="moved-count">{format!(" · {} moved", c.moved.len())}</span></h5>
+                <h5>{c.kind.name()}<span class="moved-count">{format!(" · {}", tf("{n} moved", &[&c.moved.len()]))}</span></h5>
                 {body}
             </div>
         });
     }
     html! {
         <div class="group" data-group={g.name.clone()}>
-            <h3>{format!("{} · generation {} · {}", g.name, g.generation, if g.assignor.is_empty() { "—" } else { g.assignor.as_str() })}</h3>
+            <h3>{format!("{} · {} · {}", g.name, tf("generation {n}", &[&g.generation]), if g.assignor.is_empty() { "—" } else { g.assignor.as_str() })}</h3>
             <ul class="members">
                 { for member_items }
             </ul>
             <table class="offsets">
-                <caption class="sr-only">{"partitions, owners, committed offsets and lag"}</caption>
+                <caption class="sr-only">{t("partitions, owners, committed offsets and lag")}</caption>
                 <thead><tr>
                     { for heads }
                 </tr></thead>
@@ -223,7 +223,7 @@ fn group_view(
                     { for rows }
                 </tbody>
             </table>
-            <h4>{"The same membership under each assignor"}</h4>
+            <h4>{t("The same membership under each assignor")}</h4>
             <div class="compare">
                 { for compared }
             </div>

@@ -5,8 +5,9 @@ use crate::state::SessionHandle;
 use streamlab_core::vec_map::VecSet;
 
 use crate::components::ui::{option, panel, set_on_change};
+use crate::i18n::{en, t, tf};
 use std::rc::Rc;
-use streamlab_core::checker::{Checker, Finding};
+use streamlab_core::checker::{Checker, Finding, FindingKind};
 use yew::prelude::*;
 
 /// Only the newest events are drawn; the rest are a count.
@@ -27,6 +28,37 @@ struct Fold {
 #[derive(Properties, PartialEq)]
 pub struct EventLogProps {
     pub session: SessionHandle,
+}
+
+/// What a finding's kind means, in a few words (its badge shows the
+/// checker's own name for it, as `sim check --json` prints it).
+pub fn kind_title(kind: FindingKind) -> &'static str {
+    match kind {
+        FindingKind::AckedRecordLost => en("an acknowledged record was lost"),
+        FindingKind::ReadAboveHw => en("a consumer read above the high watermark"),
+        FindingKind::CommitAboveHw => en("an offset was committed above the high watermark"),
+        FindingKind::LeaderNotInIsr => en("the leader is not in the ISR"),
+        FindingKind::DuplicateRecord => en("a record was written twice"),
+        FindingKind::OffsetGap => en("a log has a gap in its offsets"),
+        FindingKind::HwRegressed => en("the high watermark went backwards"),
+        FindingKind::ReplicaDivergence => en("replicas hold different records"),
+    }
+}
+
+/// One finding: the checker's name for it, what it means and where, the
+/// explanation by kind in the page's language, and the checker's record
+/// of it with its values (a technical line, like a broker's log: English).
+fn finding_view(f: &Finding) -> Html {
+    html! {
+        <details class="finding" data-kind={f.kind.name()}>
+            <summary>
+                <span class="badge osr">{f.kind.name()}</span>{" "}
+                {tf("{tp} at {ms} ms: {what}", &[&format!("{}-{}", f.topic, f.partition), &f.time.as_millis(), &t(kind_title(f.kind))])}
+            </summary>
+            <p>{t(f.kind.explain())}</p>
+            <p class="finding-detail" lang="en">{&f.detail}</p>
+        </details>
+    }
 }
 
 #[function_component(EventLog)]
@@ -103,31 +135,23 @@ pub fn event_log(props: &EventLogProps) -> Html {
     panel(
         "panel events",
         "events-h",
-        "Events",
+        t("Events"),
         html! { <>
             { if findings.is_empty() {
-                html!{ <p class="checker ok" id="checker-status">{"✓ The invariant checker found nothing wrong."}</p> }
+                html!{ <p class="checker ok" id="checker-status">{t("✓ The invariant checker found nothing wrong.")}</p> }
             } else { html! {
                 <div class="findings" role="alert" id="checker-status">
-                    { for findings.iter().map(|f| html! {
-                        <details class="finding">
-                            <summary>
-                                <span class="badge osr">{f.kind.name()}</span>
-                                {format!(" {}-{} at {} ms: {}", f.topic, f.partition, f.time.as_millis(), f.detail)}
-                            </summary>
-                            <p>{f.kind.explain()}</p>
-                        </details>
-                    }) }
+                    { for findings.iter().map(finding_view) }
                 </div>
             } } }
             <div class="inline">
-                <label for="event-filter">{"Show"}</label>
+                <label for="event-filter">{t("Show")}</label>
                 <select id="event-filter" {onchange}>
-                    <option value="all" selected={*filter == "all"}>{format!("every kind ({})", events.len())}</option>
+                    <option value="all" selected={*filter == "all"}>{tf("every kind ({n})", &[&events.len()])}</option>
                     { for kinds.iter().map(|&k| option(AttrValue::Static(k), filter.as_str() == k)) }
                 </select>
             </div>
-            <ol class="event-list" aria-label="events, newest first">
+            <ol class="event-list" aria-label={t("events, newest first")}>
                 // Its own fragment, so the keyed items are diffed by key (not
                 // by position next to the unkeyed "older" line).
                 <>{ for chunks.into_iter().map(|(c, indexes)| {
@@ -139,7 +163,7 @@ pub fn event_log(props: &EventLogProps) -> Html {
                     }
                     html! { <EventChunk key={c} session={props.session.clone()} {indexes} flagged={mine} /> }
                 }) }</>
-                { if older > 0 { html!{ <li class="more">{format!("… {older} older events")}</li> } } else { html!{} } }
+                { if older > 0 { html!{ <li class="more">{tf("… {n} older events", &[&older])}</li> } } else { html!{} } }
             </ol>
         </> },
     )
@@ -176,7 +200,7 @@ fn event_chunk(props: &EventChunkProps) -> Html {
         let flag = props.flagged.contains(&i);
         items.push(html! {
             <li key={i} class={format!("ev {}{}", e.kind.name(), if flag { " flagged" } else { "" })}
-                title={flag.then_some("the checker names this event in a finding")}>
+                title={flag.then(|| t("the checker names this event in a finding"))}>
                 { if flag { "⚠ " } else { "" } }{e.to_string()}
             </li>
         });

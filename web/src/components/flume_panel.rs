@@ -3,6 +3,7 @@
 //! Flume's HTTP monitoring one click away.
 
 use crate::components::ui::panel;
+use crate::i18n::{t, tf};
 use crate::state::SessionHandle;
 use streamlab_core::flume::AgentSnapshot;
 use streamlab_core::FlumeSample;
@@ -45,7 +46,7 @@ fn agent_view(a: &AgentSnapshot, interceptors: &[String]) -> Html {
             html! { <>
                 { counter("EventAcceptedCount", s.counters.event_accepted_count) }
                 { counter("AppendBatchAcceptedCount", s.counters.append_batch_accepted_count) }
-                <div class="flume-note">{ if s.exhausted { "exhausted" } else { "running" } }</div>
+                <div class="flume-note">{ if s.exhausted { t("exhausted") } else { t("running") } }</div>
             </> },
         ));
     }
@@ -55,11 +56,11 @@ fn agent_view(a: &AgentSnapshot, interceptors: &[String]) -> Html {
         notes.push(html! { <div class="flume-note mono">{i.clone()}</div> });
     }
     if notes.is_empty() {
-        notes.push(html! { <div class="flume-note">{"none"}</div> });
+        notes.push(html! { <div class="flume-note">{t("none")}</div> });
     }
     flow.push(flume_box(
         "flume-box interceptors",
-        "interceptors".into(),
+        t("interceptors").into(),
         html! { { for notes } },
     ));
     flow.push(arrow());
@@ -69,7 +70,7 @@ fn agent_view(a: &AgentSnapshot, interceptors: &[String]) -> Html {
             "flume-box channel",
             format!("channel {}", c.name),
             html! { <>
-                <div class="fill" role="meter" aria-label={format!("channel {} fill", c.name)}
+                <div class="fill" role="meter" aria-label={tf("channel {name} fill", &[&c.name])}
                     aria-valuemin="0" aria-valuemax="100" aria-valuenow={pct.to_string()}>
                     <div class="fill-bar" style={format!("width:{pct}%")}></div>
                 </div>
@@ -96,7 +97,7 @@ fn agent_view(a: &AgentSnapshot, interceptors: &[String]) -> Html {
         ));
     }
     html! {
-        <div class="flume-agent" aria-label={format!("Flume agent {}", a.agent)}>
+        <div class="flume-agent" aria-label={tf("Flume agent {name}", &[&a.agent])}>
             <h3>{format!("agent {}", a.agent)}</h3>
             <div class="flume-flow">{ for flow }</div>
         </div>
@@ -127,7 +128,7 @@ fn sparkline(title: &'static str, samples: &[FlumeSample], value: fn(&FlumeSampl
     }
     html! {
         <figure class="flume-chart">
-            <figcaption>{format!("{title} · max {max}")}</figcaption>
+            <figcaption>{format!("{title} · {}", tf("max {max}", &[&max]))}</figcaption>
             <svg viewBox={format!("0 0 {W} {H}")} role="img" aria-label={title} preserveAspectRatio="none">
                 <path class="line" d={d} fill="none" />
             </svg>
@@ -179,7 +180,7 @@ pub fn flume_panel(props: &FlumePanelProps) -> Html {
         html! { <>
             { for views }
             <button class="small" onclick={toggle} aria-expanded={(show_json).to_string()}>
-                { if show_json { "Hide monitoring JSON" } else { "Monitoring JSON (Flume's HTTP /metrics)" } }
+                { if show_json { t("Hide monitoring JSON") } else { t("Monitoring JSON (Flume's HTTP /metrics)") } }
             </button>
             { if show_json { html! {
                 <pre class="flume-json">{ for json }</pre>

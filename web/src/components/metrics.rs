@@ -3,6 +3,7 @@
 
 use crate::components::ui::panel;
 use crate::derive::{Metrics, PerPartition, Series};
+use crate::i18n::{t, tf};
 use crate::state::SessionHandle;
 use yew::prelude::*;
 
@@ -39,12 +40,12 @@ pub fn metrics_panel(props: &MetricsProps) -> Html {
     panel(
         "panel metrics",
         "metrics-h",
-        "Metrics",
+        t("Metrics"),
         html! { <>
             <div class="charts">
-                { step_chart("ISR size", "isr-chart", &m.isr, None, end) }
-                { step_chart("High watermark (solid) and LEO (dashed)", "hw-chart", &m.hw, Some(&m.leo), end) }
-                { bars("Records appended", m, end) }
+                { step_chart(t("ISR size"), "isr-chart", &m.isr, None, end) }
+                { step_chart(t("High watermark (solid) and LEO (dashed)"), "hw-chart", &m.hw, Some(&m.leo), end) }
+                { bars(t("Records appended"), m, end) }
             </div>
         </> },
     )
@@ -117,15 +118,15 @@ fn step_chart(
     }
     html! {
         <figure class="chart" id={id.to_string()}>
-            <figcaption>{title}<span class="axis">{format!(" · max {max} · 0–{end} ms")}</span></figcaption>
+            <figcaption>{title}<span class="axis">{format!(" · {}", tf("max {max} · 0–{end} ms", &[&max, &end]))}</span></figcaption>
             <svg viewBox={format!("0 0 {W} {H}")} preserveAspectRatio="none" role="img"
-                aria-label={format!("{title}: {total} series over {end} ms")}>
+                aria-label={tf("{title}: {n} series over {end} ms", &[&title, &total, &end])}>
                 <line class="axis-line" x1="0" y1={H.to_string()} x2={W.to_string()} y2={H.to_string()} />
                 { for lines }
             </svg>
             <div class="chart-legend">
                 { for keys }
-                { if more > 0 { html!{ <span class="more">{format!("+{more} more")}</span> } } else { html!{} } }
+                { if more > 0 { html!{ <span class="more">{tf("+{n} more", &[&more])}</span> } } else { html!{} } }
             </div>
         </figure>
     }
@@ -144,13 +145,13 @@ fn bars(title: &str, m: &Metrics, end: u64) -> Html {
         let h = i64::try_from(v * (H as u64 - 6) / max).unwrap_or(0);
         let x = i64::try_from(i).unwrap_or(0) * W / n;
         rects.push(html! { <rect class="bar" x={x.to_string()} y={(H - h).to_string()}
-            width={(W / n - 1).max(1).to_string()} height={h.to_string()}><title>{format!("{v} records")}</title></rect> });
+            width={(W / n - 1).max(1).to_string()} height={h.to_string()}><title>{tf("{n} records", &[&v])}</title></rect> });
     }
     html! {
         <figure class="chart" id="throughput-chart">
-            <figcaption>{title}<span class="axis">{format!(" · per {} s · {total} total", bucket_ms / 1_000)}</span></figcaption>
+            <figcaption>{title}<span class="axis">{format!(" · {}", tf("per {s} s · {total} total", &[&(bucket_ms / 1_000), &total]))}</span></figcaption>
             <svg viewBox={format!("0 0 {W} {H}")} preserveAspectRatio="none" role="img"
-                aria-label={format!("{title}: {total} records in {} buckets of {bucket_ms} ms", counts.len())}>
+                aria-label={tf("{title}: {total} records in {n} buckets of {ms} ms", &[&title, &total, &counts.len(), &bucket_ms])}>
                 <line class="axis-line" x1="0" y1={H.to_string()} x2={W.to_string()} y2={H.to_string()} />
                 { for rects }
             </svg>

@@ -2,6 +2,7 @@
 //! could not be opened. Always text, never markup from the link.
 
 use crate::components::ui::emit_on_click;
+use crate::i18n::t;
 use crate::state::Notice;
 use yew::prelude::*;
 
@@ -18,10 +19,12 @@ pub fn notice_bar(props: &NoticeBarProps) -> Html {
         <div class={if n.is_error { "notice error" } else { "notice" }} id="notice"
             role={if n.is_error { "alert" } else { "status" }}>
             <div>
-                <strong class="notice-title">{&n.title}</strong>
-                { if n.body.is_empty() { html!{} } else { html!{ <p class="notice-body">{&n.body}</p> } } }
+                // Looked up where shown, so a preset's explanation follows a
+                // language switch (a text that is no key shows as it is).
+                <strong class="notice-title">{t(&n.title)}</strong>
+                { if n.body.is_empty() { html!{} } else { html!{ <p class="notice-body">{t(&n.body)}</p> } } }
             </div>
-            <button class="dismiss" aria-label="dismiss" onclick={emit_on_click(&props.on_dismiss, ())}>{"×"}</button>
+            <button class="dismiss" aria-label={t("dismiss")} onclick={emit_on_click(&props.on_dismiss, ())}>{"×"}</button>
         </div>
     }
 }

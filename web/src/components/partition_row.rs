@@ -3,6 +3,7 @@
 //! a fingerprint, so unchanged rows skip rendering.
 
 use crate::derive::Message;
+use crate::i18n::{t, tf};
 use crate::state::SessionHandle;
 use std::hash::{Hash, Hasher};
 use std::rc::Rc;
@@ -101,7 +102,7 @@ fn message(m: &Message, columns: &[i32]) -> Html {
 /// The cell of a broker without a replica of the partition.
 #[inline(never)]
 fn no_replica() -> Html {
-    html! { <td role="cell" class="no-replica"><span class="sr-only">{"no replica"}</span></td> }
+    html! { <td role="cell" class="no-replica"><span class="sr-only">{t("no replica")}</span></td> }
 }
 
 /// Broker ids, comma-separated.
@@ -127,12 +128,12 @@ fn partition_header(p: &Partition, messages: &[Message], columns: &[i32]) -> Htm
             <span class="tp">{format!("{}-{}", p.topic, p.id)}</span>
             <span class="badges">
                 { match p.leader {
-                    Some(l) => html!{ <span class="badge leader">{format!("leader {l}")}</span> },
-                    None => html!{ <span class="badge offline" title="no leader: reads and writes fail">{"offline"}</span> },
+                    Some(l) => html!{ <span class="badge leader">{tf("leader {id}", &[&l])}</span> },
+                    None => html!{ <span class="badge offline" title={t("no leader: reads and writes fail")}>{t("offline")}</span> },
                 } }
-                <span class="badge epoch" title="leader epoch">{format!("epoch {}", p.leader_epoch)}</span>
-                <span class="badge isr" title="in-sync replicas">{format!("ISR {}", ids(&p.isr))}</span>
-                { if osr.is_empty() { html!{} } else { html!{ <span class="badge osr" title="out-of-sync replicas">{format!("OSR {}", ids(&osr))}</span> } } }
+                <span class="badge epoch" title={t("leader epoch")}>{tf("epoch {n}", &[&p.leader_epoch])}</span>
+                <span class="badge isr" title={t("in-sync replicas")}>{format!("ISR {}", ids(&p.isr))}</span>
+                { if osr.is_empty() { html!{} } else { html!{ <span class="badge osr" title={t("out-of-sync replicas")}>{format!("OSR {}", ids(&osr))}</span> } } }
             </span>
             <span class="meta">{format!("HW {} · LEO {}", p.high_watermark(), p.log_end_offset())}</span>
         </th>
@@ -219,7 +220,11 @@ fn replica_cell(p: &Partition, b: &Broker, visible: usize, activity: &[&'static 
     let leader = p.leader == Some(broker);
     let in_isr = p.isr.contains(&broker);
     let down = b.state != BrokerState::Running;
-    let role = if leader { "leader" } else { "follower" };
+    let (role, role_text) = if leader {
+        ("leader", t("leader"))
+    } else {
+        ("follower", t("follower"))
+    };
     let records = replica.log.records();
     let hidden = records.len().saturating_sub(visible);
     let hw = replica.high_watermark;
@@ -240,14 +245,17 @@ fn replica_cell(p: &Partition, b: &Broker, visible: usize, activity: &[&'static 
     }
     html! {
         <td role="cell" {class}
-            aria-label={format!("broker {broker}, {role}, {}, LEO {leo}, HW {hw}{}",
-                if in_isr { "in sync" } else { "out of sync" }, if down { ", broker down" } else { "" })}>
+            aria-label={{
+                let sync = if in_isr { t("in sync") } else { t("out of sync") };
+                let args: [&dyn std::fmt::Display; 5] = [&broker, &role_text, &sync, &leo, &hw];
+                if down { tf("broker {broker}, {role}, {sync}, LEO {leo}, HW {hw}, broker down", &args) } else { tf("broker {broker}, {role}, {sync}, LEO {leo}, HW {hw}", &args) }
+            }}>
             <div class="badges">
-                <span class={if leader { "badge leader" } else { "badge follower" }}>{role}</span>
+                <span class={if leader { "badge leader" } else { "badge follower" }}>{role_text}</span>
                 <span class={if in_isr { "badge isr" } else { "badge osr" }}>{ if in_isr { "ISR" } else { "OSR" } }</span>
-                <span class="badge hwv" title="this replica's high watermark">{format!("HW {hw}")}</span>
+                <span class="badge hwv" title={t("this replica's high watermark")}>{format!("HW {hw}")}</span>
             </div>
-            <ol class="log" aria-label={format!("log of broker {broker}")}>
+            <ol class="log" aria-label={tf("log of broker {broker}", &[&broker])}>
                 { for log_items(shown, hidden, hw_at, hw, leo) }
             </ol>
         </td>
@@ -267,7 +275,7 @@ fn log_items(
     let hw_marker = || html! { <li key="hw" class="marker hw" aria-hidden="true">{"HW"}</li> };
     let mut items = Vec::with_capacity(shown.len() + 3);
     if hidden > 0 {
-        items.push(html! { <li key="more" class="more" title={format!("{hidden} older records")}>{format!("…{hidden}")}</li> });
+        items.push(html! { <li key="more" class="more" title={tf("{n} older records", &[&hidden])}>{format!("…{hidden}")}</li> });
     }
     for (i, r) in shown.iter().enumerate() {
         if hw_at == Some(i) {
@@ -279,7 +287,7 @@ fn log_items(
         items.push(hw_marker());
     }
     items.push(html! {
-        <li key="leo" class="marker leo" aria-hidden="true" title={format!("log end offset {leo}")}>{format!("LEO {leo}")}</li>
+        <li key="leo" class="marker leo" aria-hidden="true" title={tf("log end offset {leo}", &[&leo])}>{format!("LEO {leo}")}</li>
     });
     items
 }
@@ -287,17 +295,22 @@ fn log_items(
 fn record_cell(r: &Record, hw: i64) -> Html {
     let committed = r.offset < hw;
     let title = format!(
-        "offset {} · key {} · value {} · producer id {} · sequence {} · leader epoch {}{}",
-        r.offset,
-        r.key.as_deref().unwrap_or("null"),
-        r.value,
-        r.producer_id,
-        r.sequence,
-        r.leader_epoch,
+        "{} · {}",
+        tf(
+            "offset {offset} · key {key} · value {value} · producer id {pid} · sequence {seq} · leader epoch {epoch}",
+            &[
+                &r.offset,
+                &r.key.as_deref().unwrap_or("null"),
+                &r.value,
+                &r.producer_id,
+                &r.sequence,
+                &r.leader_epoch,
+            ],
+        ),
         if committed {
-            " · committed"
+            t("committed")
         } else {
-            " · above the HW, consumers cannot read it yet"
+            t("above the HW, consumers cannot read it yet")
         }
     );
     html! {

@@ -5,6 +5,7 @@
 
 use crate::components::ui::{field, input_value, option, options, panel, select_value};
 use crate::derive::Outcome;
+use crate::i18n::{t, tf};
 use crate::state::quote;
 use std::rc::Rc;
 use streamlab_core::producer::explain;
@@ -63,14 +64,14 @@ impl Form {
         if !count.is_empty() && count != "1" {
             match count.parse::<u32>() {
                 Ok(n) if (1..=100_000).contains(&n) => line.push_str(&format!(" --count {n}")),
-                _ => return Err("count: a whole number from 1 to 100000".into()),
+                _ => return Err(t("count: a whole number from 1 to 100000").into()),
             }
         }
         let retries = self.retries.trim();
         if !retries.is_empty() {
             match retries.parse::<u32>() {
                 Ok(r) if r <= i32::MAX as u32 => line.push_str(&format!(" --retries {r}")),
-                _ => return Err("retries: a whole number from 0 to 2147483647".into()),
+                _ => return Err(t("retries: a whole number from 0 to 2147483647").into()),
             }
         }
         Ok(line)
@@ -184,7 +185,7 @@ pub fn producer_panel(props: &ProducerPanelProps) -> Html {
                 on_run.emit(format!("sim set min.insync.replicas={n}"));
             }
             _ => error.set(Some(
-                "min.insync.replicas: a whole number, 1 or more".into(),
+                t("min.insync.replicas: a whole number, 1 or more").into(),
             )),
         })
     };
@@ -192,26 +193,29 @@ pub fn producer_panel(props: &ProducerPanelProps) -> Html {
     let config = form.config();
     let effective = config.effective();
     let explanation = if form.partition != "auto" {
-        format!(
-            "Partition {} chosen explicitly: the partitioner is not asked.",
-            form.partition
+        tf(
+            "Partition {partition} chosen explicitly: the partitioner is not asked.",
+            &[&form.partition],
         )
     } else if !form.key.is_empty() {
-        format!(
-            "{} — the same key always lands on the same partition.",
-            explain(form.key.as_bytes(), partitions)
+        // The arithmetic stays as Java computes it; the sentence is translated.
+        tf(
+            "{murmur2} — the same key always lands on the same partition.",
+            &[&explain(form.key.as_bytes(), partitions)],
         )
     } else {
-        "No key: since Kafka 2.4 the sticky partitioner fills one partition's batch, then \
-         moves to another (older clients spread null-key records over the partitions)."
-            .to_string()
+        t(
+            "No key: since Kafka 2.4 the sticky partitioner fills one partition's batch, then \
+           moves to another (older clients spread null-key records over the partitions).",
+        )
+        .to_string()
     };
     let no_topic = topic.is_none();
     let mut sends = Vec::new();
     for o in props.outcomes.iter() {
         sends.push(html! {
             <li class={if o.ok { "ok" } else { "failed" }}>
-                <span class="t">{format!("{} ms", o.time)}</span>
+                <span class="t">{tf("{ms} ms", &[&o.time])}</span>
                 <span aria-hidden="true">{ if o.ok { "✓ " } else { "✗ " } }</span>
                 {&o.text}
             </li>
@@ -232,27 +236,27 @@ pub fn producer_panel(props: &ProducerPanelProps) -> Html {
     panel(
         "panel producer",
         "producer-h",
-        "Producer",
+        t("Producer"),
         html! { <>
             <form class="grid-form" {onsubmit}>
-                { field("produce-topic", "Topic", html! {
+                { field("produce-topic", t("Topic"), html! {
                     <select id="produce-topic" onchange={on_topic} disabled={no_topic}>
                         { for topic_options }
                     </select>
                 }) }
-                { field("produce-partition", "Partition", html! {
+                { field("produce-partition", t("Partition"), html! {
                     <select id="produce-partition" onchange={on_partition} disabled={no_topic}>
-                        <option value="auto" selected={form.partition == "auto"}>{"auto (partitioner)"}</option>
+                        <option value="auto" selected={form.partition == "auto"}>{t("auto (partitioner)")}</option>
                         { for partition_options }
                     </select>
                 }) }
-                { field("produce-key", "Key", html! {
-                    <input id="produce-key" type="text" placeholder="none (null key)" value={form.key.clone()} oninput={on_key} />
+                { field("produce-key", t("Key"), html! {
+                    <input id="produce-key" type="text" placeholder={t("none (null key)")} value={form.key.clone()} oninput={on_key} />
                 }) }
-                { field("produce-value", "Value", html! {
+                { field("produce-value", t("Value"), html! {
                     <input id="produce-value" type="text" placeholder={format!("record-{}", *sent)} value={form.value.clone()} oninput={on_value} />
                 }) }
-                { field("produce-count", "Count", html! {
+                { field("produce-count", t("Count"), html! {
                     <input id="produce-count" type="number" min="1" max="100000" value={form.count.clone()} oninput={on_count} />
                 }) }
                 { field("produce-acks", "acks", html! {
@@ -268,25 +272,25 @@ pub fn producer_panel(props: &ProducerPanelProps) -> Html {
                     <label for="produce-idempotence">{"enable.idempotence"}</label>
                 </div>
                 <p class="semantics" aria-live="polite">
-                    <span class={classes!("sem", config.semantics().replace(' ', "-").replace(['(', ')'], ""))}>{config.semantics()}</span>
-                    { if form.idempotence { format!(" · idempotence forces acks={} and retries", match effective.acks { streamlab_core::Acks::All => "all", streamlab_core::Acks::One => "1", streamlab_core::Acks::Zero => "0" }) } else { String::new() } }
+                    <span class={classes!("sem", config.semantics().replace(' ', "-").replace(['(', ')'], ""))}>{t(config.semantics())}</span>
+                    { if form.idempotence { format!(" · {}", tf("idempotence forces acks={acks} and retries", &[&match effective.acks { streamlab_core::Acks::All => "all", streamlab_core::Acks::One => "1", streamlab_core::Acks::Zero => "0" }])) } else { String::new() } }
                 </p>
                 <p class="partitioner" id="partitioner-explain">{explanation}</p>
                 <div class="buttons">
-                    <button id="produce" class="primary" type="submit" disabled={no_topic}>{"Send"}</button>
+                    <button id="produce" class="primary" type="submit" disabled={no_topic}>{t("Send")}</button>
                 </div>
             </form>
             <div class="min-isr">
-                <label for="min-isr">{format!("min.insync.replicas (now {})", props.min_isr)}</label>
+                <label for="min-isr">{tf("min.insync.replicas (now {n})", &[&props.min_isr])}</label>
                 <div class="inline">
                     <input id="min-isr" type="number" min="1" placeholder={props.min_isr.to_string()} value={form.min_isr.clone()} oninput={on_min_isr} />
-                    <button id="apply-min-isr" onclick={apply_min_isr}>{"Set"}</button>
+                    <button id="apply-min-isr" onclick={apply_min_isr}>{t("Set")}</button>
                 </div>
             </div>
             { if let Some(msg) = &*error { html!{ <p class="form-error" role="alert">{msg}</p> } } else { html!{} } }
-            <h3>{"Sends"}</h3>
+            <h3>{t("Sends")}</h3>
             { if props.outcomes.is_empty() {
-                html!{ <p class="empty">{"Nothing sent yet."}</p> }
+                html!{ <p class="empty">{t("Nothing sent yet.")}</p> }
             } else { html! {
                 <ul class="outcomes" aria-live="polite">
                     { for sends }

@@ -2,6 +2,7 @@
 //! delete), and the script as a file: download it, or import one.
 
 use crate::components::ui::{emit_on_click, panel};
+use crate::i18n::{t, tf};
 use streamlab_core::vec_map::VecSet;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
@@ -68,16 +69,16 @@ pub fn saved_panel(props: &SavedPanelProps) -> Html {
             e.prevent_default();
             let n = name.trim().to_string();
             if n.is_empty() {
-                message.set(Some("Give the scenario a name first.".into()));
+                message.set(Some(t("Give the scenario a name first.").into()));
                 return;
             }
             let ok = storage()
                 .map(|s| s.set_item(&format!("{PREFIX}{n}"), &script).is_ok())
                 .unwrap_or(false);
             message.set(Some(if ok {
-                format!("Saved “{n}” in this browser.")
+                tf("Saved “{name}” in this browser.", &[&n])
             } else {
-                "This browser does not allow local storage here.".into()
+                t("This browser does not allow local storage here.").into()
             }));
             names.set(saved_names());
         })
@@ -97,9 +98,9 @@ pub fn saved_panel(props: &SavedPanelProps) -> Html {
                 match wasm_bindgen_futures::JsFuture::from(file.text()).await {
                     Ok(text) => match text.as_string() {
                         Some(t) => on_open.emit((file_name, t)),
-                        None => message.set(Some("That file is not text.".into())),
+                        None => message.set(Some(t("That file is not text.").into())),
                     },
-                    Err(_) => message.set(Some("The file could not be read.".into())),
+                    Err(_) => message.set(Some(t("The file could not be read.").into())),
                 }
             });
             input.set_value("");
@@ -128,28 +129,28 @@ pub fn saved_panel(props: &SavedPanelProps) -> Html {
         items.push(html! {
             <li>
                 <span class="mono">{n.clone()}</span>
-                <button class="small" onclick={open} aria-label={format!("open {n}")}>{"Open"}</button>
-                <button class="small" onclick={delete} aria-label={format!("delete {n}")}>{"Delete"}</button>
+                <button class="small" onclick={open} aria-label={tf("open {name}", &[n])}>{t("Open")}</button>
+                <button class="small" onclick={delete} aria-label={tf("delete {name}", &[n])}>{t("Delete")}</button>
             </li>
         });
     }
     panel(
         "panel saved",
         "saved-h",
-        "Saved scenarios",
+        t("Saved scenarios"),
         html! { <>
             <form class="row" onsubmit={save}>
-                <label for="save-name" class="sr-only">{"Name"}</label>
-                <input id="save-name" placeholder="name" value={(*name).clone()} oninput={on_name} />
-                <button type="submit">{"Save"}</button>
+                <label for="save-name" class="sr-only">{t("Name")}</label>
+                <input id="save-name" placeholder={t("name")} value={(*name).clone()} oninput={on_name} />
+                <button type="submit">{t("Save")}</button>
             </form>
             { if let Some(m) = &*message { html!{ <p class="hint" role="status">{m.clone()}</p> } } else { html!{} } }
             <ul class="saved-list">
                 { for items }
             </ul>
             <div class="row">
-                <button class="small" onclick={download}>{"Download script"}</button>
-                <label class="file small">{"Import script…"}
+                <button class="small" onclick={download}>{t("Download script")}</button>
+                <label class="file small">{t("Import script…")}
                     <input type="file" accept=".script,.txt,.sh,text/plain" onchange={import} />
                 </label>
             </div>

@@ -2,6 +2,7 @@
 //! Lines after a scrubbed-back cursor are shown as the future.
 
 use crate::components::ui::panel;
+use crate::i18n::{t, tf};
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -26,9 +27,9 @@ pub fn script_panel(props: &ScriptPanelProps) -> Html {
     panel(
         "panel script",
         "script-h",
-        "Script",
+        t("Script"),
         html! { <>
-            <p class="hint">{"Every click is one of these lines. Share and Export carry exactly this."}</p>
+            <p class="hint">{t("Every click is one of these lines. Share and Export carry exactly this.")}</p>
             <ol class="script-lines" start={(skipped + 1).to_string()}>
                 { for (skipped / CHUNK..props.script.len().div_ceil(CHUNK)).map(|c| html! {
                     <ScriptLines key={c} script={Rc::clone(&props.script)} times={Rc::clone(&props.times)}
@@ -67,7 +68,7 @@ fn script_lines(props: &ScriptLinesProps) -> Html {
     html! {
         <>{ for (props.from..props.to).map(|i| html! {
             <li class={if i >= props.applied { "script-line future" } else { "script-line" }}>
-                <span class="t">{ props.times.get(i).map_or("later".to_string(), |t| format!("{t} ms")) }</span>
+                <span class="t">{ props.times.get(i).map_or(t("later").to_string(), |ms| tf("{ms} ms", &[&ms])) }</span>
                 <code>{ props.script.get(i).cloned().unwrap_or_default() }</code>
             </li>
         }) }</>

@@ -2,6 +2,7 @@
 //! travels back by replaying the script up to the chosen moment.
 
 use crate::components::ui::{emit_on_click, panel};
+use crate::i18n::{t, tf};
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
@@ -24,9 +25,9 @@ pub struct TimelineProps {
 
 fn fmt_ms(ms: u64) -> String {
     if ms >= 10_000 {
-        format!("{}.{} s", ms / 1000, ms % 1000 / 100)
+        tf("{s} s", &[&format!("{}.{}", ms / 1000, ms % 1000 / 100)])
     } else {
-        format!("{ms} ms")
+        tf("{ms} ms", &[&ms])
     }
 }
 
@@ -49,16 +50,16 @@ pub fn timeline(props: &TimelineProps) -> Html {
     panel(
         "panel timeline",
         "timeline-h",
-        "Timeline",
+        t("Timeline"),
         html! { <>
             <div class="timeline-row">
                 <button id="play" class="primary" aria-pressed={props.playing.to_string()} onclick={toggle}
-                    aria-label={if props.playing { "pause" } else { "play" }}>
-                    { if props.playing { "❚❚ Pause" } else { "▶ Play" } }
+                    aria-label={if props.playing { t("pause") } else { t("play") }}>
+                    { if props.playing { t("❚❚ Pause") } else { t("▶ Play") } }
                 </button>
-                <button id="step" onclick={step(100)} title="sim advance 100">{"+100 ms"}</button>
-                <button id="step-1s" onclick={step(1_000)} title="sim advance 1000">{"+1 s"}</button>
-                <div class="speed" role="group" aria-label="speed">
+                <button id="step" onclick={step(100)} title="sim advance 100">{t("+100 ms")}</button>
+                <button id="step-1s" onclick={step(1_000)} title="sim advance 1000">{t("+1 s")}</button>
+                <div class="speed" role="group" aria-label={t("speed")}>
                     { for [1u64, 10, 100].iter().map(|&x| html! {
                         <button class={if props.speed == x { "speed-btn on" } else { "speed-btn" }}
                             aria-pressed={(props.speed == x).to_string()}
@@ -68,16 +69,16 @@ pub fn timeline(props: &TimelineProps) -> Html {
                 <span class="clock" id="clock" aria-live="off">{format!("t = {}", fmt_ms(props.now_ms))}</span>
             </div>
             <div class="scrubber">
-                <label for="scrubber" class="sr-only">{"simulated time"}</label>
+                <label for="scrubber" class="sr-only">{t("simulated time")}</label>
                 <input id="scrubber" type="range" min="0" max={max.to_string()} step="1"
                     value={props.now_ms.to_string()} oninput={on_seek}
-                    aria-valuetext={format!("{} of {}", fmt_ms(props.now_ms), fmt_ms(props.end_ms))} />
+                    aria-valuetext={tf("{now} of {end}", &[&fmt_ms(props.now_ms), &fmt_ms(props.end_ms)])} />
                 <span class="end">{fmt_ms(props.end_ms)}</span>
             </div>
             { if props.in_past { html! {
                 <p class="past" role="status">
-                    {"Viewing the past (replayed from the script). A new command here drops what came after. "}
-                    <button id="to-end" onclick={to_end}>{"Back to the end"}</button>
+                    {t("Viewing the past (replayed from the script). A new command here drops what came after.")}{" "}
+                    <button id="to-end" onclick={to_end}>{t("Back to the end")}</button>
                 </p>
             } } else { html!{} } }
         </> },

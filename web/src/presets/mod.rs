@@ -12,8 +12,6 @@ mod describe;
 pub use describe::describe;
 
 use crate::state::{Action, Notice};
-use wasm_bindgen::{JsCast, JsValue};
-use wasm_bindgen_futures::JsFuture;
 
 /// One preset as the menu lists it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -21,6 +19,8 @@ pub struct PresetEntry {
     /// The script's file name in `tests/scenarios/` (and `scenarios/` in dist).
     pub file: &'static str,
     pub title: &'static str,
+    /// The menu group (`tests/scenarios/menu.txt`), an English key.
+    pub group: &'static str,
 }
 
 include!(concat!(env!("OUT_DIR"), "/preset_index.rs"));
@@ -36,23 +36,7 @@ pub enum PresetStatus {
     Failed(&'static str),
 }
 
-/// Why a preset's script could not be fetched.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum FetchError {
-    /// Not in a browser window (nothing to fetch with).
-    #[error("GET {url}: no browser window to fetch from")]
-    NoWindow { url: String },
-    /// The request never got an answer (offline, blocked), in the browser's words.
-    #[error("GET {url}: {reason}")]
-    Network { url: String, reason: String },
-    /// The server answered, but not with the script.
-    #[error("GET {url}: {status} {status_text}")]
-    Status {
-        url: String,
-        status: u16,
-        status_text: String,
-    },
-}
+pub use crate::fetch::FetchError;
 
 /// The script's address, relative to the page (the site may live under any path).
 pub fn script_url(file: &str) -> String {
@@ -76,47 +60,18 @@ pub fn load_action(file: &str, script: String) -> Action {
 /// Says a preset could not be loaded; the scenario on screen stays.
 pub fn failure_notice(entry: &PresetEntry, error: &FetchError) -> Notice {
     Notice {
-        title: format!("Could not load the preset “{}”", entry.title),
+        title: crate::i18n::tf(
+            "Could not load the preset “{title}”",
+            &[&crate::i18n::t(entry.title)],
+        ),
         body: error.to_string(),
         is_error: true,
     }
 }
 
-/// The browser's words for a rejected promise (a `TypeError: Failed to fetch`).
-fn reason(e: &JsValue) -> String {
-    e.dyn_ref::<js_sys::Error>()
-        .map(|e| String::from(e.message()))
-        .or_else(|| e.as_string())
-        .unwrap_or_else(|| "the request failed".to_string())
-}
-
 /// Fetches a preset's script text from the site.
 pub async fn fetch_script(file: &str) -> Result<String, FetchError> {
-    let url = script_url(file);
-    let window = web_sys::window().ok_or_else(|| FetchError::NoWindow { url: url.clone() })?;
-    let network = |e: JsValue| FetchError::Network {
-        url: url.clone(),
-        reason: reason(&e),
-    };
-    let response: web_sys::Response = JsFuture::from(window.fetch_with_str(&url))
-        .await
-        .map_err(network)?
-        .dyn_into()
-        .map_err(network)?;
-    if !response.ok() {
-        return Err(FetchError::Status {
-            url,
-            status: response.status(),
-            status_text: response.status_text(),
-        });
-    }
-    let text = JsFuture::from(response.text().map_err(network)?)
-        .await
-        .map_err(network)?;
-    text.as_string().ok_or_else(|| FetchError::Network {
-        url: url.clone(),
-        reason: "the answer is not text".to_string(),
-    })
+    crate::fetch::fetch_text(&script_url(file)).await
 }
 
 /// Fetches and opens a preset: the action to dispatch (the scenario, or a
@@ -158,13 +113,31 @@ mod tests {
     #[test]
     fn the_index_lists_every_fixture_with_its_title() {
         assert!(!PRESETS.is_empty());
-        let files: Vec<&str> = PRESETS.iter().map(|p| p.file).collect();
+        let mut files: Vec<&str> = PRESETS.iter().map(|p| p.file).collect();
+        files.sort_unstable();
         let fixtures: Vec<&str> = SCENARIOS.iter().map(|(f, _)| *f).collect();
-        assert_eq!(files, fixtures, "the menu lists the fixtures in file order");
-        for ((file, text), entry) in SCENARIOS.iter().zip(PRESETS) {
+        assert_eq!(files, fixtures, "the menu lists every fixture once");
+        for (file, text) in SCENARIOS {
+            let entry = PRESETS.iter().find(|p| p.file == *file).expect("listed");
             assert_eq!(entry.title, describe(file, text).0, "{file}");
             assert!(!entry.title.is_empty(), "{file}");
         }
+        // Two groups, each in one run: the study notes' examples first, in
+        // the notes' order (Flume comes first in the notes).
+        let mut groups: Vec<&str> = PRESETS.iter().map(|p| p.group).collect();
+        groups.dedup();
+        assert_eq!(
+            groups,
+            vec![
+                "The study notes' examples",
+                "Failures: how records are lost or written twice"
+            ]
+        );
+        assert_eq!(PRESETS[0].file, "flume-to-kafka.script");
+        let at = |f: &str| PRESETS.iter().position(|p| p.file == f);
+        assert!(at("seed-install-and-topics.script") < at("seed-partitioning.script"));
+        assert!(at("assignors-two-topics.script") < at("assignors-three-topics.script"));
+        assert!(at("acks1-leader-crash.script") < at("min-insync-replicas.script"));
         // Titles written as Rust literals survive quotes and non-ASCII.
         assert!(PRESETS
             .iter()
