@@ -43,10 +43,9 @@
 //! * Comments and blank lines are kept.
 
 use crate::flume::{parse_agent_config, KAFKA_SINK, TYPE_INTERCEPTOR};
-use crate::network::Node;
 use crate::script::{
-    broker_arg, heredoc_marker, node_arg, parse, parse_duration, parse_produce, parse_sim_consumer,
-    quote, split_words, Line, ScriptError, Session, SIM_COMMANDS, TOOLS,
+    heredoc_marker, parse, parse_duration, parse_produce, parse_sim_consumer, quote, split_words,
+    Line, ScriptError, Session, SIM_COMMANDS, TOOLS,
 };
 use crate::sim::{Command, OffsetReset, Produce, ProducerConfig};
 
@@ -169,8 +168,8 @@ pub fn to_shell(script: &str) -> Result<String, ExportError> {
 }
 
 /// A Flume agent the script started: its name, its number k (monitoring on
-/// `FLUME_MONITORING_PORT + k`), its properties (for `sim flume feed`).
-type Agent = (String, usize, String);
+/// `FLUME_MONITORING_PORT + k`), its sources' `/dev/tcp` addresses.
+type Agent = (String, usize, Vec<(String, String)>);
 
 /// The export in progress: the script played so far, and what it started.
 #[derive(Default)]
@@ -396,7 +395,7 @@ impl Exporter {
                 return;
             }
             "crash" | "restart" | "isolate" | "heal" | "slow" | "cut" | "drop" => {
-                return self.fault(line, opening, sub, rest)
+                return self.fault(opening, sub, rest)
             }
             "set" => return self.set(opening, rest),
             "elect-preferred" => return self.elect_preferred(line.number, opening, rest),
@@ -416,7 +415,7 @@ impl Exporter {
         self.comment_out(line, opening, why);
     }
 
-    fn fault(&mut self, line: &Line, opening: &str, sub: &str, rest: &[String]) {
+    fn fault(&mut self, opening: &str, sub: &str, rest: &[String]) {
         let why = match sub {
             "crash" if rest.get(1).is_some_and(|w| w == "--disk-lost") => "SIGKILL, and its log directories are emptied",
             "crash" => "SIGKILL: no clean shutdown",
@@ -427,44 +426,13 @@ impl Exporter {
             "cut" => "no traffic between the two: network namespaces or iptables",
             _ => "that share of their messages lost: tc netem loss",
         };
-        // Numbers and names streamlab parsed, never the script's words.
-        let mut words = Vec::new();
-        let parsed: Result<(), crate::CommandError> = match sub {
-            "heal" => Ok(()),
-            "cut" | "drop" => (0..2).try_for_each(|i| {
-                words.push(match node_arg(rest, i)? {
-                    Node::Broker(b) => b.to_string(),
-                    Node::ZooKeeper => "zk".into(),
-                    Node::Clients => "clients".into(),
-                });
-                Ok(())
-            }),
-            _ => broker_arg(rest, 0).map(|b| words.push(b.to_string())),
-        };
-        match sub {
-            "drop" => words.extend(
-                rest.get(2)
-                    .and_then(|p| p.trim().parse::<u32>().ok())
-                    .map(|p| p.to_string()),
-            ),
-            "slow" => words.extend(
-                rest.get(1)
-                    .and_then(|d| parse_duration(d).ok())
-                    .map(|ms| ms.to_string()),
-            ),
-            "crash" if rest.len() > 1 => words.push("--disk-lost".into()),
-            _ => {}
-        }
-        if parsed.is_err() {
-            // The session ran it without an error, so this cannot happen;
-            // if it does, say so rather than guess.
-            return self.comment_out(line, opening, "not exported");
-        }
+        // The sim line's own words, quoted: streamlab accepted them, and
+        // `fault` takes what `sim` takes (`1500ms`, `zookeeper`, ...).
         self.fault = true;
         self.comment(opening, why);
         self.put(&["fault ", sub]);
-        for w in &words {
-            self.put(&[" ", w]);
+        for w in rest {
+            self.word(w);
         }
         self.out.push('\n');
     }
@@ -635,19 +603,29 @@ impl Exporter {
         .concat();
         self.put(&["# (export: the properties to a file; the agent in the background, monitored over HTTP)\ncat >", &file]);
         self.heredoc(&body);
-        let config = body.join("\n");
-        if let Ok(agent) = parse_agent_config(&config, &name) {
+        let mut netcat = Vec::new();
+        if let Ok(agent) = parse_agent_config(&body.join("\n"), &name) {
             for sink in agent.sinks.iter().filter(|k| k.type_name == KAFKA_SINK) {
                 self.out.push_str("printf '%s = %s\\n'");
                 self.word(&[&name, ".sinks.", &sink.name, ".kafka.bootstrap.servers"].concat());
                 self.put(&[" \"$BOOTSTRAP\" >>", &file, "\n"]);
             }
-            if agent.sources.iter().any(|s| {
-                s.interceptors
+            for s in &agent.sources {
+                if s.interceptors
                     .iter()
                     .any(|i| i.type_name == TYPE_INTERCEPTOR)
-            }) {
-                self.out.push_str("# (export: the course's TypeInterceptor must be in Flume's lib/; cargo xtask oracle builds it)\n");
+                {
+                    self.out.push_str("# (export: the course's TypeInterceptor must be in Flume's lib/; cargo xtask oracle builds it)\n");
+                }
+                // Where `sim flume feed` sends lines (a netcat source's
+                // bind and port; streamlab refuses the others).
+                if let Some(port) = s.context.get("port") {
+                    let host = match s.context.get("bind") {
+                        None | Some("0.0.0.0") => "127.0.0.1",
+                        Some(h) => h,
+                    };
+                    netcat.push((s.name.clone(), ["/dev/tcp/", host, "/", port].concat()));
+                }
             }
         }
         self.background();
@@ -661,7 +639,7 @@ impl Exporter {
             &index,
             "))\"\n",
         ]);
-        self.agents.push((name, self.agents.len(), config));
+        self.agents.push((name, self.agents.len(), netcat));
     }
 
     fn sim_flume(&mut self, line: &Line, opening: &str, rest: &[String]) {
@@ -678,19 +656,9 @@ impl Exporter {
                     "))/metrics\"; echo\n",
                 ]);
             }
-            (Some("feed"), Some((name, _, config))) => {
-                let address = parse_agent_config(&config, &name).ok().and_then(|cfg| {
-                    let s = cfg
-                        .sources
-                        .into_iter()
-                        .find(|s| Some(&s.name) == rest.get(2))?;
-                    let host = match s.context.get("bind") {
-                        None | Some("0.0.0.0") => "127.0.0.1",
-                        Some(h) => h,
-                    };
-                    Some(["/dev/tcp/", host, "/", s.context.get("port")?].concat())
-                });
-                let Some(path) = address else {
+            (Some("feed"), Some((_, _, netcat))) => {
+                let address = netcat.into_iter().find(|(n, _)| Some(n) == rest.get(2));
+                let Some((_, path)) = address else {
                     return self.comment_out(
                         line,
                         opening,

@@ -22,7 +22,7 @@ pub use timeline::{Progress, Timeline};
 pub(crate) use entry::heredoc_marker;
 pub(crate) use kafka_console::parse_sim_consumer;
 pub(crate) use session::TOOLS;
-pub(crate) use sim_cmd::{broker_arg, node_arg, parse_produce, SIM_COMMANDS};
+pub(crate) use sim_cmd::{parse_produce, SIM_COMMANDS};
 
 /// One command line of a script, with the here-document that followed it.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -41,12 +41,12 @@ fn usage() -> CommandError {
     CommandError::Usage(USAGE.into())
 }
 
-pub(crate) fn broker_arg(args: &[String], i: usize) -> Result<i32, CommandError> {
+fn broker_arg(args: &[String], i: usize) -> Result<i32, CommandError> {
     parse_number("broker", args.get(i).ok_or_else(usage)?)
 }
 
 /// `3`, `zk`/`zookeeper`, `clients`.
-pub(crate) fn node_arg(args: &[String], i: usize) -> Result<Node, CommandError> {
+fn node_arg(args: &[String], i: usize) -> Result<Node, CommandError> {
     let w = args.get(i).ok_or_else(usage)?;
     match w.as_str() {
         "zk" | "zookeeper" => Ok(Node::ZooKeeper),
