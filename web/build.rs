@@ -3,8 +3,9 @@
 //!   order of `tests/scenarios/menu.txt` (the study notes' order), the
 //!   presets menu. The app fetches a script only when it is chosen (dist
 //!   serves the folder), so the texts stay out of the wasm.
-//! - `scenarios.rs`: every script's text (`include_str!`), for tests only
-//!   (a browser test cannot read files).
+//! - `scenarios.rs`: every script's text (`include_str!`) and the stored
+//!   trace hashes (`tests/trace-hashes.txt`), for tests only (a browser test
+//!   cannot read files).
 
 use std::fmt::Write;
 use std::path::{Path, PathBuf};
@@ -75,6 +76,15 @@ fn main() {
         );
     }
     texts.push_str("];\n");
+    let hashes = dir.join("../trace-hashes.txt");
+    println!("cargo:rerun-if-changed={}", hashes.display());
+    let _ = writeln!(
+        texts,
+        "/// `tests/trace-hashes.txt`: the trace hash each fixture must give.\n\
+         #[allow(dead_code)] // Only the determinism test reads it.\n\
+         pub const TRACE_HASHES: &str = include_str!({:?});",
+        hashes.display().to_string()
+    );
     index.push_str("];\n");
     let out_dir = std::env::var("OUT_DIR").expect("cargo sets OUT_DIR for build scripts");
     let out = Path::new(&out_dir);

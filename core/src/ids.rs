@@ -12,6 +12,10 @@ pub type LeaderEpoch = i32;
 /// Producer id handed out for idempotent producers.
 pub type ProducerId = i64;
 
+/// A topic-partition as a key of the simulation's internal maps (a tuple:
+/// cheaper to build and compare than a [`TopicPartition`]).
+pub(crate) type Tp = (String, PartitionId);
+
 /// A topic-partition, ordered by topic then number as Kafka sorts them.
 #[derive(
     Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,

@@ -19,20 +19,24 @@ pub mod log;
 pub mod network;
 pub mod partition;
 pub mod producer;
+mod requests;
 pub mod rng;
 pub mod script;
 pub mod share;
-mod sim;
+pub(crate) mod sim;
 pub mod time;
 pub mod vec_map;
 pub mod workload;
 
 pub use cluster::{Cluster, Topic, TopicConfig};
+pub use consumer::{
+    ConsoleConsume, ConsumedRecord, ConsumerConfig, Member, OffsetReset, StartOffset,
+};
 pub use error::CommandError;
 pub use event::{Event, EventKind};
+pub use producer::{Acks, ProducerConfig};
 pub use sim::{
-    error_message, java_string_hash, Acks, ClusterConfig, Command, ConsoleConsume, ConsumedRecord,
-    ConsumerConfig, CreateTopic, FlumeSample, Group, Member, OffsetReset, Produce, ProducerConfig,
-    Reply, Simulation, StartOffset,
+    java_string_hash, ClusterConfig, Command, CreateTopic, FlumeSample, Group, Produce, Reply,
+    Simulation,
 };
 pub use time::SimTime;

@@ -19,17 +19,6 @@ pub struct FollowerState {
     pub last_fetch_time: SimTime,
 }
 
-/// An `acks=all` produce waiting for the high watermark (Kafka's produce purgatory).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PendingAck {
-    pub producer: String,
-    pub batch: u64,
-    pub request: u64,
-    /// The HW that completes it: the batch's last offset + 1.
-    pub required: Offset,
-    pub base_offset: Offset,
-}
-
 /// Sequence numbers an idempotent producer wrote, as runs of records
 /// (the broker's producer state, rebuilt from the log after truncation).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -69,8 +58,6 @@ pub struct Replica {
     pub fetch_session: u64,
     /// Leader epoch check still owed before fetching (KIP-101 rule).
     pub epoch_check_pending: bool,
-    /// Produce requests waiting for the HW (leader only).
-    pub purgatory: Vec<PendingAck>,
     /// Per producer id, the most recent sequence runs (duplicate detection).
     pub producers: VecMap<ProducerId, VecDeque<SequenceRun>>,
 }
@@ -83,7 +70,6 @@ impl Default for Replica {
             role: Role::Offline,
             fetch_session: 0,
             epoch_check_pending: false,
-            purgatory: Vec::new(),
             producers: VecMap::new(),
         }
     }

@@ -1,7 +1,11 @@
-//! The same scenario gives the same trace hash in the browser as natively.
-//! `cargo xtask test` computes the native hashes and passes them in
-//! `STREAMLAB_NATIVE_TRACE_HASHES` (`file=hash,...`) when building this test.
+//! The same scenario gives the same trace hash in the browser as natively:
+//! both compare with the committed `tests/trace-hashes.txt` (the native side
+//! in `core/tests/scenarios.rs`), so a wasm-only difference fails here and a
+//! change of behaviour fails in both until the file is updated on purpose.
 #![cfg(target_arch = "wasm32")]
+
+#[path = "../../core/tests/common/trace_hashes.rs"]
+mod trace_hashes;
 
 use streamlab_core::script::run_script;
 use wasm_bindgen_test::*;
@@ -11,35 +15,18 @@ wasm_bindgen_test_configure!(run_in_browser);
 include!(concat!(env!("OUT_DIR"), "/scenarios.rs"));
 
 #[wasm_bindgen_test]
-fn trace_hashes_match_native() {
-    // Unset means the test was built outside `cargo xtask test`: fail, don't skip.
-    let Some(native) = option_env!("STREAMLAB_NATIVE_TRACE_HASHES") else {
-        panic!("STREAMLAB_NATIVE_TRACE_HASHES is unset: run this through `cargo xtask test`");
-    };
-    let expected: Vec<(&str, u64)> = native
-        .split(',')
-        .filter(|s| !s.is_empty())
-        .map(|pair| {
-            let (name, hash) = pair.split_once('=').expect("file=hash");
-            (name, hash.parse().expect("a u64 hash"))
-        })
-        .collect();
+fn trace_hashes_match_the_stored_ones() {
+    let stored = trace_hashes::parse(TRACE_HASHES).unwrap_or_else(|e| panic!("{e}"));
     assert!(!SCENARIOS.is_empty(), "no scenarios embedded");
-    assert_eq!(
-        expected.len(),
-        SCENARIOS.len(),
-        "native and wasm see different scenario sets"
+    let computed: Vec<(String, u64)> = SCENARIOS
+        .iter()
+        .map(|(name, text)| (name.to_string(), run_script(text).1.trace_hash))
+        .collect();
+    let problems = trace_hashes::compare(&stored, &computed);
+    assert!(
+        problems.is_empty(),
+        "in wasm: {}\n{}",
+        problems.join("\n"),
+        trace_hashes::HOW_TO_UPDATE
     );
-    for (name, text) in SCENARIOS {
-        let (_, run) = run_script(text);
-        let want = expected
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, h)| *h)
-            .unwrap_or_else(|| panic!("no native hash for {name}"));
-        assert_eq!(
-            run.trace_hash, want,
-            "{name}: wasm trace differs from native"
-        );
-    }
 }

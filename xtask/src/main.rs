@@ -136,28 +136,6 @@ fn wasm_size(dist: &Path) -> Result<(u64, u64)> {
     Ok((bytes.len() as u64, gz.len() as u64))
 }
 
-/// `name=hash,...` for every scenario fixture, computed natively.
-fn native_trace_hashes() -> Result<String> {
-    let dir = root().join("tests/scenarios");
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .map_err(|e| format!("{}: {e}", dir.display()))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "script"))
-        .collect();
-    files.sort();
-    let mut pairs = Vec::new();
-    for f in files {
-        let text = std::fs::read_to_string(&f).map_err(|e| format!("{}: {e}", f.display()))?;
-        let (_, run) = streamlab_core::script::run_script(&text);
-        let name = f
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        pairs.push(format!("{name}={}", run.trace_hash));
-    }
-    Ok(pairs.join(","))
-}
-
 /// Seeds the `test` task fuzzes: fixed, so CI is reproducible.
 const TEST_FUZZ_SEEDS: std::ops::Range<u64> = 0..1000;
 
@@ -225,7 +203,8 @@ fn test() -> Result {
             }
         }),
         ("wasm tests in headless Chromium", &|| {
-            let hashes = native_trace_hashes()?;
+            // The determinism test compares with tests/trace-hashes.txt, the
+            // file the native tests check too.
             run(cargo()
                 .args([
                     "test",
@@ -234,8 +213,7 @@ fn test() -> Result {
                     "--target",
                     "wasm32-unknown-unknown",
                 ])
-                .env("CHROMEDRIVER", &chromedriver)
-                .env("STREAMLAB_NATIVE_TRACE_HASHES", hashes))
+                .env("CHROMEDRIVER", &chromedriver))
         }),
         ("release build", &|| dist().map(|_| ())),
         ("browser end-to-end", &|| {
@@ -279,10 +257,12 @@ fn bench() -> Result {
             "--test",
             "bench",
             "--",
+            // The benches are #[ignore]d so that `cargo xtask test` reports
+            // them as not run; here they are what we came for.
+            "--include-ignored",
             "--nocapture",
         ])
         .env("CHROMEDRIVER", &chromedriver)
-        .env("STREAMLAB_WASM_BENCH", "1")
         .output()
         .map_err(|e| format!("cargo test (wasm bench): {e}"))?;
     let wasm_out = String::from_utf8_lossy(&wasm.stdout).into_owned();
@@ -290,6 +270,14 @@ fn bench() -> Result {
         return Err(format!(
             "wasm bench failed:\n{wasm_out}\n{}",
             String::from_utf8_lossy(&wasm.stderr)
+        ));
+    }
+    // A bench that printed no figure did not run: say so instead of a summary without it.
+    let figures = wasm_out.lines().filter(|l| l.contains("BENCH ")).count();
+    let ran = passed_count(&wasm_out);
+    if ran == 0 || figures < ran {
+        return Err(format!(
+            "the wasm benches did not all run ({ran} passed, {figures} figures printed):\n{wasm_out}"
         ));
     }
     let dist = dist()?;
@@ -310,6 +298,21 @@ fn bench() -> Result {
         gz as f64 / 1024.0
     );
     Ok(())
+}
+
+/// How many tests a test runner's output says passed (the sum over its
+/// `test result: ok. N passed` lines).
+fn passed_count(output: &str) -> usize {
+    output
+        .lines()
+        .filter_map(|l| {
+            l.split_once("test result: ")?
+                .1
+                .split_once(" passed")
+                .map(|(n, _)| n)
+        })
+        .filter_map(|n| n.rsplit(' ').next()?.parse::<usize>().ok())
+        .sum()
 }
 
 /// (group/bench, mean ns, elements per iteration) from criterion's reports
@@ -351,4 +354,22 @@ fn criterion_results(since: std::time::SystemTime) -> Result<Vec<(String, f64, O
     }
     out.sort_by(|a, b| a.0.cmp(&b.0));
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::passed_count;
+
+    #[test]
+    fn passed_count_sums_the_runner_summaries() {
+        let out = "running 3 tests\ntest a ... ok\n\
+                   test result: ok. 3 passed; 0 failed; 0 ignored; 0 filtered out\n\
+                   test result: ok. 2 passed; 0 failed; 1 ignored\n";
+        assert_eq!(passed_count(out), 5);
+        assert_eq!(
+            passed_count("test result: ok. 0 passed; 0 failed; 3 ignored"),
+            0
+        );
+        assert_eq!(passed_count("no summary at all"), 0);
+    }
 }

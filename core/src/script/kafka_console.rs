@@ -8,7 +8,7 @@ use crate::consumer::AssignorKind;
 use crate::error::CommandError;
 use crate::event::EventKind;
 use crate::ids::Offset;
-use crate::sim::{
+use crate::{
     Command, ConsoleConsume, ConsumerConfig, OffsetReset, Produce, ProducerConfig, Reply,
     StartOffset,
 };

@@ -6,7 +6,7 @@ use super::session::Session;
 use super::Line;
 use crate::error::CommandError;
 use crate::network::Node;
-use crate::sim::{Command, Produce, ProducerConfig, Reply};
+use crate::{Command, Produce, ProducerConfig, Reply};
 use std::fmt::Write;
 
 const USAGE: &str =

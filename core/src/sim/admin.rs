@@ -103,7 +103,7 @@ impl Simulation {
     pub(super) fn delete_topic(&mut self, name: &str) -> Result<Reply, CommandError> {
         self.cluster.topic(name)?;
         self.cluster.topics.remove(name);
-        self.parked.retain(|(tp, _, _), _| tp.0 != name);
+        self.purgatory.drop_topic(name);
         self.emit(EventKind::TopicDeleted {
             topic: name.to_string(),
         });

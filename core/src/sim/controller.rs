@@ -5,11 +5,11 @@
 //! assignment order, and bumps the leader epoch on every change it makes.
 
 use super::timers::Timer;
-use super::{Reply, Simulation, Tp};
+use super::{Reply, Simulation};
 use crate::broker::{Broker, BrokerState};
 use crate::error::CommandError;
 use crate::event::{ElectionReason, EventKind, IsrChangeReason};
-use crate::ids::BrokerId;
+use crate::ids::{BrokerId, Tp};
 use crate::network::Node;
 use crate::partition::Role;
 use crate::vec_map::VecSet;
@@ -188,9 +188,9 @@ impl Simulation {
             {
                 r.role = Role::Offline;
                 r.fetch_session += 1;
-                r.purgatory.clear();
             }
         }
+        self.purgatory.drop_broker(id);
     }
 
     pub(super) fn session_expired(&mut self, id: BrokerId, session: u64) {

@@ -5,7 +5,7 @@ use super::{Produce, ProducerConfig, Reply, Simulation};
 use crate::error::CommandError;
 use crate::event::EventKind;
 use crate::flume::{parse_agent_config, Agent, InterceptorRegistry, KafkaOutput};
-use crate::sim::Acks;
+use crate::producer::Acks;
 use crate::time::SimTime;
 
 /// The Kafka sink's producer: `send()` hands records to a simulated

@@ -1,117 +1,21 @@
-//! Consumers: group members with the coordinator's rebalances, generations,
-//! session timeouts and committed offsets, and standalone (assigned)
-//! consumers. Rebalances complete at the instant they start (the join and
-//! sync round trips are not simulated); everything else follows Kafka 2.x.
+//! Kafka's `GroupCoordinator` (with the client's `ConsumerCoordinator`
+//! folded in): group members join and leave, generations and rebalances,
+//! the assignor's run, committed offsets (auto-commit on its interval and
+//! before a rebalance), session timeouts of crashed members, and the poll
+//! loop's timer. Rebalances complete at the instant they start (the join
+//! and sync round trips are not simulated); everything else follows Kafka
+//! 2.x. The members' client side is in `consumer/`.
 
 use super::timers::Timer;
 use super::{Reply, Simulation};
-use crate::cluster::settings::{parse_bool, parse_int, parse_ms};
-use crate::consumer::{assign_cooperative, moved, Assignment, AssignorKind};
+use crate::consumer::kafka_consumer::{no_offset_error, reset_offset};
+use crate::consumer::{
+    assign_cooperative, moved, Assignment, AssignorKind, ConsumerConfig, Member, OffsetReset,
+};
 use crate::error::CommandError;
 use crate::event::EventKind;
-use crate::ids::{BrokerId, Offset, PartitionId, TopicPartition};
+use crate::ids::{BrokerId, Offset, TopicPartition};
 use crate::vec_map::VecMap;
-
-/// `auto.offset.reset`: where to start without a committed offset.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
-pub enum OffsetReset {
-    Earliest,
-    /// Kafka's default: the high watermark at that moment.
-    #[default]
-    Latest,
-    /// Fail with `NoOffsetForPartitionException`.
-    None,
-}
-
-impl std::str::FromStr for OffsetReset {
-    type Err = CommandError;
-    fn from_str(s: &str) -> Result<Self, CommandError> {
-        match s {
-            "earliest" => Ok(Self::Earliest),
-            "latest" => Ok(Self::Latest),
-            "none" => Ok(Self::None),
-            other => Err(CommandError::InvalidConfig {
-                key: "auto.offset.reset".into(),
-                value: other.into(),
-                reason: "String must be one of: latest, earliest, none".into(),
-            }),
-        }
-    }
-}
-
-/// Consumer settings, Kafka 2.x names and defaults.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct ConsumerConfig {
-    pub auto_offset_reset: OffsetReset,
-    pub enable_auto_commit: bool,
-    /// `auto.commit.interval.ms` (5000).
-    pub auto_commit_interval_ms: u64,
-    /// `session.timeout.ms` (10000).
-    pub session_timeout_ms: u64,
-    /// `max.poll.records` (500).
-    pub max_poll_records: usize,
-    /// How often the member polls (the application's loop).
-    pub poll_interval_ms: u64,
-}
-
-impl Default for ConsumerConfig {
-    fn default() -> Self {
-        Self {
-            auto_offset_reset: OffsetReset::Latest,
-            enable_auto_commit: true,
-            auto_commit_interval_ms: 5_000,
-            session_timeout_ms: 10_000,
-            max_poll_records: 500,
-            poll_interval_ms: 100,
-        }
-    }
-}
-
-impl ConsumerConfig {
-    pub fn set(&mut self, key: &str, value: &str) -> Result<(), CommandError> {
-        match key {
-            "auto.offset.reset" => self.auto_offset_reset = value.parse()?,
-            "enable.auto.commit" => self.enable_auto_commit = parse_bool(key, value)?,
-            // At least 1 ms: a zero interval would re-arm itself at the same instant.
-            "auto.commit.interval.ms" => self.auto_commit_interval_ms = parse_ms(key, value, 1)?,
-            "session.timeout.ms" => self.session_timeout_ms = parse_ms(key, value, 1)?,
-            "max.poll.records" => {
-                self.max_poll_records = parse_int(key, value, 1)?.unsigned_abs() as usize
-            }
-            "group.id"
-            | "client.id"
-            | "key.deserializer"
-            | "value.deserializer"
-            | "partition.assignment.strategy"
-            | "heartbeat.interval.ms"
-            | "fetch.min.bytes" => {}
-            _ => {
-                return Err(CommandError::Usage(format!(
-                    "Unknown consumer config {key}"
-                )))
-            }
-        }
-        Ok(())
-    }
-}
-
-/// A group member (a `KafkaConsumer` that subscribed).
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct Member {
-    /// The name the scenario gave it (also its `client.id`).
-    pub name: String,
-    /// The coordinator's member id: `client.id` + a unique suffix.
-    pub member_id: String,
-    pub topics: Vec<String>,
-    pub config: ConsumerConfig,
-    /// A crashed member stops heartbeating; the coordinator notices after
-    /// `session.timeout.ms`.
-    pub crashed: bool,
-    /// Next offset to read, per assigned partition.
-    pub positions: VecMap<TopicPartition, Offset>,
-    /// Bumped on every (re)start so old poll timers are void.
-    pub incarnation: u64,
-}
 
 /// A consumer group as its coordinator keeps it.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -124,36 +28,10 @@ pub struct Group {
     /// Member name → partitions, as of the current generation.
     pub assignment: Assignment,
     pub committed: VecMap<TopicPartition, Offset>,
-}
-
-/// One record handed to a console consumer.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ConsumedRecord {
-    pub partition: PartitionId,
-    pub offset: Offset,
-    pub key: Option<String>,
-    pub value: String,
-}
-
-/// `kafka-console-consumer.sh` run once: read what is readable now.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ConsoleConsume {
-    pub topic: String,
-    pub group: Option<String>,
-    /// `--partition`: assign instead of subscribe (no group).
-    pub partition: Option<PartitionId>,
-    /// `--offset` with `--partition`: a number, or earliest/latest.
-    pub offset: Option<StartOffset>,
-    pub from_beginning: bool,
-    pub max_messages: Option<usize>,
-    pub config: ConsumerConfig,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum StartOffset {
-    At(Offset),
-    Earliest,
-    Latest,
+    /// Every member's subscription as of its last join, kept after it
+    /// leaves: the page replays the group's membership history under each
+    /// assignor, members long gone included.
+    pub subscriptions: VecMap<String, Vec<String>>,
 }
 
 /// Java's `String.hashCode`.
@@ -203,7 +81,7 @@ impl Simulation {
         )
     }
 
-    pub(super) fn consumer_join(
+    pub(crate) fn consumer_join(
         &mut self,
         group: &str,
         name: &str,
@@ -250,10 +128,12 @@ impl Simulation {
                 members: VecMap::new(),
                 assignment: Assignment::new(),
                 committed: VecMap::new(),
+                subscriptions: VecMap::new(),
             });
         // The group's protocol is the assignor its members agree on; the
         // simulation takes the latest joiner's choice.
         g.assignor = assignor;
+        g.subscriptions.insert(name.to_string(), topics.clone());
         g.members.insert(
             name.to_string(),
             Member {
@@ -286,13 +166,7 @@ impl Simulation {
         let missing = self.missing_offsets(group, name);
         if config.auto_offset_reset == OffsetReset::None && !missing.is_empty() {
             self.remove_member(group, name, false);
-            if self
-                .groups
-                .get(group)
-                .is_some_and(|g| g.members.is_empty() && g.committed.is_empty())
-            {
-                self.groups.remove(group);
-            }
+            self.forget_group_if_empty(group);
             return Err(no_offset_error(&missing));
         }
         Ok(Reply::Done)
@@ -405,7 +279,7 @@ impl Simulation {
         }
     }
 
-    fn remove_member(&mut self, group: &str, name: &str, timed_out: bool) {
+    pub(crate) fn remove_member(&mut self, group: &str, name: &str, timed_out: bool) {
         let Some(g) = self.groups.get_mut(group) else {
             return;
         };
@@ -557,7 +431,7 @@ impl Simulation {
             }
             let pos = match g.committed.get(&tp) {
                 Some(&o) => Some(o),
-                None => self.reset_offset(&tp, m.config.auto_offset_reset),
+                None => reset_offset(&self.cluster, &tp, m.config.auto_offset_reset),
             };
             if let Some(pos) = pos {
                 start.push((tp, pos));
@@ -572,17 +446,7 @@ impl Simulation {
         }
     }
 
-    /// Where `auto.offset.reset` points now (`None` for the `none` policy).
-    fn reset_offset(&self, tp: &TopicPartition, reset: OffsetReset) -> Option<Offset> {
-        let p = self.cluster.partition(&tp.topic, tp.partition).ok()?;
-        match reset {
-            OffsetReset::Earliest => Some(p.log_start_offset()),
-            OffsetReset::Latest => Some(p.high_watermark()),
-            OffsetReset::None => None,
-        }
-    }
-
-    fn commit_member(&mut self, group: &str, name: &str, only_auto: bool) {
+    pub(crate) fn commit_member(&mut self, group: &str, name: &str, only_auto: bool) {
         let Some(g) = self.groups.get(group) else {
             return;
         };
@@ -613,6 +477,56 @@ impl Simulation {
         }
     }
 
+    /// `KafkaConsumer.seek`: where a member reads next in `tp`.
+    pub(crate) fn seek(&mut self, group: &str, name: &str, tp: TopicPartition, offset: Offset) {
+        if let Some(m) = self
+            .groups
+            .get_mut(group)
+            .and_then(|g| g.members.get_mut(name))
+        {
+            m.positions.insert(tp, offset);
+        }
+    }
+
+    /// A group with no members and no committed offsets leaves no trace.
+    pub(crate) fn forget_group_if_empty(&mut self, group: &str) {
+        if self
+            .groups
+            .get(group)
+            .is_some_and(|g| g.members.is_empty() && g.committed.is_empty())
+        {
+            self.groups.remove(group);
+        }
+    }
+
+    /// The member's application loop calls `poll()` every
+    /// `poll.interval`; what it reads goes into the trace.
+    pub(super) fn consumer_poll(&mut self, group: &str, name: &str, incarnation: u64) {
+        let Some(m) = self
+            .groups
+            .get_mut(group)
+            .and_then(|g| g.members.get_mut(name))
+        else {
+            return;
+        };
+        if m.crashed || m.incarnation != incarnation {
+            return;
+        }
+        let interval = m.config.poll_interval_ms;
+        for fetched in m.poll(&self.cluster) {
+            self.emit(EventKind::RecordsConsumed {
+                consumer: name.to_string(),
+                group: Some(group.to_string()),
+                topic: fetched.tp.topic,
+                partition: fetched.tp.partition,
+                from: fetched.from,
+                to: fetched.to,
+                high_watermark: fetched.high_watermark,
+            });
+        }
+        self.schedule_poll(group, name, interval);
+    }
+
     pub(super) fn auto_commit(&mut self, group: &str, name: &str, incarnation: u64) {
         let Some(m) = self.groups.get(group).and_then(|g| g.members.get(name)) else {
             return;
@@ -630,232 +544,6 @@ impl Simulation {
                 incarnation,
             },
         );
-    }
-
-    /// One `poll()`: up to `max.poll.records` from the assigned partitions,
-    /// only below each leader's high watermark.
-    pub(super) fn consumer_poll(&mut self, group: &str, name: &str, incarnation: u64) {
-        let Some(m) = self.groups.get(group).and_then(|g| g.members.get(name)) else {
-            return;
-        };
-        if m.crashed || m.incarnation != incarnation {
-            return;
-        }
-        let interval = m.config.poll_interval_ms;
-        let mut budget = m.config.max_poll_records;
-        let positions: Vec<(TopicPartition, Offset)> =
-            m.positions.iter().map(|(tp, o)| (tp.clone(), *o)).collect();
-        let reset = m.config.auto_offset_reset;
-        for (tp, pos) in positions {
-            if budget == 0 {
-                break;
-            }
-            let Some((from, to, hw)) = self.readable(&tp, pos, budget, reset) else {
-                continue;
-            };
-            if let Some(m) = self
-                .groups
-                .get_mut(group)
-                .and_then(|g| g.members.get_mut(name))
-            {
-                m.positions.insert(tp.clone(), to);
-            }
-            if to > from {
-                budget = budget.saturating_sub((to - from) as usize);
-                self.emit(EventKind::RecordsConsumed {
-                    consumer: name.to_string(),
-                    group: Some(group.to_string()),
-                    topic: tp.topic.clone(),
-                    partition: tp.partition,
-                    from,
-                    to,
-                    high_watermark: hw,
-                });
-            }
-        }
-        self.schedule_poll(group, name, interval);
-    }
-
-    /// What a fetch from `pos` returns now: `[from, to)` and the HW. A
-    /// position outside the leader's log (after truncation) is reset first.
-    fn readable(
-        &self,
-        tp: &TopicPartition,
-        pos: Offset,
-        max: usize,
-        reset: OffsetReset,
-    ) -> Option<(Offset, Offset, Offset)> {
-        let p = self.cluster.partition(&tp.topic, tp.partition).ok()?;
-        let leader = p.leader?;
-        if !self.broker_alive(leader) {
-            return None;
-        }
-        let r = p.replica_state.get(&leader)?;
-        let hw = r.high_watermark;
-        let from = if pos > r.log.log_end_offset() || pos < r.log.log_start_offset() {
-            // OFFSET_OUT_OF_RANGE: the reset policy decides.
-            self.reset_offset(tp, reset)?
-        } else {
-            pos
-        };
-        let to = from
-            .saturating_add(max.min(i64::MAX as usize) as Offset)
-            .min(hw)
-            .max(from);
-        Some((from, to, hw))
-    }
-
-    /// `kafka-console-consumer.sh` in a script: join (or assign), read what
-    /// is below the HW now, commit and leave.
-    pub(super) fn console_consume(&mut self, c: ConsoleConsume) -> Result<Reply, CommandError> {
-        let topic = self.cluster.topic(&c.topic)?;
-        let partitions = topic.partitions.len() as i32;
-        let mut config = c.config.clone();
-        if c.from_beginning {
-            config.auto_offset_reset = OffsetReset::Earliest;
-        }
-        let max = c.max_messages.unwrap_or(usize::MAX);
-        let mut out = Vec::new();
-        let consumer = "console-consumer".to_string();
-        match (c.partition, &c.group) {
-            (Some(p), _) => {
-                if !(0..partitions).contains(&p) {
-                    return Err(CommandError::UnknownPartition {
-                        topic: c.topic.clone(),
-                        partition: p,
-                    });
-                }
-                let tp = TopicPartition::new(c.topic.clone(), p);
-                let start = match c.offset {
-                    Some(StartOffset::At(o)) => Some(o),
-                    Some(StartOffset::Earliest) => self.reset_offset(&tp, OffsetReset::Earliest),
-                    Some(StartOffset::Latest) => self.reset_offset(&tp, OffsetReset::Latest),
-                    None => self.reset_offset(&tp, config.auto_offset_reset),
-                };
-                let start = start.ok_or_else(|| no_offset_error(std::slice::from_ref(&tp)))?;
-                self.read_into(
-                    &consumer,
-                    None,
-                    &tp,
-                    start,
-                    max,
-                    config.auto_offset_reset,
-                    &mut out,
-                );
-            }
-            (None, Some(group)) => {
-                self.consumer_join(
-                    group,
-                    &consumer,
-                    vec![c.topic.clone()],
-                    self.groups
-                        .get(group)
-                        .map_or(AssignorKind::Range, |g| g.assignor),
-                    config.clone(),
-                )?;
-                let positions: Vec<(TopicPartition, Offset)> = self
-                    .groups
-                    .get(group)
-                    .and_then(|g| g.members.get(&consumer))
-                    .map(|m| m.positions.iter().map(|(tp, o)| (tp.clone(), *o)).collect())
-                    .unwrap_or_default();
-                for (tp, start) in positions {
-                    let left = max.saturating_sub(out.len());
-                    let end = self.read_into(
-                        &consumer,
-                        Some(group),
-                        &tp,
-                        start,
-                        left,
-                        config.auto_offset_reset,
-                        &mut out,
-                    );
-                    if let Some(m) = self
-                        .groups
-                        .get_mut(group)
-                        .and_then(|g| g.members.get_mut(&consumer))
-                    {
-                        m.positions.insert(tp, end);
-                    }
-                }
-                if config.enable_auto_commit {
-                    self.commit_member(group, &consumer, false);
-                }
-                self.remove_member(group, &consumer, false);
-                // A console consumer's group keeps nothing but its offsets.
-                if self
-                    .groups
-                    .get(group)
-                    .is_some_and(|g| g.members.is_empty() && g.committed.is_empty())
-                {
-                    self.groups.remove(group);
-                }
-            }
-            (None, None) => {
-                // No --group: a throwaway group that commits nothing, so
-                // only the reset policy decides where reading starts.
-                for p in 0..partitions {
-                    let tp = TopicPartition::new(c.topic.clone(), p);
-                    let Some(start) = self.reset_offset(&tp, config.auto_offset_reset) else {
-                        return Err(no_offset_error(std::slice::from_ref(&tp)));
-                    };
-                    let left = max.saturating_sub(out.len());
-                    self.read_into(
-                        &consumer,
-                        None,
-                        &tp,
-                        start,
-                        left,
-                        config.auto_offset_reset,
-                        &mut out,
-                    );
-                }
-            }
-        }
-        Ok(Reply::Consumed(out))
-    }
-
-    /// Reads `[start, HW)` (at most `max`) from the leader into `out`.
-    #[allow(clippy::too_many_arguments)]
-    fn read_into(
-        &mut self,
-        consumer: &str,
-        group: Option<&str>,
-        tp: &TopicPartition,
-        start: Offset,
-        max: usize,
-        reset: OffsetReset,
-        out: &mut Vec<ConsumedRecord>,
-    ) -> Offset {
-        let Some((from, to, hw)) = self.readable(tp, start, max, reset) else {
-            return start;
-        };
-        let Ok(p) = self.cluster.partition(&tp.topic, tp.partition) else {
-            return start;
-        };
-        let Some(r) = p.leader_replica() else {
-            return start;
-        };
-        for rec in r.log.range(from, to) {
-            out.push(ConsumedRecord {
-                partition: tp.partition,
-                offset: rec.offset,
-                key: rec.key.as_deref().map(String::from),
-                value: rec.value.to_string(),
-            });
-        }
-        if to > from {
-            self.emit(EventKind::RecordsConsumed {
-                consumer: consumer.to_string(),
-                group: group.map(String::from),
-                topic: tp.topic.clone(),
-                partition: tp.partition,
-                from,
-                to,
-                high_watermark: hw,
-            });
-        }
-        to
     }
 
     /// Lag per partition for a group: (partition, committed, HW).
@@ -876,11 +564,4 @@ impl Simulation {
 
 fn unknown_member(group: &str, name: &str) -> CommandError {
     CommandError::Usage(format!("group {group} has no member {name}"))
-}
-
-fn no_offset_error(parts: &[TopicPartition]) -> CommandError {
-    CommandError::Usage(format!(
-        "org.apache.kafka.clients.consumer.NoOffsetForPartitionException: Undefined offset with no reset policy for partitions: [{}]",
-        parts.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")
-    ))
 }

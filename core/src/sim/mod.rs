@@ -9,25 +9,25 @@ mod admin;
 mod controller;
 mod flume_bridge;
 mod group_coordinator;
+mod network_client;
 mod produce;
+mod purgatory;
 mod replica_manager;
 mod timers;
 
 pub use flume_bridge::FlumeSample;
-pub use group_coordinator::{
-    java_string_hash, ConsoleConsume, ConsumedRecord, ConsumerConfig, Group, Member, OffsetReset,
-    StartOffset,
-};
-pub use produce::{error_message, Acks, ProducerConfig};
+pub use group_coordinator::{java_string_hash, Group};
 
 use crate::cluster::settings::BrokerSettings;
 use crate::cluster::{Cluster, TopicConfig};
+use crate::consumer::{ConsoleConsume, ConsumedRecord, ConsumerConfig};
 use crate::error::CommandError;
 #[cfg(feature = "trace-hash")]
 use crate::event::TraceHasher;
 use crate::event::{Event, EventKind, TraceId};
-use crate::ids::{BrokerId, Offset, PartitionId};
+use crate::ids::{BrokerId, Offset, PartitionId, Tp};
 use crate::network::{Network, Node};
+use crate::producer::{KafkaProducer, ProducerConfig};
 use crate::rng::SimRng;
 use crate::time::SimTime;
 use crate::vec_map::VecMap;
@@ -190,9 +190,6 @@ pub enum Reply {
     Consumed(Vec<ConsumedRecord>),
 }
 
-/// A topic-partition key for internal maps.
-pub(crate) type Tp = (String, PartitionId);
-
 /// A deterministic Kafka cluster.
 ///
 /// Methods come in four kinds, as in sans-IO protocol crates:
@@ -234,16 +231,18 @@ pub struct Simulation {
     controller_epoch: i32,
     /// The controller's view of live brokers (`/brokers/ids` as last read).
     known_live: VecSet<BrokerId>,
-    pub(crate) producers: VecMap<String, produce::ProducerClient>,
+    /// Every producer client, by `client.id`.
+    producers: VecMap<String, KafkaProducer>,
     groups: VecMap<String, Group>,
     flume: VecMap<String, crate::flume::Agent>,
     flume_history: VecMap<String, Vec<flume_bridge::FlumeSample>>,
     next_trace: TraceId,
+    /// The next request's id (correlation id), shared by every client.
     next_request: u64,
-    pub(crate) next_producer_id: i64,
-    /// Fetches held by leaders (long poll), by (partition, leader, follower).
-    parked: VecMap<(Tp, BrokerId, BrokerId), (u64, Box<replica_manager::FetchRequest>)>,
-    next_park_token: u64,
+    /// The next producer id `InitProducerId` hands out.
+    next_producer_id: i64,
+    /// Requests the brokers hold until they can answer.
+    purgatory: purgatory::Purgatory,
     /// Some broker may hold a stale role (after a network change or failover).
     roles_dirty: bool,
     /// Offline partitions may now be electable (a setting changed).
@@ -281,8 +280,7 @@ impl Simulation {
             next_trace: 1,
             next_request: 1,
             next_producer_id: 0,
-            parked: VecMap::new(),
-            next_park_token: 0,
+            purgatory: purgatory::Purgatory::default(),
             roles_dirty: false,
             elections_dirty: false,
             agents_ran_at: None,
@@ -367,12 +365,6 @@ impl Simulation {
         first
     }
 
-    pub(crate) fn next_request_id(&mut self) -> u64 {
-        let id = self.next_request;
-        self.next_request += 1;
-        id
-    }
-
     /// Whether a message from `a` to `b` gets through now (cuts and drops).
     pub(crate) fn delivers(&mut self, a: Node, b: Node) -> bool {
         self.network.delivers(a, b, &mut self.network_rng)
@@ -435,7 +427,7 @@ impl Simulation {
             Command::ConsumerLeave { group, member } => self.consumer_leave(&group, &member),
             Command::ConsumerCrash { group, member } => self.consumer_crash(&group, &member),
             Command::ConsumerCommit { group, member } => self.consumer_commit(&group, &member),
-            Command::ConsoleConsume(c) => self.console_consume(c),
+            Command::ConsoleConsume(c) => crate::consumer::console::run(self, c),
             Command::FlumeStart { name, config } => self.start_flume_agent(&name, &config),
             Command::FlumeFeed {
                 agent,

@@ -1,68 +1,17 @@
 //! Kafka's `ReplicaManager` and `Partition` logic on each broker: becoming
-//! leader or follower, the follower's fetcher, the leader's view of its
-//! followers, the high watermark, ISR shrink and expand, and truncation.
+//! leader or follower (`LeaderAndIsr`), the follower's fetcher
+//! (`ReplicaFetcherThread`), the leader's view of its followers, the high
+//! watermark, ISR shrink and expand, and truncation. Fetches and produces a
+//! leader holds wait in `purgatory.rs`.
 
 use super::timers::Timer;
-use super::{Simulation, Tp};
+use super::Simulation;
 use crate::event::{EventKind, IsrChangeReason, TruncationRule};
-use crate::ids::{BrokerId, LeaderEpoch, Offset};
-use crate::log::Record;
+use crate::ids::{BrokerId, Offset, Tp};
 use crate::network::Node;
 use crate::partition::{FollowerState, Replica, Role};
+use crate::requests::{FetchBody, FetchKind, FetchRequest, FetchResponse};
 use crate::time::SimTime;
-
-#[derive(Debug, Clone)]
-pub(crate) enum FetchKind {
-    Records {
-        offset: Offset,
-    },
-    /// KIP-101 `OffsetsForLeaderEpoch` for the follower's latest epoch.
-    EpochQuery {
-        epoch: LeaderEpoch,
-    },
-}
-
-#[derive(Debug, Clone)]
-pub(crate) struct FetchRequest {
-    pub tp: Tp,
-    pub follower: BrokerId,
-    pub leader: BrokerId,
-    pub session: u64,
-    pub leader_incarnation: u64,
-    /// The follower process that sent it: a restart closes its connections.
-    pub follower_incarnation: u64,
-    /// The leader epoch the follower was told (KIP-320 fencing).
-    pub epoch: LeaderEpoch,
-    pub kind: FetchKind,
-}
-
-#[derive(Debug, Clone)]
-pub(crate) enum FetchBody {
-    Records {
-        records: Vec<Record>,
-        hw: Offset,
-    },
-    /// The leader's largest epoch not above the one asked for, and where
-    /// that epoch ends in the leader's log (KIP-279).
-    EpochEnd {
-        epoch: LeaderEpoch,
-        end: Offset,
-    },
-    OutOfRange {
-        leader_leo: Offset,
-    },
-    /// Not leader, fenced epoch, leader down: back off and retry.
-    Error,
-}
-
-#[derive(Debug, Clone)]
-pub(crate) struct FetchResponse {
-    pub tp: Tp,
-    pub follower: BrokerId,
-    pub leader: BrokerId,
-    pub session: u64,
-    pub body: FetchBody,
-}
 
 impl Simulation {
     fn replica_mut(&mut self, tp: &Tp, b: BrokerId) -> Option<&mut Replica> {
@@ -70,7 +19,7 @@ impl Simulation {
             .and_then(|p| p.replica_state.get_mut(&b))
     }
 
-    fn replica(&self, tp: &Tp, b: BrokerId) -> Option<&Replica> {
+    pub(super) fn replica(&self, tp: &Tp, b: BrokerId) -> Option<&Replica> {
         self.cluster
             .partition(&tp.0, tp.1)
             .ok()
@@ -93,7 +42,8 @@ impl Simulation {
             return; // Stale request: Kafka ignores epochs older than its own.
         }
         let mut truncated = None;
-        let mut failed_acks = Vec::new();
+        // Stopped leading: the produce purgatory's requests fail.
+        let mut lost_leadership = false;
         let mut start_fetching = false;
         match (&mut replica.role, leader) {
             // Same leader, newer epoch (an ISR change by the controller):
@@ -146,7 +96,7 @@ impl Simulation {
             (_, Some(l)) => {
                 replica.role = Role::Follower { leader: l, epoch };
                 replica.fetch_session += 1;
-                failed_acks = std::mem::take(&mut replica.purgatory);
+                lost_leadership = true;
                 match rule {
                     TruncationRule::HighWatermark => {
                         // Pre-0.11: a new follower drops everything above its own HW.
@@ -167,7 +117,7 @@ impl Simulation {
             (_, None) => {
                 replica.role = Role::Offline;
                 replica.fetch_session += 1;
-                failed_acks = std::mem::take(&mut replica.purgatory);
+                lost_leadership = true;
             }
         }
         let session = replica.fetch_session;
@@ -181,8 +131,10 @@ impl Simulation {
                 rule: TruncationRule::HighWatermark,
             });
         }
-        for ack in failed_acks {
-            self.respond_produce(b, ack, Err("NOT_LEADER_OR_FOLLOWER"));
+        if lost_leadership {
+            for delayed in self.take_delayed_produce(tp, b) {
+                self.respond_delayed_produce(b, delayed, Err("NOT_LEADER_OR_FOLLOWER"));
+            }
         }
         if start_fetching {
             self.schedule(
@@ -252,7 +204,7 @@ impl Simulation {
         );
     }
 
-    fn respond_fetch(&mut self, req: &FetchRequest, body: FetchBody) {
+    pub(super) fn respond_fetch(&mut self, req: &FetchRequest, body: FetchBody) {
         let (from, to) = (Node::Broker(req.leader), Node::Broker(req.follower));
         let response = FetchResponse {
             tp: req.tp.clone(),
@@ -334,73 +286,11 @@ impl Simulation {
         let records = r.log.range(offset, offset.saturating_add(max)).to_vec();
         if records.is_empty() {
             // Long poll: hold the fetch until new data or the wait expires.
-            self.next_park_token += 1;
-            let token = self.next_park_token;
-            let wait = self.settings.replica_fetch_wait_max_ms;
-            let key = (req.tp.clone(), leader, req.follower);
-            self.schedule(
-                wait,
-                Timer::FetchExpire {
-                    tp: req.tp.clone(),
-                    leader,
-                    follower: req.follower,
-                    token,
-                },
-            );
-            self.parked.insert(key, (token, req));
+            self.delay_fetch(req);
             return;
         }
         let hw = r.high_watermark;
         self.respond_fetch(&req, FetchBody::Records { records, hw });
-    }
-
-    pub(super) fn fetch_expire(
-        &mut self,
-        tp: Tp,
-        leader: BrokerId,
-        follower: BrokerId,
-        token: u64,
-    ) {
-        let key = (tp, leader, follower);
-        if self.parked.get(&key).is_none_or(|(t, _)| *t != token) {
-            return;
-        }
-        if let Some((_, req)) = self.parked.remove(&key) {
-            self.answer_parked(&req);
-        }
-    }
-
-    /// Completes a parked fetch with whatever the leader has now.
-    fn answer_parked(&mut self, req: &FetchRequest) {
-        let max = self.settings.replica_fetch_max_records;
-        let body = match self.replica(&req.tp, req.leader) {
-            Some(r) if r.is_leader() && self.broker_alive(req.leader) => {
-                let FetchKind::Records { offset } = req.kind else {
-                    return;
-                };
-                FetchBody::Records {
-                    records: r.log.range(offset, offset.saturating_add(max)).to_vec(),
-                    hw: r.high_watermark,
-                }
-            }
-            _ => FetchBody::Error,
-        };
-        self.respond_fetch(req, body);
-    }
-
-    /// New records on a leader wake the fetches parked on it.
-    pub(super) fn wake_parked_fetches(&mut self, tp: &Tp, leader: BrokerId) {
-        let keys: Vec<_> = self
-            .parked
-            .keys()
-            .filter(|(t, l, _)| t == tp && *l == leader)
-            .cloned()
-            .collect();
-        for key in keys {
-            if let Some((_, req)) = self.parked.remove(&key) {
-                self.answer_parked(&req);
-            }
-        }
     }
 
     /// Kafka's `Replica.updateFetchState`: a follower is caught up if it
@@ -525,32 +415,7 @@ impl Simulation {
             leader_epoch: epoch,
             high_watermark: hw,
         });
-        self.complete_purgatory(tp, leader);
-    }
-
-    /// Answers the acks=all requests the leader's HW has passed
-    /// (`DelayedProduce.tryComplete`).
-    pub(super) fn complete_purgatory(&mut self, tp: &Tp, leader: BrokerId) {
-        let min_isr = self.min_insync(&tp.0);
-        let Some(r) = self.replica_mut(tp, leader) else {
-            return;
-        };
-        let Role::Leader { isr, .. } = &r.role else {
-            return;
-        };
-        let (isr_size, hw) = (isr.len(), r.high_watermark);
-        let (done, waiting): (Vec<_>, Vec<_>) = std::mem::take(&mut r.purgatory)
-            .into_iter()
-            .partition(|p| p.required <= hw);
-        r.purgatory = waiting;
-        for ack in done {
-            let result = if (isr_size as i32) < min_isr {
-                Err("NOT_ENOUGH_REPLICAS_AFTER_APPEND")
-            } else {
-                Ok(())
-            };
-            self.respond_produce(leader, ack, result);
-        }
+        self.try_complete_delayed_produce(tp, leader);
     }
 
     pub(super) fn fetch_response(&mut self, resp: FetchResponse) {

@@ -1,8 +1,10 @@
 //! Unit tests of the cluster rules, one scenario each.
 
 use super::*;
+use crate::consumer::OffsetReset;
 use crate::event::{ElectionReason, IsrChangeReason, TruncationRule};
 use crate::network::Node;
+use crate::producer::Acks;
 
 fn sim(brokers: i32) -> Simulation {
     Simulation::new(ClusterConfig { brokers }, 1)
@@ -590,4 +592,109 @@ fn flume_agent_feeds_the_cluster_and_keeps_a_history() {
         }),
         Err(CommandError::Usage(_))
     ));
+}
+
+/// Advances 1 ms at a time until the leader has appended something.
+fn until_appended(s: &mut Simulation) -> Vec<EventKind> {
+    let mut seen = Vec::new();
+    for _ in 0..1_000 {
+        s.advance(1);
+        seen.extend(events(s));
+        if seen
+            .iter()
+            .any(|e| matches!(e, EventKind::BatchAppended { .. }))
+        {
+            return seen;
+        }
+    }
+    panic!("nothing appended in a second: {seen:?}");
+}
+
+#[test]
+fn an_acks_all_produce_waits_in_purgatory_until_the_hw_passes_it() {
+    let mut s = sim(3);
+    create(&mut s, "t", vec![vec![0, 1, 2]]);
+    s.advance(1_000);
+    // Caught-up followers' fetches wait at the leader (the long poll).
+    assert_eq!(s.purgatory.delayed_fetches(), 2);
+    produce(&mut s, "t", 0, "v", Acks::All);
+    let seen = until_appended(&mut s);
+    assert!(!seen
+        .iter()
+        .any(|e| matches!(e, EventKind::ProduceAcked { .. })));
+    assert_eq!(
+        s.purgatory.delayed_produces(),
+        1,
+        "appended, not yet replicated"
+    );
+    s.advance(1_000);
+    let seen = events(&mut s);
+    assert_eq!(s.purgatory.delayed_produces(), 0);
+    assert!(seen.iter().any(|e| matches!(
+        e,
+        EventKind::ProduceAcked {
+            acks: -1,
+            base_offset: 0,
+            ..
+        }
+    )));
+}
+
+#[test]
+fn a_leader_that_learns_it_was_replaced_fails_its_delayed_produces() {
+    let mut s = sim(3);
+    create(&mut s, "t", vec![vec![0, 1, 2]]);
+    s.advance(1_000);
+    s.apply(Command::Isolate(0)).expect("known broker");
+    produce(&mut s, "t", 0, "stuck", Acks::All);
+    until_appended(&mut s);
+    // Its followers cannot fetch: the request waits until the session expires
+    // and broker 1 leads, and keeps waiting while broker 0 hears nothing.
+    s.advance(7_000);
+    assert_eq!(part(&s, "t", 0).leader, Some(1));
+    assert_eq!(s.purgatory.delayed_produces(), 1);
+    s.apply(Command::Heal).expect("heal");
+    s.advance(100);
+    assert_eq!(s.purgatory.delayed_produces(), 0);
+    let failed = events(&mut s).into_iter().find_map(|e| match e {
+        EventKind::ProduceFailed { error, .. } => Some(error),
+        _ => None,
+    });
+    assert_eq!(
+        failed.as_deref(),
+        Some(
+            "org.apache.kafka.common.errors.NotLeaderOrFollowerException: For requests intended \
+             only for the leader, this error indicates that the broker is not the current leader."
+        )
+    );
+}
+
+#[test]
+fn a_crashed_leader_drops_what_it_held_and_a_deleted_topic_leaves_nothing() {
+    let mut s = sim(3);
+    create(&mut s, "t", vec![vec![0, 1, 2]]);
+    s.advance(1_000);
+    s.apply(Command::Cut(Node::Broker(0), Node::Broker(1)))
+        .expect("known brokers");
+    s.apply(Command::Cut(Node::Broker(0), Node::Broker(2)))
+        .expect("known brokers");
+    produce(&mut s, "t", 0, "lost", Acks::All);
+    until_appended(&mut s);
+    assert_eq!(s.purgatory.delayed_produces(), 1);
+    s.apply(Command::CrashBroker {
+        broker: 0,
+        disk_lost: false,
+    })
+    .expect("running broker");
+    // The process that would answer is gone: no answer, the client times out.
+    assert_eq!(s.purgatory.delayed_produces(), 0);
+    s.apply(Command::Heal).expect("heal");
+    s.advance(10_000);
+    assert!(
+        s.purgatory.delayed_fetches() > 0,
+        "the new leader holds fetches"
+    );
+    s.apply(Command::DeleteTopic("t".into()))
+        .expect("topic exists");
+    assert_eq!(s.purgatory.delayed_fetches(), 0);
 }

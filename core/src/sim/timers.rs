@@ -2,10 +2,8 @@
 //! ordered by due time and then by the order they were armed, so two runs of
 //! the same scenario fire them identically.
 
-use super::produce::{ProduceRequest, ProduceResponse};
-use super::replica_manager::{FetchRequest, FetchResponse};
-use super::Tp;
-use crate::ids::BrokerId;
+use crate::ids::{BrokerId, Tp};
+use crate::requests::{FetchRequest, FetchResponse, ProduceRequest, ProduceResponse};
 use crate::time::SimTime;
 use std::collections::BinaryHeap;
 
