@@ -47,7 +47,7 @@ use crate::script::{
     heredoc_marker, parse, parse_duration, parse_produce, parse_sim_consumer, quote, split_words,
     Line, ScriptError, Session, SIM_COMMANDS, TOOLS,
 };
-use crate::sim::{Command, OffsetReset, Produce, ProducerConfig};
+use crate::{Command, OffsetReset, Produce, ProducerConfig};
 
 /// Why a script cannot be exported.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
