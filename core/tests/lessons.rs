@@ -1,7 +1,8 @@
 //! The lessons in `tests/lessons/`: every one parses and passes its checks
 //! performed as the learner would; no check holds without its step's
-//! action; the lines they cite are the notes'; the index the page fetches
-//! is current (`UPDATE_EXPECT=1` rewrites it).
+//! action; together they teach every line of the notes, and the lines
+//! they cite are the notes'; the index the page fetches is current
+//! (`UPDATE_EXPECT=1` rewrites it).
 
 use std::path::{Path, PathBuf};
 use streamlab_core::lesson::{self, evaluate_step, perform, run_setup, Lesson};
@@ -108,6 +109,31 @@ fn cited_lines_are_lines_of_the_notes() {
             );
         }
     }
+}
+
+/// Every idea of the notes is taught: each non-blank line lies in some
+/// lesson's `notes:` lines.
+#[test]
+fn the_lessons_teach_every_line_of_the_notes() {
+    let all = lessons();
+    let mut untaught = Vec::new();
+    for (i, line) in notes().iter().enumerate() {
+        let n = i as u32 + 1;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let taught = all
+            .iter()
+            .any(|l| l.notes.iter().any(|r| r.first <= n && n <= r.last));
+        if !taught {
+            untaught.push(format!("{n}: {}", line.trim()));
+        }
+    }
+    assert!(
+        untaught.is_empty(),
+        "no lesson teaches notes lines:\n{}",
+        untaught.join("\n")
+    );
 }
 
 #[test]

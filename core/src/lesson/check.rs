@@ -50,8 +50,10 @@ pub enum CheckError {
     Trailing(String),
     #[error("unknown finding kind `{0}` (acked-record-lost, read-above-hw, commit-above-hw, leader-not-in-isr, duplicate-record, offset-gap, hw-regressed, replica-divergence)")]
     UnknownFinding(String),
-    #[error("unknown broker state `{0}` (running, stopped, crashed, expired, isolated, slow)")]
+    #[error("unknown broker state `{0}` (running, stopped, crashed, expired, registered, isolated, slow)")]
     UnknownBrokerState(String),
+    #[error("unknown member state `{0}` (crashed, alive)")]
+    UnknownMemberState(String),
     #[error("unknown setting `{0}`")]
     UnknownSetting(String),
 }
@@ -133,6 +135,8 @@ pub enum BrokerCond {
     Expired,
     Isolated,
     Slow,
+    /// Running with a live ZooKeeper session (back after a cut, say).
+    Registered,
 }
 
 /// One parsed check.
@@ -165,6 +169,9 @@ pub enum Check {
     Assignment(String, String, Vec<String>),
     /// A group's members (crashed ones count until their session expires).
     Members(String, Vec<String>),
+    /// A member's process has crashed (`true`) or runs (`false`); either
+    /// way it is still a member until its session times out.
+    MemberCrashed(String, String, bool),
     /// An event of a kind (whose line contains the text) happened during
     /// the step, or (`false`) did not.
     Event(String, Option<String>, bool),
@@ -418,6 +425,7 @@ pub const CHECKS: &[&str] = &[
     "finding",
     "assignment",
     "members",
+    "member",
     "generation",
     "committed",
     "lag",
@@ -537,12 +545,14 @@ pub fn parse(text: &str) -> Result<Check, CheckError> {
         }
         "broker" => {
             let id = c.number("a broker id")?;
-            let w = c.word("a state (running, stopped, crashed, expired, isolated, slow)")?;
+            let w =
+                c.word("a state (running, stopped, crashed, expired, registered, isolated, slow)")?;
             let cond = match w.as_str() {
                 "running" => BrokerCond::Running,
                 "stopped" => BrokerCond::Stopped,
                 "crashed" => BrokerCond::Crashed,
                 "expired" => BrokerCond::Expired,
+                "registered" => BrokerCond::Registered,
                 "isolated" => BrokerCond::Isolated,
                 "slow" => BrokerCond::Slow,
                 _ => return Err(CheckError::UnknownBrokerState(w)),
@@ -579,6 +589,16 @@ pub fn parse(text: &str) -> Result<Check, CheckError> {
         "generation" => {
             let group = c.word("a group")?;
             compare(&mut c, Quantity::Generation(group))?
+        }
+        "member" => {
+            let group = c.word("a group")?;
+            let member = c.word("a member")?;
+            let w = c.word("`crashed` or `alive`")?;
+            match w.as_str() {
+                "crashed" => Check::MemberCrashed(group, member, true),
+                "alive" => Check::MemberCrashed(group, member, false),
+                _ => return Err(CheckError::UnknownMemberState(w)),
+            }
         }
         "committed" | "lag" => {
             let group = c.word("a group")?;
@@ -952,6 +972,7 @@ pub fn evaluate(check: &Check, ctx: &StepContext<'_>) -> Verdict {
                 BrokerCond::Stopped => b.state == S::Stopped,
                 BrokerCond::Crashed => b.state == S::Crashed,
                 BrokerCond::Expired => b.state == S::Running && !b.registered,
+                BrokerCond::Registered => b.state == S::Running && b.registered,
                 BrokerCond::Isolated => net.is_isolated(*id),
                 BrokerCond::Slow => net.slow.contains_key(&Node::Broker(*id)),
             };
@@ -1018,6 +1039,23 @@ pub fn evaluate(check: &Check, ctx: &StepContext<'_>) -> Verdict {
                     format!("{g} has members {}", have.join(",")),
                 )
             }
+        },
+        Check::MemberCrashed(g, m, crashed) => match group(ctx, g) {
+            Err(e) => fail(e),
+            Ok(grp) => match grp.members.get(m) {
+                None => fail(format!("{m} is not a member of {g}")),
+                Some(member) => Verdict::new(
+                    member.crashed == *crashed,
+                    format!(
+                        "{m} of {g} {}",
+                        if member.crashed {
+                            "has crashed (still a member until its session times out)"
+                        } else {
+                            "is alive"
+                        }
+                    ),
+                ),
+            },
         },
         Check::Event(kind, contains, present) => {
             let found: Vec<String> = step_events(ctx, kind, contains).take(3).collect();

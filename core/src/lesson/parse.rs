@@ -4,9 +4,11 @@
 //! lesson; each `step: ID` starts a step. The full description, with an
 //! example, is `docs/LESSONS.md`.
 //!
-//! Text fields join their lines as prose: with a space between Latin words,
-//! with nothing between Chinese characters (so a sentence can be wrapped
-//! anywhere), and a blank line starts a new paragraph (`\n\n`). Command
+//! Text fields join their lines as prose: with a space between Latin words
+//! and between a Chinese character and a Latin word, with nothing between
+//! Chinese characters or beside full-width punctuation (so a Chinese
+//! sentence can be wrapped anywhere), and a blank line starts a new
+//! paragraph (`\n\n`). Command
 //! fields (`setup:`, `do:`, a click's line) keep their lines as written, so
 //! a command can carry its here-document.
 
@@ -150,10 +152,25 @@ fn fields(text: &str) -> Result<Vec<Field<'_>>, (u32, LessonErrorKind)> {
     Ok(out)
 }
 
-/// Chinese, Japanese and full-width characters: no space around them when
-/// lines are joined.
-fn is_wide(c: char) -> bool {
-    matches!(c as u32, 0x2E80..=0x9FFF | 0xF900..=0xFAFF | 0xFE30..=0xFE4F | 0xFF00..=0xFFEF)
+/// CJK ideographs and kana.
+fn is_ideograph(c: char) -> bool {
+    matches!(c as u32, 0x2E80..=0x2FFF | 0x3040..=0x9FFF | 0xF900..=0xFAFF)
+}
+
+/// Full-width punctuation (，。：“”（）…): never a space beside it.
+fn is_wide_punctuation(c: char) -> bool {
+    matches!(c as u32, 0x2014..=0x2026 | 0x3000..=0x303F | 0xFE30..=0xFE4F | 0xFF00..=0xFFEF)
+}
+
+/// Whether a line break between `a` and `b` reads as a space: between
+/// Latin words yes, between Chinese characters or beside full-width
+/// punctuation no, and between a Chinese character and a Latin word yes
+/// (the notes' own style: "笔记第 8 行", "自定义 Sink").
+fn joins_with_space(a: char, b: char) -> bool {
+    if is_wide_punctuation(a) || is_wide_punctuation(b) {
+        return false;
+    }
+    !(is_ideograph(a) && is_ideograph(b))
 }
 
 /// A text field's lines as prose.
@@ -169,10 +186,8 @@ fn prose(f: &Field<'_>) -> String {
         if out.is_empty() {
         } else if paragraph {
             out.push_str("\n\n");
-        } else {
-            let wide = out.chars().next_back().is_some_and(is_wide)
-                || l.chars().next().is_some_and(is_wide);
-            if !wide {
+        } else if let (Some(a), Some(b)) = (out.chars().next_back(), l.chars().next()) {
+            if joins_with_space(a, b) {
                 out.push(' ');
             }
         }

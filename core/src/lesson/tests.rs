@@ -239,11 +239,34 @@ fn missing_parts_are_named() {
 }
 
 #[test]
+fn prose_joins_lines_as_the_notes_space_them() {
+    let text = "id: x\ntitle.zh: 由 Flume\n  按类名创建\ntitle.en: A\n  B\nnotes: 1\n\nstep: s\nnotes: 1\ntext.zh: 笔记第 1 行：\n  Sink 的\n  type。\ntext.en: x\ndo: sim advance 1\ncheck: time = 1\ntakeaway.zh: 甲\ntakeaway.en: a\n";
+    let l = parse("x", text).expect("parses");
+    // Chinese then Latin (or back) across a line break: a space, as the
+    // notes write "自定义 Sink"; beside full-width punctuation: none.
+    assert_eq!(l.title.zh, "由 Flume 按类名创建");
+    assert_eq!(l.title.en, "A B");
+    assert_eq!(l.steps[0].text.zh, "笔记第 1 行：Sink 的 type。");
+}
+
+#[test]
+fn quoted_text_holds_line_breaks_tabs_and_quotes() {
+    assert_eq!(
+        check::parse(r#"output contains "a\nb\tc \"d\" \\""#),
+        Ok(Check::OutputContains("a\nb\tc \"d\" \\".into()))
+    );
+}
+
+#[test]
 fn check_syntax_errors_are_typed() {
     assert_eq!(check::parse(""), Err(CheckError::Empty));
     assert_eq!(
         check::parse("broker 1 sleeping"),
         Err(CheckError::UnknownBrokerState("sleeping".into()))
+    );
+    assert_eq!(
+        check::parse("member g a sleeping"),
+        Err(CheckError::UnknownMemberState("sleeping".into()))
     );
     assert_eq!(
         check::parse("finding lost-data"),
@@ -300,6 +323,9 @@ fn check_syntax_errors_are_typed() {
         "no finding duplicate-record",
         "assignment atguigu a = hello2-0,hello2-1",
         "members atguigu = a,b,d",
+        "member atguigu c crashed",
+        "member atguigu a alive",
+        "broker 3 registered",
         "generation atguigu = 5",
         "committed g1 logs 0 = none",
         "committed g1 logs 0 = 3",
@@ -467,6 +493,27 @@ fn checks_read_groups_findings_flume_and_settings() {
     assert!(verdict("", "sim advance 1", "broker 2 running").pass);
     assert!(verdict("", "sim isolate 2", "broker 2 isolated").pass);
     assert!(verdict("", "sim isolate 2\nsim advance 7s", "broker 2 expired").pass);
+    assert!(!verdict("", "sim isolate 2\nsim advance 7s", "broker 2 registered").pass);
+    let back = "sim isolate 2\nsim advance 7s\nsim heal\nsim advance 1s";
+    assert!(verdict("", back, "broker 2 registered").pass);
+    assert!(!verdict("", "sim crash 2", "broker 2 registered").pass);
+
+    let crash = "sim consumer crash atguigu c";
+    assert!(
+        verdict(
+            topics,
+            &format!("{join}\n{crash}"),
+            "member atguigu c crashed"
+        )
+        .pass
+    );
+    assert!(!verdict(topics, join, "member atguigu c crashed").pass);
+    assert!(verdict(topics, join, "member atguigu c alive").pass);
+    let v = verdict(topics, join, "member atguigu z alive");
+    assert_eq!(
+        (v.pass, v.actual.as_str()),
+        (false, "z is not a member of atguigu")
+    );
 }
 
 #[test]
