@@ -15,13 +15,14 @@ use crate::components::saved_panel::SavedPanel;
 use crate::components::script_panel::{script_panel, ScriptPanelProps};
 use crate::components::timeline::{timeline, TimelineProps};
 use crate::components::toolbar::Toolbar;
-use crate::derive::produce_outcomes;
+use crate::derive::{Fold, Outcomes};
 use crate::i18n::{self, t, Lang};
 use crate::presets::{PresetStatus, PRESETS};
 use crate::share_link;
 use crate::state::{Action, Notice, State, DEFAULT_SCRIPT};
 use std::cell::RefCell;
 use std::rc::Rc;
+use streamlab_core::script::Entry;
 use streamlab_core::share::SharedScenario;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::spawn_local;
@@ -38,15 +39,46 @@ fn location() -> Option<web_sys::Location> {
     web_sys::window().map(|w| w.location())
 }
 
-/// `?bench&skip=events,console`: panels left out, to see what a frame costs.
-fn skipped(panel: &str) -> bool {
-    location()
-        .and_then(|l| l.search().ok())
-        .and_then(|s| {
-            s.split(['?', '&'])
-                .find_map(|kv| kv.strip_prefix("skip=").map(String::from))
-        })
-        .is_some_and(|list| list.split(',').any(|p| p == panel))
+/// The panels `?bench&skip=events,console` leaves out, to see what a frame costs.
+#[derive(Clone, Copy, Default)]
+struct Skipped {
+    timeline: bool,
+    cluster: bool,
+    metrics: bool,
+    producer: bool,
+    /// Consumer groups, Flume agents and saved scenarios.
+    consumers: bool,
+    events: bool,
+    console: bool,
+    script: bool,
+}
+
+impl Skipped {
+    fn from_address() -> Self {
+        let list = location()
+            .and_then(|l| l.search().ok())
+            .and_then(|s| {
+                s.split(['?', '&'])
+                    .find_map(|kv| kv.strip_prefix("skip=").map(String::from))
+            })
+            .unwrap_or_default();
+        let mut skip = Self::default();
+        for name in list.split(',') {
+            let flag = match name {
+                "timeline" => &mut skip.timeline,
+                "cluster" => &mut skip.cluster,
+                "metrics" => &mut skip.metrics,
+                "producer" => &mut skip.producer,
+                "consumers" => &mut skip.consumers,
+                "events" => &mut skip.events,
+                "console" => &mut skip.console,
+                "script" => &mut skip.script,
+                _ => continue,
+            };
+            *flag = true;
+        }
+        skip
+    }
 }
 
 fn is_bench() -> bool {
@@ -118,7 +150,7 @@ pub async fn open_link(fragment: &str) -> (Action, Option<Lang>) {
 pub fn shared_scenario(state: &State) -> SharedScenario {
     SharedScenario {
         script: state.script_text(),
-        time_ms: state.cursor,
+        time_ms: state.cursor(),
         view: Some(i18n::view_of(i18n::lang())),
     }
 }
@@ -323,7 +355,14 @@ pub fn app() -> Html {
     let run = {
         let d = state.dispatcher();
         (*use_memo((), move |_| {
-            Callback::from(move |line: String| d.dispatch(Action::Run(line)))
+            Callback::from(move |line: Entry| d.dispatch(Action::Run(line)))
+        }))
+        .clone()
+    };
+    let typed = {
+        let d = state.dispatcher();
+        (*use_memo((), move |_| {
+            Callback::from(move |line: String| d.dispatch(Action::Typed(line)))
         }))
         .clone()
     };
@@ -424,13 +463,15 @@ pub fn app() -> Html {
             let ms = o.floor() as u64;
             if ms >= 1 {
                 *o -= ms as f64;
-                d.dispatch(Action::Run(format!(
+                d.dispatch(Action::Typed(format!(
                     "sim produce bench v --count {ms} --acks 1\nsim advance {ms}"
                 )));
             }
         })
     };
 
+    // The newest sends, folded as the trace grows.
+    let sends = use_mut_ref(Fold::<Outcomes>::default);
     let (topics, outcomes, min_isr, now_ms) = {
         let session = state.session();
         let sim = session.sim();
@@ -442,7 +483,12 @@ pub fn app() -> Html {
             .collect();
         (
             Rc::new(topics),
-            Rc::new(produce_outcomes(session.events(), 6)),
+            Rc::new(
+                sends
+                    .borrow_mut()
+                    .update(state.handle().epoch, session.events())
+                    .newest(),
+            ),
             sim.settings().min_insync_replicas,
             sim.now().as_millis(),
         )
@@ -453,22 +499,9 @@ pub fn app() -> Html {
     let on_speed = dispatch_with(&d, Action::Speed);
     let on_seek = dispatch_with(&d, Action::Seek);
     let on_dismiss = dispatch_with(&d, |()| Action::DismissNotice);
-    let applied_script = Rc::new(state.applied_script().to_vec());
-    let skip = use_memo((), |_| {
-        [
-            "timeline",
-            "cluster",
-            "metrics",
-            "producer",
-            "consumers",
-            "events",
-            "console",
-            "script",
-        ]
-        .map(skipped)
-    });
-    let show = |i: usize, h: Html| {
-        if skip[i] {
+    let skip = *use_memo((), |_| Skipped::from_address());
+    let show = |skipped: bool, h: Html| {
+        if skipped {
             html! {}
         } else {
             h
@@ -486,21 +519,21 @@ pub fn app() -> Html {
             { if *bench { html!{ <Bench on_frame={on_bench_frame} /> } } else { html!{} } }
             <main class="layout">
                 <div class="col-main">
-                    { if skip[0] { html! {} } else { timeline(&TimelineProps { now_ms, end_ms: state.end_ms, in_past: state.cursor.is_some(),
+                    { if skip.timeline { html! {} } else { timeline(&TimelineProps { now_ms, end_ms: state.end_ms(), in_past: state.cursor().is_some(),
                         playing: state.playing, speed: state.speed, on_play, on_step, on_speed, on_seek }) } }
-                    { if skip[1] { html! {} } else { cluster_view(&ClusterViewProps { session: state.handle(), on_run: run.clone() }) } }
-                    { show(2, html!{ <MetricsPanel session={state.handle()} /> }) }
+                    { if skip.cluster { html! {} } else { cluster_view(&ClusterViewProps { session: state.handle(), on_run: run.clone() }) } }
+                    { show(skip.metrics, html!{ <MetricsPanel session={state.handle()} /> }) }
                 </div>
                 <div class="col-side">
-                    { show(3, html!{ <ProducerPanel {topics} {outcomes} {min_isr} on_run={run.clone()} /> }) }
-                    { show(4, html!{ <ConsumerPanel session={state.handle()} script={applied_script} on_run={run.clone()} /> }) }
-                    { show(4, html!{ <FlumePanel session={state.handle()} /> }) }
-                    { show(4, html!{ <SavedPanel script={AttrValue::from(state.script_text())} on_open={on_open_saved} on_download={on_download_script} /> }) }
+                    { show(skip.producer, html!{ <ProducerPanel {topics} {outcomes} {min_isr} on_run={run.clone()} /> }) }
+                    { show(skip.consumers, html!{ <ConsumerPanel session={state.handle()} on_run={run.clone()} /> }) }
+                    { show(skip.consumers, html!{ <FlumePanel session={state.handle()} /> }) }
+                    { show(skip.consumers, html!{ <SavedPanel script={AttrValue::from(state.script_text())} on_open={on_open_saved} on_download={on_download_script} /> }) }
                 </div>
                 <div class="col-bottom">
-                    { show(5, html!{ <EventLog session={state.handle()} /> }) }
-                    { show(6, html!{ <Console outputs={Rc::clone(&state.outputs)} on_run={run} /> }) }
-                    { if skip[7] { html! {} } else { script_panel(&ScriptPanelProps { script: Rc::clone(&state.script), times: Rc::clone(&state.times), applied: state.applied }) } }
+                    { show(skip.events, html!{ <EventLog session={state.handle()} /> }) }
+                    { show(skip.console, html!{ <Console session={state.handle()} on_run={typed} /> }) }
+                    { if skip.script { html! {} } else { script_panel(&ScriptPanelProps { session: state.handle() }) } }
                 </div>
             </main>
             <footer class="foot">

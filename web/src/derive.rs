@@ -1,11 +1,50 @@
 //! What the panels show that the snapshot does not hold: figures derived from
-//! the event trace (send outcomes, consumer groups, metrics over time). Pure
-//! functions, so they are tested natively.
+//! the event trace (send outcomes, consumer groups, metrics over time).
+//! Folded as the trace grows (see [`Fold`]): a render feeds only the events
+//! not seen yet, never the whole trace again. Pure, so tested natively.
 
 use crate::i18n::tf;
 use streamlab_core::consumer::{assign, moved, Assignment, AssignorKind};
 use streamlab_core::event::{Event, EventKind};
 use streamlab_core::vec_map::{VecMap, VecSet};
+
+/// A view built one event at a time.
+pub trait Observe: Default {
+    fn observe(&mut self, index: usize, e: &Event);
+    /// The events so far are all in (a checker finishes its pass here).
+    fn caught_up(&mut self) {}
+}
+
+/// A view that keeps up with a timeline's trace: fed only the events it has
+/// not seen, from scratch when the timeline's epoch changes (a seek back
+/// rebuilt the session, or a new script came), since only then can the
+/// trace shrink or change.
+#[derive(Default)]
+pub struct Fold<T> {
+    epoch: u64,
+    seen: usize,
+    value: T,
+}
+
+impl<T: Observe> Fold<T> {
+    pub fn update(&mut self, epoch: u64, events: &[Event]) -> &T {
+        if self.epoch != epoch || self.seen > events.len() {
+            *self = Fold {
+                epoch,
+                seen: 0,
+                value: T::default(),
+            };
+        }
+        if self.seen < events.len() {
+            for (i, e) in events.iter().enumerate().skip(self.seen) {
+                self.value.observe(i, e);
+            }
+            self.seen = events.len();
+            self.value.caught_up();
+        }
+        &self.value
+    }
+}
 
 /// One send's outcome, as the producer panel lists it.
 #[derive(Clone, Debug, PartialEq)]
@@ -15,68 +54,96 @@ pub struct Outcome {
     pub text: String,
 }
 
-/// The newest `n` produce outcomes, newest first.
-pub fn produce_outcomes(events: &[Event], n: usize) -> Vec<Outcome> {
-    events
-        .iter()
-        .rev()
-        .filter_map(|e| {
-            let time = e.time.as_millis();
-            match &e.kind {
-                EventKind::ProduceAcked {
-                    topic,
-                    partition,
-                    base_offset,
-                    count,
-                    acks,
-                    ..
-                } => {
-                    Some(Outcome {
-                        time,
-                        ok: true,
-                        text: if *base_offset < 0 {
-                            tf(
-                                "{tp}: {count} record(s) sent, acks={acks}: no answer expected",
-                                &[&format!("{topic}-{partition}"), &count, &acks],
-                            )
+/// How many send outcomes the producer panel lists.
+pub const OUTCOMES: usize = 6;
+
+/// The newest [`OUTCOMES`] send outcomes: their events, put in words when
+/// shown (in the page's language of the moment).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Outcomes {
+    /// Oldest first (appended as they happen).
+    kept: Vec<Event>,
+}
+
+impl Outcomes {
+    /// Newest first, as the panel lists them.
+    pub fn newest(&self) -> Vec<Outcome> {
+        self.kept.iter().rev().filter_map(outcome).collect()
+    }
+}
+
+impl Observe for Outcomes {
+    fn observe(&mut self, _: usize, e: &Event) {
+        if !matches!(
+            e.kind,
+            EventKind::ProduceAcked { .. } | EventKind::ProduceFailed { .. }
+        ) {
+            return;
+        }
+        if self.kept.len() == OUTCOMES {
+            self.kept.remove(0);
+        }
+        self.kept.push(e.clone());
+    }
+}
+
+/// What a produce answer says, if `e` is one.
+fn outcome(e: &Event) -> Option<Outcome> {
+    let time = e.time.as_millis();
+    match &e.kind {
+        EventKind::ProduceAcked {
+            topic,
+            partition,
+            base_offset,
+            count,
+            acks,
+            ..
+        } => Some(Outcome {
+            time,
+            ok: true,
+            text: if *base_offset < 0 {
+                tf(
+                    "{tp}: {count} record(s) sent, acks={acks}: no answer expected",
+                    &[&format!("{topic}-{partition}"), &count, &acks],
+                )
+            } else {
+                tf(
+                    "{tp}: {count} record(s) acknowledged at offset {offset} (acks={acks})",
+                    &[
+                        &format!("{topic}-{partition}"),
+                        &count,
+                        &base_offset,
+                        &if *acks == -1 {
+                            "all".to_string()
                         } else {
-                            tf(
-                            "{tp}: {count} record(s) acknowledged at offset {offset} (acks={acks})",
-                            &[
-                                &format!("{topic}-{partition}"),
-                                &count,
-                                &base_offset,
-                                &if *acks == -1 { "all".to_string() } else { acks.to_string() },
-                            ],
-                        )
+                            acks.to_string()
                         },
-                    })
+                    ],
+                )
+            },
+        }),
+        EventKind::ProduceFailed {
+            topic,
+            partition,
+            error,
+            will_retry,
+            ..
+        } => Some(Outcome {
+            time,
+            ok: false,
+            // The error is Kafka's name for it (glossed where shown).
+            text: {
+                let tp = format!("{topic}-{partition}");
+                let args: [&dyn std::fmt::Display; 2] = [&tp, error];
+                if *will_retry {
+                    tf("{tp}: {error} — retrying", &args)
+                } else {
+                    tf("{tp}: {error} — gave up", &args)
                 }
-                EventKind::ProduceFailed {
-                    topic,
-                    partition,
-                    error,
-                    will_retry,
-                    ..
-                } => Some(Outcome {
-                    time,
-                    ok: false,
-                    // The error is Kafka's name for it (glossed where shown).
-                    text: {
-                        let tp = format!("{topic}-{partition}");
-                        let args: [&dyn std::fmt::Display; 2] = [&tp, error];
-                        if *will_retry {
-                            tf("{tp}: {error} — retrying", &args)
-                        } else {
-                            tf("{tp}: {error} — gave up", &args)
-                        }
-                    },
-                }),
-                _ => None,
-            }
-        })
-        .take(n)
-        .collect()
+            },
+        }),
+        _ => None,
+    }
 }
 
 /// How long (simulated ms) a replica stays flagged as having fetched,
@@ -248,24 +315,29 @@ pub struct Group {
 }
 
 /// Every group in the trace, by name.
-pub fn groups(events: &[Event]) -> VecMap<String, Group> {
-    let mut out: VecMap<String, Group> = VecMap::new();
-    fn entry<'a>(out: &'a mut VecMap<String, Group>, g: &str) -> &'a mut Group {
-        out.entry(g.to_string()).or_insert_with(|| Group {
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Groups(pub VecMap<String, Group>);
+
+impl Groups {
+    fn entry(&mut self, g: &str) -> &mut Group {
+        self.0.entry(g.to_string()).or_insert_with(|| Group {
             name: g.to_string(),
             ..Group::default()
         })
     }
-    for e in events {
+}
+
+impl Observe for Groups {
+    fn observe(&mut self, _: usize, e: &Event) {
         match &e.kind {
             EventKind::MemberJoined { group, member } => {
-                let g = entry(&mut out, group);
+                let g = self.entry(group);
                 if g.members.insert(member.clone()) {
                     g.history.push(g.members.clone());
                 }
             }
             EventKind::MemberLeft { group, member, .. } => {
-                let g = entry(&mut out, group);
+                let g = self.entry(group);
                 if g.members.remove(member) {
                     g.history.push(g.members.clone());
                 }
@@ -277,7 +349,7 @@ pub fn groups(events: &[Event]) -> VecMap<String, Group> {
                 assignment,
                 moved,
             } => {
-                let g = entry(&mut out, group);
+                let g = self.entry(group);
                 g.generation = *generation;
                 g.assignor = assignor.clone();
                 g.assignment = assignment.clone();
@@ -290,38 +362,12 @@ pub fn groups(events: &[Event]) -> VecMap<String, Group> {
                 offset,
                 ..
             } => {
-                let g = entry(&mut out, group);
+                let g = self.entry(group);
                 g.committed.insert((topic.clone(), *partition), *offset);
             }
             _ => {}
         }
     }
-    out
-}
-
-/// Each member's subscription, from the `sim consumer join` lines that ran.
-pub fn subscriptions(script: &[String], group: &str) -> VecMap<String, Vec<String>> {
-    let mut subs = VecMap::new();
-    for line in script {
-        let words: Vec<&str> = line.split_whitespace().collect();
-        if let ["sim", "consumer", "join", g, member, rest @ ..] = words.as_slice() {
-            if *g != group {
-                continue;
-            }
-            let topics = rest
-                .windows(2)
-                .find(|w| w[0] == "--topics" || w[0] == "--topic")
-                .map(|w| {
-                    w[1].split(',')
-                        .filter(|t| !t.is_empty())
-                        .map(String::from)
-                        .collect()
-                })
-                .unwrap_or_default();
-            subs.insert(member.to_string(), topics);
-        }
-    }
-    subs
 }
 
 /// One assignor's answer for the group now, and what its last change moved.
@@ -420,8 +466,8 @@ fn push_step(map: &mut PerPartition, topic: &str, partition: i32, t: u64, v: i64
     }
 }
 
-impl Metrics {
-    pub fn observe(&mut self, e: &Event) {
+impl Observe for Metrics {
+    fn observe(&mut self, _: usize, e: &Event) {
         let t = e.time.as_millis();
         match &e.kind {
             EventKind::LeaderElected {
@@ -471,7 +517,9 @@ impl Metrics {
             _ => {}
         }
     }
+}
 
+impl Metrics {
     /// Records appended per bucket up to `end_ms`, about 40 buckets of
     /// whole seconds: `(bucket_ms, counts)`.
     pub fn throughput(&self, end_ms: u64) -> (u64, Vec<u64>) {
@@ -485,15 +533,6 @@ impl Metrics {
         }
         (secs_per_bucket * 1_000, out)
     }
-}
-
-/// Folds a whole trace.
-pub fn metrics(events: &[Event]) -> Metrics {
-    let mut m = Metrics::default();
-    for e in events {
-        m.observe(e);
-    }
-    m
 }
 
 #[cfg(test)]
@@ -580,7 +619,8 @@ mod tests {
     #[test]
     fn outcomes_name_acks_and_errors() {
         let s = run("sim brokers 3\nkafka-topics.sh --bootstrap-server x --create --topic t --partitions 1 --replication-factor 3\nsim set min.insync.replicas=3\nsim produce t a --acks all --retries 0\nsim advance 1s\nsim crash 0\nsim crash 1\nsim advance 8s\nsim produce t b --acks all --retries 0\nsim advance 1s");
-        let out = produce_outcomes(s.events(), 10);
+        let out = Fold::<Outcomes>::default().update(0, s.events()).newest();
+        assert!(out.len() >= 2 && out.len() <= OUTCOMES, "{out:?}");
         assert!(
             out.iter().any(|o| o.ok && o.text.contains("acks=all")),
             "{out:?}"
@@ -595,7 +635,8 @@ mod tests {
     #[test]
     fn metrics_follow_the_hw_and_throughput() {
         let s = run("sim brokers 3\nkafka-topics.sh --bootstrap-server x --create --topic t --partitions 2 --replication-factor 2\nsim produce t a --partition 0 --count 5\nsim advance 2s\nsim produce t b --partition 1 --count 3\nsim advance 2s");
-        let m = metrics(s.events());
+        let mut fold = Fold::<Metrics>::default();
+        let m = fold.update(0, s.events()).clone();
         assert_eq!(m.hw["t"][&0].last().map(|p| p.1), Some(5));
         assert_eq!(m.leo["t"][&1].last().map(|p| p.1), Some(3));
         let (bucket, counts) = m.throughput(s.sim().now().as_millis());
@@ -653,7 +694,8 @@ mod tests {
                 },
             ),
         ];
-        let g = &groups(&trace)["g"];
+        let mut fold = Fold::<Groups>::default();
+        let g = &fold.update(0, &trace).0["g"];
         assert_eq!(g.members.iter().collect::<Vec<_>>(), vec!["b"]);
         assert_eq!(g.history.len(), 3, "joined a, joined b, a left");
         assert_eq!((g.generation, g.assignor.as_str()), (2, "range"));
@@ -662,16 +704,45 @@ mod tests {
     }
 
     #[test]
-    fn subscriptions_come_from_join_lines() {
-        let script = vec![
-            "sim consumer join g a --topics t1,t2".to_string(),
-            "sim consumer join h x --topics t1".to_string(),
-            "sim consumer join g b --topics t2 --assignor sticky".to_string(),
-        ];
-        let subs = subscriptions(&script, "g");
+    fn a_fold_fed_as_the_trace_grows_equals_one_fed_at_once() {
+        let mut s = run("sim brokers 3\nkafka-topics.sh --bootstrap-server x --create --topic t --partitions 2 --replication-factor 2\nsim consumer join g a --topics t");
+        let mut grown = (Fold::<Metrics>::default(), Fold::<Groups>::default());
+        for line in [
+            "sim produce t a --count 5",
+            "sim advance 2s",
+            "sim consumer join g b --topics t",
+            "sim produce t b --count 3 --acks all",
+            "sim advance 2s",
+            "sim consumer leave g a",
+            "sim advance 1s",
+        ] {
+            s.run(line);
+            grown.0.update(7, s.events());
+            grown.1.update(7, s.events());
+        }
+        let (m, g) = (grown.0.update(7, s.events()), grown.1.update(7, s.events()));
+        assert_eq!(m, Fold::<Metrics>::default().update(7, s.events()));
+        assert_eq!(g, Fold::<Groups>::default().update(7, s.events()));
+        assert_eq!(g.0["g"].history.len(), 3);
+        // A new epoch starts over: the same trace, the same view.
+        let before = g.clone();
+        assert_eq!(grown.1.update(8, s.events()), &before);
+        // And a shorter trace (a seek back) is folded from its start.
+        let short = &s.events()[..s.events().len() / 2];
+        assert_eq!(
+            grown.1.update(8, short),
+            Fold::<Groups>::default().update(8, short)
+        );
+    }
+
+    #[test]
+    fn subscriptions_outlive_the_members_that_left() {
+        let s = run("sim brokers 3\nkafka-topics.sh --bootstrap-server x --create --topic t1 --partitions 2 --replication-factor 1\nkafka-topics.sh --bootstrap-server x --create --topic t2 --partitions 2 --replication-factor 1\nsim consumer join g a --topics t1,t2\nsim consumer join h x --topics t1\nsim consumer join g b --topics t2 --assignor sticky\nsim consumer leave g a\nsim advance 1s");
+        let subs = &s.sim().groups()["g"].subscriptions;
         assert_eq!(subs.len(), 2);
         assert_eq!(subs["a"], vec!["t1", "t2"]);
         assert_eq!(subs["b"], vec!["t2"]);
+        assert!(!s.sim().groups()["g"].members.contains_key("a"));
     }
 
     #[test]

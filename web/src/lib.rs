@@ -4,7 +4,6 @@
 //! replay and share).
 
 pub mod app;
-pub mod checkpoints;
 pub mod components;
 pub mod derive;
 pub mod fetch;

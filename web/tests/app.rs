@@ -332,6 +332,48 @@ async fn timeline_steps_and_travels_back() {
 }
 
 #[wasm_bindgen_test]
+async fn acting_in_the_past_drops_the_future_and_play_goes_on_from_there() {
+    let root = mount();
+    flush().await;
+    choose(&root, "#produce-partition", "0");
+    click(&root, "#produce");
+    click(&root, "#step-1s");
+    flush().await;
+    click(&root, "#produce");
+    click(&root, "#step-1s");
+    flush().await;
+    assert_eq!(text(&root, "#clock"), "t = 2000 ms");
+    type_into(&root, "#scrubber", "500");
+    flush().await;
+    assert_eq!(
+        count(&root, ".script-line.future"),
+        2,
+        "the second send and its advance are the future"
+    );
+    // A click in the past: the advance is cut at 500 ms, the crash follows.
+    click(&root, "th[data-broker='1'] .fault-crash");
+    flush().await;
+    assert!(!text(&root, ".timeline").contains("Viewing the past"));
+    assert_eq!(count(&root, ".script-line.future"), 0);
+    let lines = script(&root);
+    assert!(lines.contains("sim advance 500"), "{lines}");
+    assert!(lines.ends_with("sim crash 1"), "{lines}");
+    assert!(!lines.contains("record-1"), "{lines}");
+    assert_eq!(text(&root, "#clock"), "t = 500 ms");
+    // Play goes on from there; its ticks merge into one advance.
+    click(&root, "#play");
+    until("two ticks played", || {
+        text(&root, "#clock") != "t = 500 ms" && text(&root, "#clock") != "t = 600 ms"
+    })
+    .await;
+    click(&root, "#play");
+    flush().await;
+    let lines = script(&root);
+    assert_eq!(lines.matches("sim advance").count(), 2, "{lines}");
+    assert!(text(&root, ".transcript").contains("sim crash 1"));
+}
+
+#[wasm_bindgen_test]
 async fn event_log_filters_by_kind() {
     let root = mount();
     flush().await;

@@ -77,13 +77,13 @@ fn page_scrubber_in_a_minute_at_1000_records_per_second() {
     let mut s = Rc::new(State::from_script(BENCH_SCRIPT));
     let t0 = now();
     for _ in 0..(60_000 / TICK_MS) {
-        s = s.reduce(Action::Run(format!(
+        s = s.reduce(Action::Typed(format!(
             "sim produce bench v --count {TICK_MS} --acks 1"
         )));
         s = s.reduce(Action::Step(TICK_MS));
     }
     let played = now() - t0;
-    let end = s.end_ms;
+    let end = s.end_ms();
     let (mut worst, mut total): (f64, f64) = (0.0, 0.0);
     let steps = 50;
     for i in 0..steps {
@@ -100,7 +100,7 @@ fn page_scrubber_in_a_minute_at_1000_records_per_second() {
     let t0 = now();
     let scratch = State::from_script(&s.script_text());
     let from_scratch = now() - t0;
-    assert_eq!(scratch.end_ms, end);
+    assert_eq!(scratch.end_ms(), end);
     console_log!(
         "BENCH wasm page scrubber: 60,000 records over 9 brokers x 48 partitions played in {played:.0} ms; \
          {} checkpoints; seek mean {:.2} ms, worst {worst:.2} ms (replay from the first line: {from_scratch:.0} ms)",

@@ -65,7 +65,7 @@ impl Session {
     }
 
     /// A copy of the state without its event history (for checkpoints).
-    pub fn without_history(&self) -> Session {
+    pub(crate) fn without_history(&self) -> Session {
         let mut s = Session {
             config: self.config.clone(),
             seed: self.seed,
@@ -78,7 +78,7 @@ impl Session {
     }
 
     /// Puts back the history a checkpoint left out.
-    pub fn restore_history(&mut self, events: &[Event]) {
+    pub(crate) fn restore_history(&mut self, events: &[Event]) {
         let mut all = events.to_vec();
         all.append(&mut self.events);
         self.events = all;

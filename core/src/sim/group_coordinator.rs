@@ -28,6 +28,10 @@ pub struct Group {
     /// Member name → partitions, as of the current generation.
     pub assignment: Assignment,
     pub committed: VecMap<TopicPartition, Offset>,
+    /// Every member's subscription as of its last join, kept after it
+    /// leaves: the page replays the group's membership history under each
+    /// assignor, members long gone included.
+    pub subscriptions: VecMap<String, Vec<String>>,
 }
 
 /// Java's `String.hashCode`.
@@ -124,10 +128,12 @@ impl Simulation {
                 members: VecMap::new(),
                 assignment: Assignment::new(),
                 committed: VecMap::new(),
+                subscriptions: VecMap::new(),
             });
         // The group's protocol is the assignor its members agree on; the
         // simulation takes the latest joiner's choice.
         g.assignor = assignor;
+        g.subscriptions.insert(name.to_string(), topics.clone());
         g.members.insert(
             name.to_string(),
             Member {

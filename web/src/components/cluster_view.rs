@@ -3,7 +3,7 @@
 //! and one-click faults on each broker's header.
 
 use crate::components::partition_row::{hash_log_tip, PartitionRow};
-use crate::components::ui::{panel, run_button};
+use crate::components::ui::{panel, run_button, sim};
 use crate::derive::traffic;
 use crate::i18n::{en, t, tf};
 use crate::state::SessionHandle;
@@ -12,6 +12,7 @@ use std::rc::Rc;
 use streamlab_core::broker::{Broker, BrokerState};
 use streamlab_core::network::Node;
 use streamlab_core::partition::Partition;
+use streamlab_core::script::Entry;
 use streamlab_core::{Cluster, Simulation};
 use yew::prelude::*;
 
@@ -27,7 +28,7 @@ const VISIBLE_RECORDS_BIG: usize = 6;
 pub struct ClusterViewProps {
     pub session: SessionHandle,
     /// Runs a script line (the fault buttons' commands).
-    pub on_run: Callback<String>,
+    pub on_run: Callback<Entry>,
 }
 
 pub fn cluster_view(props: &ClusterViewProps) -> Html {
@@ -96,7 +97,7 @@ pub fn cluster_view(props: &ClusterViewProps) -> Html {
     )
 }
 
-fn broker_header(sim: &Simulation, b: &Broker, on_run: &Callback<String>) -> Html {
+fn broker_header(sim: &Simulation, b: &Broker, on_run: &Callback<Entry>) -> Html {
     let id = b.id;
     let net = sim.network();
     html! {
@@ -129,7 +130,7 @@ struct BrokerHeaderProps {
     isolated: bool,
     slow: Option<u64>,
     controller: bool,
-    on_run: Callback<String>,
+    on_run: Callback<Entry>,
 }
 
 /// A broker's column header: its state and one-click faults. A component,
@@ -153,7 +154,7 @@ fn broker_header_view(props: &BrokerHeaderProps) -> Html {
     };
     let alive = props.state == BrokerState::Running;
     let button =
-        |label: &'static str, class: &'static str, line: String, aria: String, disabled: bool| {
+        |label: &'static str, class: &'static str, line: Entry, aria: String, disabled: bool| {
             run_button(
                 AttrValue::Static(class),
                 label,
@@ -163,6 +164,7 @@ fn broker_header_view(props: &BrokerHeaderProps) -> Html {
                 on_run,
             )
         };
+    let b = id.to_string();
     html! {
         <th scope="col" role="columnheader" data-broker={id.to_string()}
             class={format!("broker {state}{}{}", if isolated { " isolated" } else { "" }, if slow.is_some() { " slow" } else { "" })}>
@@ -177,13 +179,13 @@ fn broker_header_view(props: &BrokerHeaderProps) -> Html {
             </div>
             <div class="fault-buttons" role="group" aria-label={tf("faults for broker {id}", &[&id])}>
                 { if alive {
-                    button(t("Crash"), "fault fault-crash", format!("sim crash {id}"), tf("crash broker {id}", &[&id]), false)
+                    button(t("Crash"), "fault fault-crash", sim(&["crash", &b]), tf("crash broker {id}", &[&id]), false)
                 } else {
-                    button(t("Restart"), "fault fault-restart", format!("sim restart {id}"), tf("restart broker {id}", &[&id]), false)
+                    button(t("Restart"), "fault fault-restart", sim(&["restart", &b]), tf("restart broker {id}", &[&id]), false)
                 } }
-                { button(t("Isolate"), "fault fault-isolate", format!("sim isolate {id}"), tf("isolate broker {id}", &[&id]), isolated) }
-                { button(t("Slow"), "fault fault-slow", format!("sim slow {id} 300"), tf("slow broker {id} by 300 ms", &[&id]), slow.is_some()) }
-                { button(t("Heal"), "fault fault-heal", "sim heal".to_string(), t("heal the network").to_string(), !isolated && slow.is_none()) }
+                { button(t("Isolate"), "fault fault-isolate", sim(&["isolate", &b]), tf("isolate broker {id}", &[&id]), isolated) }
+                { button(t("Slow"), "fault fault-slow", sim(&["slow", &b, "300"]), tf("slow broker {id} by 300 ms", &[&id]), slow.is_some()) }
+                { button(t("Heal"), "fault fault-heal", sim(&["heal"]), t("heal the network").to_string(), !isolated && slow.is_none()) }
             </div>
         </th>
     }

@@ -3,7 +3,7 @@
 
 use crate::components::ui::panel;
 use crate::i18n::{t, tf};
-use std::rc::Rc;
+use crate::state::SessionHandle;
 use streamlab_core::script::Output;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
@@ -15,7 +15,9 @@ const CHUNK: usize = 16;
 
 #[derive(Properties, PartialEq)]
 pub struct ConsoleProps {
-    pub outputs: Rc<Vec<Output>>,
+    /// The timeline: its outputs are the transcript.
+    pub session: SessionHandle,
+    /// Runs a typed line.
     pub on_run: Callback<String>,
 }
 
@@ -64,8 +66,18 @@ pub fn console(props: &ConsoleProps) -> Html {
         })
     };
     // Whole chunks only: the oldest one shown does not change with every command.
-    let skipped = props.outputs.len().saturating_sub(SHOWN);
+    let timeline = props.session.timeline();
+    let outputs = timeline.outputs();
+    let skipped = outputs.len().saturating_sub(SHOWN);
     let skipped = skipped - skipped % CHUNK;
+    let mut chunks = Vec::new();
+    for c in (skipped / CHUNK..outputs.len().div_ceil(CHUNK)).rev() {
+        let from = (c * CHUNK).max(skipped);
+        let to = ((c + 1) * CHUNK).min(outputs.len());
+        chunks.push(html! {
+            <Entries key={c} {from} outputs={outputs[from..to].to_vec()} />
+        });
+    }
     panel(
         "panel console",
         "console-h",
@@ -77,10 +89,7 @@ pub fn console(props: &ConsoleProps) -> Html {
                 // A fragment of its own: the keyed entries must not share a
                 // list with the unkeyed "earlier" line, or Yew diffs them by
                 // position and rebuilds every entry on each new command.
-                <>{ for (skipped / CHUNK..props.outputs.len().div_ceil(CHUNK)).rev().map(|c| html! {
-                    <Entries key={c} outputs={Rc::clone(&props.outputs)}
-                        from={(c * CHUNK).max(skipped)} to={((c + 1) * CHUNK).min(props.outputs.len())} />
-                }) }</>
+                <>{ for chunks }</>
                 { if skipped > 0 { html!{ <div class="more">{tf("… {n} earlier commands", &[&skipped])}</div> } } else { html!{} } }
             </div>
             <form {onsubmit}>
@@ -93,29 +102,21 @@ pub fn console(props: &ConsoleProps) -> Html {
     )
 }
 
-#[derive(Properties, Clone)]
+/// A chunk's outputs, copied (a few dozen at most), so a chunk whose
+/// outputs did not change compares equal and skips rendering.
+#[derive(Properties, Clone, PartialEq)]
 struct EntriesProps {
-    outputs: Rc<Vec<Output>>,
+    outputs: Vec<Output>,
+    /// The index of the first.
     from: usize,
-    to: usize,
-}
-
-impl PartialEq for EntriesProps {
-    /// Only these entries: every command makes a new transcript, and the
-    /// chunks already shown then skip rendering.
-    fn eq(&self, o: &Self) -> bool {
-        (self.from, self.to) == (o.from, o.to)
-            && self.outputs.get(self.from..self.to) == o.outputs.get(o.from..o.to)
-    }
 }
 
 /// Outputs `from..to`, newest first: one component per chunk, so a long
 /// transcript is a few components to compare, not one per command.
 #[function_component(Entries)]
 fn entries(props: &EntriesProps) -> Html {
-    let shown = props.outputs.get(props.from..props.to).unwrap_or_default();
     html! {
-        <>{ for shown.iter().enumerate().rev().map(|(i, o)| html! {
+        <>{ for props.outputs.iter().enumerate().rev().map(|(i, o)| html! {
             // Keyed: a new command is one inserted entry, not every entry
             // of the chunk rewritten one place down.
             <div key={props.from + i} class={if o.is_error { "entry error" } else { "entry" }}>

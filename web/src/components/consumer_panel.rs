@@ -4,22 +4,20 @@
 //! range vs round-robin vs sticky side by side on the same membership.
 
 use crate::components::ui::{
-    emit_on_click, field, options, panel, run_button, set_on_change, set_on_input,
+    emit_on_click, field, options, panel, run_button, set_on_change, set_on_input, sim,
 };
-use crate::derive::{compare, groups, subscriptions, Group};
+use crate::derive::{compare, Fold, Group, Groups};
 use crate::i18n::{t, tf};
-use crate::state::{quote, SessionHandle};
-use std::rc::Rc;
+use crate::state::SessionHandle;
+use streamlab_core::script::Entry;
 use streamlab_core::vec_map::VecMap;
-use streamlab_core::Cluster;
+use streamlab_core::{Cluster, Simulation};
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
 pub struct ConsumerPanelProps {
     pub session: SessionHandle,
-    /// The script lines that made the state on screen (for subscriptions).
-    pub script: Rc<Vec<String>>,
-    pub on_run: Callback<String>,
+    pub on_run: Callback<Entry>,
 }
 
 const OWN: [&str; 8] = [
@@ -38,13 +36,16 @@ pub fn consumer_panel(props: &ConsumerPanelProps) -> Html {
     let topics_text = use_state(String::new);
     let assignor = use_state(|| "range".to_string());
     let session = props.session.borrow();
-    let sim = session.sim();
-    let cluster = sim.snapshot();
+    let simulation = session.sim();
+    let cluster = simulation.snapshot();
     let mut topic_sizes: VecMap<String, i32> = VecMap::new();
     for (n, t) in cluster.topics.iter() {
         topic_sizes.insert(n.clone(), t.partitions.len() as i32);
     }
-    let all_groups = groups(session.events());
+    // Folded as the trace grows, not rescanned every render.
+    let fold = use_mut_ref(Fold::<Groups>::default);
+    let mut fold = fold.borrow_mut();
+    let all_groups = &fold.update(props.session.epoch, session.events()).0;
     let default_topic = topic_sizes.keys().next().cloned().unwrap_or_default();
     let topics_value = if topics_text.is_empty() {
         default_topic.clone()
@@ -65,13 +66,17 @@ pub fn consumer_panel(props: &ConsumerPanelProps) -> Html {
     let on_topics = set_on_input(&topics_text);
     let on_assignor = set_on_change(&assignor);
     let join = {
-        let line = format!(
-            "sim consumer join {} {} --topics {} --assignor {}",
-            quote(group_name.trim()),
-            next_member,
-            quote(topics_value.replace(' ', "").as_str()),
-            *assignor
-        );
+        let topics = topics_value.replace(' ', "");
+        let line = sim(&[
+            "consumer",
+            "join",
+            group_name.trim(),
+            &next_member,
+            "--topics",
+            &topics,
+            "--assignor",
+            &assignor,
+        ]);
         emit_on_click(&props.on_run, line)
     };
 
@@ -101,18 +106,24 @@ pub fn consumer_panel(props: &ConsumerPanelProps) -> Html {
             { if all_groups.is_empty() {
                 html!{ <p class="empty">{t("No consumer group yet. Add a member: it joins, the coordinator rebalances, and the assignor divides the partitions.")}</p> }
             } else { html! {
-                { for all_groups.values().map(|g| group_view(g, &props.script, &topic_sizes, cluster, &props.on_run)) }
+                { for all_groups.values().map(|g| group_view(g, sim_groups(simulation, &g.name), &topic_sizes, cluster, &props.on_run)) }
             } } }
         </> },
     )
 }
 
+/// Each member's subscription, as the coordinator keeps it (members that
+/// left included); none for a group the coordinator dropped.
+fn sim_groups<'a>(sim: &'a Simulation, group: &str) -> Option<&'a VecMap<String, Vec<String>>> {
+    sim.groups().get(group).map(|g| &g.subscriptions)
+}
+
 fn group_view(
     g: &Group,
-    script: &[String],
+    subs: Option<&VecMap<String, Vec<String>>>,
     topics: &VecMap<String, i32>,
     cluster: &Cluster,
-    on_run: &Callback<String>,
+    on_run: &Callback<Entry>,
 ) -> Html {
     let members: Vec<String> = g.members.iter().cloned().collect();
     let mut owner: VecMap<&str, &str> = VecMap::new();
@@ -121,11 +132,12 @@ fn group_view(
             owner.insert(p.as_str(), m.as_str());
         }
     }
-    let subs = subscriptions(script, &g.name);
-    let comparison = compare(&g.history, &subs, topics);
+    let none = VecMap::new();
+    let subs = subs.unwrap_or(&none);
+    let comparison = compare(&g.history, subs, topics);
     let member_button =
         |label: &'static str, aria: String, verb: &'static str, class: &'static str, m: &str| {
-            let line = format!("sim consumer {verb} {} {}", quote(&g.name), quote(m));
+            let line = sim(&["consumer", verb, &g.name, m]);
             run_button(AttrValue::Static(class), label, aria, line, false, on_run)
         };
     let mut rows = Vec::new();

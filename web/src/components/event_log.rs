@@ -1,13 +1,14 @@
 //! The event trace, filterable by kind, with the invariant checker's
 //! findings on top (each with its explanation) and flagged in the list.
 
-use crate::state::SessionHandle;
-use streamlab_core::vec_map::VecSet;
-
 use crate::components::ui::{option, panel, set_on_change};
+use crate::derive::{Fold, Observe};
 use crate::i18n::{en, t, tf};
+use crate::state::SessionHandle;
 use std::rc::Rc;
 use streamlab_core::checker::{Checker, Finding, FindingKind};
+use streamlab_core::event::Event;
+use streamlab_core::vec_map::VecSet;
 use yew::prelude::*;
 
 /// Only the newest events are drawn; the rest are a count.
@@ -15,14 +16,25 @@ const SHOWN: usize = 200;
 /// Events per chunk (a component; see `EventChunk`).
 const CHUNK: usize = 32;
 
-/// What the log has folded from the trace so far.
+/// What the log has folded from the trace so far: the checker's findings
+/// and the kinds of event seen (the filter's options).
 #[derive(Default)]
-struct Fold {
-    epoch: u64,
-    seen: usize,
+struct Checked {
     checker: Checker,
     kinds: VecSet<&'static str>,
-    findings: Option<Rc<Vec<Finding>>>,
+    findings: Rc<Vec<Finding>>,
+}
+
+impl Observe for Checked {
+    fn observe(&mut self, i: usize, e: &Event) {
+        self.checker.observe(i, e);
+        self.kinds.insert(e.kind.name());
+    }
+
+    fn caught_up(&mut self) {
+        self.checker.finish();
+        self.findings = Rc::new(self.checker.findings().to_vec());
+    }
 }
 
 #[derive(Properties, PartialEq)]
@@ -66,29 +78,14 @@ pub fn event_log(props: &EventLogProps) -> Html {
     let filter = use_state(|| "all".to_string());
     // The checker (and the set of kinds seen) fold the trace incrementally:
     // only new events are fed; they start over when a replay rebuilt the session.
-    let fold = use_mut_ref(Fold::default);
+    let fold = use_mut_ref(Fold::<Checked>::default);
     let session = props.session.borrow();
     let events = session.events();
-    let findings: Rc<Vec<Finding>> = {
+    let (findings, kinds) = {
         let mut f = fold.borrow_mut();
-        if f.epoch != props.session.epoch || f.seen > events.len() {
-            *f = Fold {
-                epoch: props.session.epoch,
-                ..Fold::default()
-            };
-        }
-        if f.seen < events.len() || f.findings.is_none() {
-            for (i, e) in events.iter().enumerate().skip(f.seen) {
-                f.checker.observe(i, e);
-                f.kinds.insert(e.kind.name());
-            }
-            f.seen = events.len();
-            f.checker.finish();
-            f.findings = Some(Rc::new(f.checker.findings().to_vec()));
-        }
-        f.findings.clone().unwrap_or_default()
+        let c = f.update(props.session.epoch, events);
+        (Rc::clone(&c.findings), c.kinds.clone())
     };
-    let kinds = fold.borrow().kinds.clone();
     let mut flagged = VecSet::default();
     for f in findings.iter() {
         for &i in &f.events {

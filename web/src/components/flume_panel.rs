@@ -138,10 +138,8 @@ fn sparkline(title: &'static str, samples: &[FlumeSample], value: fn(&FlumeSampl
 
 #[function_component(FlumePanel)]
 pub fn flume_panel(props: &FlumePanelProps) -> Html {
-    // 0 or 1, not a bool: the same state type as other panels' counters,
-    // so the bundle carries one copy of its hook code.
-    let json_open = use_state(|| 0u32);
-    let show_json = *json_open == 1;
+    let json_open = use_state(|| false);
+    let show_json = *json_open;
     let session = props.session.borrow();
     let agents = session.sim().flume_agents();
     if agents.is_empty() {
@@ -149,7 +147,7 @@ pub fn flume_panel(props: &FlumePanelProps) -> Html {
     }
     let toggle = {
         let json_open = json_open.clone();
-        Callback::from(move |_| json_open.set(1 - *json_open))
+        Callback::from(move |_| json_open.set(!*json_open))
     };
     let mut views = Vec::new();
     let mut json = Vec::new();

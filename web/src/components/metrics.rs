@@ -2,7 +2,7 @@
 //! watermark and LEO per partition, and throughput over time.
 
 use crate::components::ui::panel;
-use crate::derive::{Metrics, PerPartition, Series};
+use crate::derive::{Fold, Metrics, PerPartition, Series};
 use crate::i18n::{t, tf};
 use crate::state::SessionHandle;
 use yew::prelude::*;
@@ -21,21 +21,10 @@ pub struct MetricsProps {
 #[function_component(MetricsPanel)]
 pub fn metrics_panel(props: &MetricsProps) -> Html {
     // Folded incrementally: only events not seen yet; from scratch after a replay.
-    let fold = use_mut_ref(|| (Metrics::default(), 0usize, 0u64));
+    let fold = use_mut_ref(Fold::<Metrics>::default);
     let session = props.session.borrow();
-    let events = session.events();
-    {
-        let mut f = fold.borrow_mut();
-        if f.2 != props.session.epoch || f.1 > events.len() {
-            *f = (Metrics::default(), 0, props.session.epoch);
-        }
-        for e in &events[f.1..] {
-            f.0.observe(e);
-        }
-        f.1 = events.len();
-    }
-    let f = fold.borrow();
-    let m = &f.0;
+    let mut f = fold.borrow_mut();
+    let m = f.update(props.session.epoch, session.events());
     let end = session.sim().now().as_millis().max(1);
     panel(
         "panel metrics",

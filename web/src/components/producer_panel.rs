@@ -3,12 +3,12 @@
 //! murmur2 arithmetic for a key, and what happened to each send. Every send
 //! is a `sim produce ...` line.
 
-use crate::components::ui::{field, input_value, option, options, panel, select_value};
+use crate::components::ui::{field, input_value, option, options, panel, select_value, sim};
 use crate::derive::Outcome;
 use crate::i18n::{t, tf};
-use crate::state::quote;
 use std::rc::Rc;
 use streamlab_core::producer::explain;
+use streamlab_core::script::{Entry, LineBuilder};
 use streamlab_core::ProducerConfig;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
@@ -21,7 +21,7 @@ pub struct ProducerPanelProps {
     pub outcomes: Rc<Vec<Outcome>>,
     /// The brokers' current `min.insync.replicas`.
     pub min_isr: i32,
-    pub on_run: Callback<String>,
+    pub on_run: Callback<Entry>,
 }
 
 /// The form's values, as typed.
@@ -41,40 +41,38 @@ struct Form {
 
 impl Form {
     /// The `sim produce` line, or why not.
-    fn line(&self, topic: &str, sent: u32) -> Result<String, String> {
-        let mut line = format!("sim produce {}", quote(topic));
+    fn line(&self, topic: &str, sent: u32) -> Result<Entry, String> {
         let value = if self.value.trim().is_empty() {
             format!("record-{sent}")
         } else {
             self.value.clone()
         };
-        line.push(' ');
-        line.push_str(&quote(&value));
+        let mut line = LineBuilder::new("sim").arg("produce").arg(topic).arg(value);
         if !self.key.is_empty() {
-            line.push_str(&format!(" --key {}", quote(&self.key)));
+            line = line.opt("--key", self.key.as_str());
         }
         if self.partition != "auto" {
-            line.push_str(&format!(" --partition {}", self.partition));
+            line = line.opt("--partition", self.partition.as_str());
         }
-        line.push_str(&format!(" --acks {}", self.acks));
+        line = line.opt("--acks", self.acks.as_str());
         if self.idempotence {
-            line.push_str(" --idempotence");
+            line = line.switch("--idempotence");
         }
         let count = self.count.trim();
         if !count.is_empty() && count != "1" {
             match count.parse::<u32>() {
-                Ok(n) if (1..=100_000).contains(&n) => line.push_str(&format!(" --count {n}")),
+                Ok(n) if (1..=100_000).contains(&n) => line = line.opt("--count", n.to_string()),
                 _ => return Err(t("count: a whole number from 1 to 100000").into()),
             }
         }
         let retries = self.retries.trim();
         if !retries.is_empty() {
             match retries.parse::<u32>() {
-                Ok(r) if r <= i32::MAX as u32 => line.push_str(&format!(" --retries {r}")),
+                Ok(r) if r <= i32::MAX as u32 => line = line.opt("--retries", r.to_string()),
                 _ => return Err(t("retries: a whole number from 0 to 2147483647").into()),
             }
         }
-        Ok(line)
+        line.build().map_err(|e| e.to_string())
     }
 
     fn config(&self) -> ProducerConfig {
@@ -182,7 +180,7 @@ pub fn producer_panel(props: &ProducerPanelProps) -> Html {
         Callback::from(move |_| match form.min_isr.trim().parse::<i32>() {
             Ok(n) if n >= 1 => {
                 error.set(None);
-                on_run.emit(format!("sim set min.insync.replicas={n}"));
+                on_run.emit(sim(&["set", &format!("min.insync.replicas={n}")]));
             }
             _ => error.set(Some(
                 t("min.insync.replicas: a whole number, 1 or more").into(),

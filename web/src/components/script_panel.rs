@@ -3,7 +3,8 @@
 
 use crate::components::ui::panel;
 use crate::i18n::{t, tf};
-use std::rc::Rc;
+use crate::state::SessionHandle;
+use streamlab_core::script::Entry;
 use yew::prelude::*;
 
 const SHOWN: usize = 300;
@@ -14,16 +15,26 @@ const CHUNK: usize = 32;
 /// changes with every command, and the chunks (`ScriptLines`) are what
 /// skip rendering.
 pub struct ScriptPanelProps {
-    pub script: Rc<Vec<String>>,
-    pub times: Rc<Vec<u64>>,
-    /// Entries that made the state on screen.
-    pub applied: usize,
+    /// The timeline: its entries, their times and how many are applied.
+    pub session: SessionHandle,
 }
 
 pub fn script_panel(props: &ScriptPanelProps) -> Html {
+    let tl = props.session.timeline();
+    let (entries, times) = (tl.entries(), tl.times());
     // Whole chunks only: the oldest one shown does not change with every line.
-    let skipped = props.script.len().saturating_sub(SHOWN);
+    let skipped = entries.len().saturating_sub(SHOWN);
     let skipped = skipped - skipped % CHUNK;
+    let mut chunks = Vec::new();
+    for c in skipped / CHUNK..entries.len().div_ceil(CHUNK) {
+        let from = (c * CHUNK).max(skipped);
+        let to = ((c + 1) * CHUNK).min(entries.len());
+        chunks.push(html! {
+            <ScriptLines key={c} {from} lines={entries[from..to].iter().map(Entry::text).collect::<Vec<_>>()}
+                times={times.get(from..to.min(times.len())).unwrap_or_default().to_vec()}
+                applied={tl.applied().clamp(from, to)} />
+        });
+    }
     panel(
         "panel script",
         "script-h",
@@ -31,45 +42,33 @@ pub fn script_panel(props: &ScriptPanelProps) -> Html {
         html! { <>
             <p class="hint">{t("Every click is one of these lines. Share and Export carry exactly this.")}</p>
             <ol class="script-lines" start={(skipped + 1).to_string()}>
-                { for (skipped / CHUNK..props.script.len().div_ceil(CHUNK)).map(|c| html! {
-                    <ScriptLines key={c} script={Rc::clone(&props.script)} times={Rc::clone(&props.times)}
-                        from={(c * CHUNK).max(skipped)} to={((c + 1) * CHUNK).min(props.script.len())}
-                        applied={props.applied} />
-                }) }
+                { for chunks }
             </ol>
         </> },
     )
 }
 
-#[derive(Properties, Clone)]
+/// A chunk's lines and times, copied (a few dozen), so an unchanged chunk
+/// compares equal and skips rendering.
+#[derive(Properties, Clone, PartialEq)]
 struct ScriptLinesProps {
-    script: Rc<Vec<String>>,
-    times: Rc<Vec<u64>>,
+    /// The index of the first line.
     from: usize,
-    to: usize,
+    lines: Vec<String>,
+    /// When each line ran, for those that made the state on screen.
+    times: Vec<u64>,
+    /// Lines before this index made the state on screen; the rest are the future.
     applied: usize,
 }
 
-impl PartialEq for ScriptLinesProps {
-    /// Only these lines' text, times and past/future: the panel is redrawn
-    /// for every new line, and the chunks already shown skip rendering.
-    fn eq(&self, o: &Self) -> bool {
-        let (from, to) = (self.from, self.to);
-        (from, to) == (o.from, o.to)
-            && self.applied.clamp(from, to) == o.applied.clamp(from, to)
-            && self.script.get(from..to) == o.script.get(from..to)
-            && self.times.get(from..to) == o.times.get(from..to)
-    }
-}
-
-/// Lines `from..to`: one component per chunk of `CHUNK` lines.
+/// One component per chunk of `CHUNK` lines.
 #[function_component(ScriptLines)]
 fn script_lines(props: &ScriptLinesProps) -> Html {
     html! {
-        <>{ for (props.from..props.to).map(|i| html! {
-            <li class={if i >= props.applied { "script-line future" } else { "script-line" }}>
-                <span class="t">{ props.times.get(i).map_or(t("later").to_string(), |ms| tf("{ms} ms", &[&ms])) }</span>
-                <code>{ props.script.get(i).cloned().unwrap_or_default() }</code>
+        <>{ for props.lines.iter().enumerate().map(|(k, line)| html! {
+            <li class={if props.from + k >= props.applied { "script-line future" } else { "script-line" }}>
+                <span class="t">{ props.times.get(k).map_or(t("later").to_string(), |ms| tf("{ms} ms", &[&ms])) }</span>
+                <code>{ line }</code>
             </li>
         }) }</>
     }

@@ -2,6 +2,7 @@
 //! and every closure is its own code in the bundle (SPEC §6: 300 KiB
 //! gzipped), so shapes repeated across the page are built here once.
 
+use streamlab_core::script::{Entry, LineBuilder};
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
@@ -11,12 +12,12 @@ pub fn run_button(
     class: AttrValue,
     label: &'static str,
     aria: String,
-    line: String,
+    line: Entry,
     disabled: bool,
-    on_run: &Callback<String>,
+    on_run: &Callback<Entry>,
 ) -> Html {
-    let onclick = emit_on_click(on_run, line.clone());
-    let title = AttrValue::from(line);
+    let title = AttrValue::from(line.command().to_string());
+    let onclick = emit_on_click(on_run, line);
     html! {
         <button {class} aria-label={aria} {title} {disabled} {onclick}>{label}</button>
     }
@@ -105,4 +106,18 @@ pub fn panel(
 pub fn emit_on_click<T: Clone + 'static>(cb: &Callback<T>, value: T) -> Callback<MouseEvent> {
     let cb = cb.clone();
     Callback::from(move |_: MouseEvent| cb.emit(value.clone()))
+}
+
+/// `sim WORDS...`, built as a value: what a button or form runs. Its words
+/// come from literals, numbers, text inputs (which strip line breaks) or
+/// names a script line gave (one line each), so none holds a line break
+/// and building cannot fail; were it to, the click would run
+/// `sim advance 0`, which changes nothing.
+#[inline(never)]
+pub fn sim(words: &[&str]) -> Entry {
+    let mut b = LineBuilder::new("sim");
+    for w in words {
+        b = b.arg(*w);
+    }
+    b.build().unwrap_or_else(|_| Entry::advance(0))
 }

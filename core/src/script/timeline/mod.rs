@@ -173,9 +173,23 @@ impl Timeline {
     /// is pending (see [`work`](Self::work)).
     pub fn from_script(text: &str) -> Result<Self, ScriptError> {
         let mut tl = Self::new();
-        tl.entries = parse(text)?.into_iter().map(Entry::from_line).collect();
-        tl.job = Some(None);
+        tl.load(text)?;
         Ok(tl)
+    }
+
+    /// Replaces the script with `text`, to play from its first line (the
+    /// work is pending); a new epoch. Text that is not a script changes
+    /// nothing.
+    pub fn load(&mut self, text: &str) -> Result<(), ScriptError> {
+        let entries = parse(text)?.into_iter().map(Entry::from_line).collect();
+        let epoch = self.epoch + 1;
+        *self = Self {
+            entries,
+            epoch,
+            job: Some(None),
+            ..Self::new()
+        };
+        Ok(())
     }
 
     /// A script played to its end.
@@ -443,7 +457,9 @@ impl Timeline {
         if now < stop {
             let piece = (stop - now).min(self.piece_ms);
             s.session.advance(piece);
-            s.into_ms += piece;
+            // From the clock reached, not the piece asked for: an advance
+            // may stop short (a work budget running out).
+            s.into_ms = s.now_ms() - began;
             let cost = s.work() - work;
             // The next piece costs about PIECE_WORK at this piece's rate,
             // growing at most 2× a step (a quiet moment may precede a burst).

@@ -351,6 +351,19 @@ fn heredocs_survive_as_entries() {
 }
 
 #[test]
+fn loading_a_script_is_a_new_epoch_and_a_bad_one_changes_nothing() {
+    let mut tl = busy();
+    let (epoch, end) = (tl.epoch(), fingerprint(&tl));
+    assert!(tl.load("x <<EOF\n").is_err());
+    assert_eq!((tl.epoch(), fingerprint(&tl)), (epoch, end));
+    tl.load(PLAYGROUND).expect("parses");
+    assert!(tl.is_busy() && tl.epoch() > epoch);
+    tl.finish();
+    assert_eq!(fingerprint(&tl), fingerprint(&playground()));
+    assert_eq!(tl.checkpoint_count(), 0, "none from the old script");
+}
+
+#[test]
 fn text_that_is_not_a_script_is_shown_and_kept_out_of_the_script() {
     let mut tl = playground();
     let script = tl.script_text();
