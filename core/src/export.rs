@@ -1,36 +1,117 @@
 //! Export: a scenario script as a bash script for a real Kafka cluster, and
 //! a docker-compose.yml for a 3-broker cluster to run it on.
 //!
+//! The export reads the script with the scenario language's own parser
+//! ([`parse`], [`split_words`]) and plays it in a [`Session`] as it goes,
+//! so it knows what every line means and which lines the simulation
+//! refuses. Then it writes each line again from its words, every word
+//! through [`quote`]: nothing a script says can run as shell (no `$(…)`,
+//! no `;`, no globbing), and a line that does not start with a tool
+//! streamlab knows is refused, never copied.
+//!
 //! What happens to each line:
 //!
-//! * `kafka-*.sh` commands stay real commands, written as in the script,
-//!   except for the address: the value of `--bootstrap-server` and
-//!   `--broker-list` becomes `"$BOOTSTRAP"` (the simulation ignores it; a
-//!   real cluster may live elsewhere), and `--zookeeper X` becomes
-//!   `--bootstrap-server "$BOOTSTRAP"` (Kafka 3.0 removed `--zookeeper` from
-//!   the tools). Misspellings that streamlab accepts with a note (from the
-//!   seed) get Kafka's spelling. Each change is noted in a comment above.
-//! * Here-documents are kept; the marker is quoted (`<<'EOF'`) only when
-//!   the body holds `$`, `` ` `` or `\`, which bash would otherwise expand,
-//!   while streamlab sends the text as written.
-//! * A `kafka-console-consumer.sh` without `--max-messages` or
-//!   `--timeout-ms` gets `--timeout-ms 10000`: streamlab's consumer stops
-//!   after what is readable now, a real one would wait forever.
-//! * A command that fails in the scenario too (the simulation is run to
-//!   find out) gets `|| true`, so `set -e` does not stop the script there.
-//! * `kafka-server-start.sh`/`kafka-server-stop.sh`, and every `sim` line,
-//!   become comments naming the real-cluster equivalent (docker compose
-//!   service `kafka-B` for broker B); `sim advance` becomes `sleep` and a
-//!   `sim produce` becomes a `kafka-console-producer.sh` here-document.
+//! * Kafka's tools stay Kafka's tools, looked up on `PATH` by their own
+//!   name (`bin/kafka-topics.sh` is `kafka-topics.sh`). The address
+//!   (`--bootstrap-server`, `--broker-list`, `--zookeeper`) becomes
+//!   `--bootstrap-server "$BOOTSTRAP"` (the simulation ignores it, Kafka
+//!   3.0 removed `--zookeeper`, 4.0 `--broker-list`); the seed's
+//!   misspellings get Kafka's spelling. A console consumer gets
+//!   `--timeout-ms` (streamlab's stops after what is readable now, a real
+//!   one waits for more, even with `--max-messages`), a console producer
+//!   without a here-document reads `/dev/null`, `kafka-server-start.sh`
+//!   gets `-daemon` (streamlab's returns at once). A line that fails in the
+//!   scenario too gets `|| true`, so `set -e` does not stop there.
+//! * Here-documents keep their text exactly: the marker is always quoted
+//!   (`<<'EOF'`), so bash expands nothing in them, and chosen so that no
+//!   line of the text can end them early.
+//! * `sim` lines become the nearest real thing: `sim advance 1s` sleeps,
+//!   `sim produce` is a console producer sending exactly the simulation's
+//!   records (with `--count 3`: `VALUE-1` … `VALUE-3`) with the producer
+//!   settings spelled out, `sim consumer join` a console consumer in the
+//!   background (`leave` is SIGTERM, `crash` SIGKILL), `sim set` of a
+//!   dynamic setting `kafka-configs.sh`, `sim elect-preferred`
+//!   `kafka-leader-election.sh`. Faults (`crash`, `restart`, `isolate`,
+//!   `cut`, `drop`, `slow`, `heal`, static settings) call the function
+//!   `fault`, which runs the program named by `$STREAMLAB_FAULTS` (`cargo
+//!   xtask oracle` provides one) or prints what to do by hand. What has no
+//!   real equivalent (`sim events`, `sim check`, `sim seed` …) is a comment
+//!   that says so.
+//! * `flume-ng agent` writes its here-document to a properties file (Kafka
+//!   sinks get `kafka.bootstrap.servers`) and runs the agent in the
+//!   background with HTTP monitoring; `sim flume metrics` reads it there.
 //! * Comments and blank lines are kept.
 
-use crate::script::{parse, run_script, split_words, Line, ScriptError};
-use crate::vec_map::{VecMap, VecSet};
-use std::fmt::Write;
+use crate::flume::{parse_agent_config, KAFKA_SINK, TYPE_INTERCEPTOR};
+use crate::script::{
+    heredoc_marker, parse, parse_duration, parse_produce, parse_sim_consumer, quote, split_words,
+    Line, ScriptError, Session, SIM_COMMANDS, TOOLS,
+};
+use crate::{Command, OffsetReset, Produce, ProducerConfig};
 
-/// The docker network name in [`docker_compose`], fixed so `docker network
-/// disconnect` commands in the comments work as written.
-const NETWORK: &str = "streamlab";
+/// Why a script cannot be exported.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ExportError {
+    /// The script does not parse (an unclosed here-document, a quote).
+    #[error(transparent)]
+    Script(#[from] ScriptError),
+    /// A line starts with a program streamlab does not know: copying it
+    /// would run an arbitrary command on the machine of whoever runs the
+    /// export.
+    #[error("line {line}: {program}: command not found (the export runs only streamlab's commands: {})", TOOLS.join(", "))]
+    UnknownCommand { line: u32, program: String },
+    #[error("line {line}: sim {sub}: unknown command (sim knows {})", SIM_COMMANDS.join(", "))]
+    UnknownSimCommand { line: u32, sub: String },
+    /// bash cannot pass a NUL character in an argument or keep it in a
+    /// here-document.
+    #[error("line {line}: holds a NUL character, which no shell command can receive")]
+    Nul { line: u32 },
+}
+
+// The bash the export writes around the script's lines. Every string here
+// is in the page's wasm (its Export button), so they say what they must
+// and no more.
+
+const HEADER: &str = r#"#!/usr/bin/env bash
+# A streamlab scenario as commands for a real Kafka cluster. Every word of
+# the scenario is quoted: nothing in it runs as shell. Kafka's tools must be
+# on PATH. `streamlab export --compose` writes a 3-broker docker-compose.yml.
+set -euo pipefail
+BOOTSTRAP=${BOOTSTRAP:-localhost:9092}
+"#;
+
+const CONSUMER_TIMEOUT: &str = r#"# A console consumer stops after this long without a record (streamlab's
+# stops once it has read what is readable now).
+CONSUMER_TIMEOUT_MS=${CONSUMER_TIMEOUT_MS:-10000}
+"#;
+
+const FAULT: &str = r#"# Faults no Kafka tool makes: done by the program $STREAMLAB_FAULTS names
+# (`cargo xtask oracle` sets one), else printed, to do by hand.
+fault() {
+  if [[ -n ${STREAMLAB_FAULTS:-} ]]; then "$STREAMLAB_FAULTS" "$@"
+  else printf 'streamlab: do this by hand: %s\n' "$*" >&2; fi
+}
+"#;
+
+const BACKGROUND: &str = r#"# Group members and Flume agents run in the background (output in
+# $work/bg-N.out) and are stopped when the script ends.
+work=${STREAMLAB_WORK:-$(mktemp -d)}
+pids=()
+bg_start() { local n=$1; shift; "$@" </dev/null >"$work/bg-$n.out" 2>&1 & pids[n]=$!; }
+bg_stop() { kill -s "$2" "${pids[$1]}" 2>/dev/null || true; wait "${pids[$1]}" 2>/dev/null || true; }
+cleanup() {
+  local p
+  for p in ${pids[@]+"${pids[@]}"}; do kill "$p" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  if [[ -z ${STREAMLAB_WORK:-} ]]; then rm -rf "$work"; fi
+}
+trap cleanup EXIT
+"#;
+
+const FLUME_PORT: &str = r#"# Flume agent k (0 for the first one started) serves its counters over
+# HTTP on port FLUME_MONITORING_PORT + k.
+FLUME_MONITORING_PORT=${FLUME_MONITORING_PORT:-34545}
+"#;
 
 /// Misspellings streamlab accepts from the seed, with Kafka's spelling.
 const ALIASES: &[(&str, &str)] = &[
@@ -39,433 +120,726 @@ const ALIASES: &[(&str, &str)] = &[
     ("--bootstap-server", "--bootstrap-server"),
 ];
 
-const HEADER: &str = r#"#!/usr/bin/env bash
-# Exported by streamlab from a scenario script, to replay it on a real Kafka
-# cluster. kafka-*.sh lines are real commands (Kafka's bin/ must be on PATH;
-# Confluent packages name them without .sh). `sim` lines only exist in
-# streamlab: they are comments here, with the real-cluster equivalent.
-# A local 3-broker cluster: `streamlab export --compose > docker-compose.yml`
-# then `docker compose up -d` (brokers kafka-0..kafka-2 on localhost:9092-9094).
-set -euo pipefail
+/// Broker settings Kafka lets `kafka-configs.sh` change cluster-wide while
+/// the brokers run (`DynamicBrokerConfig`); the rest of `sim set` needs
+/// server.properties and a restart.
+const DYNAMIC_SETTINGS: &[&str] = &["min.insync.replicas", "unclean.leader.election.enable"];
 
-# With the compose cluster, BOOTSTRAP=localhost:9092,localhost:9093,localhost:9094
-# keeps the tools working while broker 0 is down.
-BOOTSTRAP=${BOOTSTRAP:-localhost:9092}
+/// `sim set` keys with no Kafka setting behind them.
+const SIM_ONLY_SETTINGS: &[&str] = &["truncation", "replica.fetch.max.records"];
 
-"#;
+/// Above this many records a `sim produce` is generated by a loop instead
+/// of written out in a here-document.
+const LOOP_ABOVE: usize = 100;
+
+const ADDRESS: &str = " --bootstrap-server \"$BOOTSTRAP\"";
 
 /// Turns a scenario script into a bash script of real Kafka commands.
 ///
-/// Fails only when the script itself does not parse (an unclosed
-/// here-document, an unterminated quote).
-pub fn to_shell(script: &str) -> Result<String, ScriptError> {
+/// Fails when the script does not parse, when a line starts with a program
+/// streamlab does not know, and when a line holds a NUL character.
+pub fn to_shell(script: &str) -> Result<String, ExportError> {
     let lines = parse(script)?;
-    for line in &lines {
-        split_words(&line.text, line.number)?;
-    }
-    // Which commands fail in the scenario, so the export expects it too.
-    let (_, run) = run_script(script);
-    let failing: VecMap<u32, String> = VecMap::from_iter(
-        run.outputs
-            .into_iter()
-            .filter(|o| o.is_error && !o.text.ends_with("command not found"))
-            .map(|o| (o.line, o.text)),
-    );
-
     let raw: Vec<&str> = script.lines().collect();
-    let mut out = String::from(HEADER);
-    let mut state = State::default();
+    let mut ex = Exporter::default();
     let mut next = 0usize;
     for line in &lines {
         let start = line.number.saturating_sub(1) as usize;
-        for r in raw.get(next..start).unwrap_or_default() {
-            push_kept(&mut out, r);
+        ex.keep(raw.get(next..start));
+        let opening = raw.get(start).map_or(line.text.as_str(), |r| r.trim());
+        ex.line(line, opening)?;
+        next = start + 1 + line.heredoc.as_ref().map_or(0, |b| b.len() + 1);
+    }
+    ex.keep(raw.get(next..));
+    let mut out = String::from(HEADER);
+    for (used, part) in [
+        (ex.consumer_timeout, CONSUMER_TIMEOUT),
+        (ex.fault, FAULT),
+        (ex.background > 0 || ex.work, BACKGROUND),
+        (!ex.agents.is_empty(), FLUME_PORT),
+    ] {
+        if used {
+            out.push_str(part);
         }
-        let body_len = line.heredoc.as_ref().map(Vec::len);
-        // The closing marker as bash needs it: alone, unindented.
-        let marker = body_len.map(|n| {
-            raw.get(start + 1 + n)
-                .map(|m| m.trim().to_string())
-                .unwrap_or_else(|| "EOF".into())
-        });
-        let opening = raw.get(start).copied().unwrap_or(&line.text);
-        let cmd = Cmd {
-            line,
-            opening,
-            marker: marker.as_deref(),
-            failure: failing.get(&line.number).map(String::as_str),
-        };
-        export_line(&mut out, &mut state, &cmd)?;
-        next = start + 1 + body_len.map_or(0, |n| n + 1);
     }
-    for r in raw.get(next..).unwrap_or_default() {
-        push_kept(&mut out, r);
-    }
+    out.push('\n');
+    out.push_str(&ex.out);
     Ok(out)
 }
 
-/// A comment or blank line of the script, kept.
-fn push_kept(out: &mut String, raw: &str) {
-    out.push_str(raw.trim_end());
-    out.push('\n');
-}
+/// A Flume agent the script started: its name, its number k (monitoring on
+/// `FLUME_MONITORING_PORT + k`), its sources' `/dev/tcp` addresses.
+type Agent = (String, usize, Vec<(String, String)>);
 
-/// What the export remembers across lines.
+/// The export in progress: the script played so far, and what it started.
 #[derive(Default)]
-struct State {
-    /// Brokers cut off by `sim isolate`, for `sim heal`'s comment.
-    isolated: VecSet<String>,
-    /// Brokers slowed by `sim slow`, for `sim heal`'s comment.
-    slowed: VecSet<String>,
+struct Exporter {
+    session: Session,
+    out: String,
+    consumer_timeout: bool,
+    fault: bool,
+    /// Background processes started so far (their numbers for `bg_*`).
+    background: usize,
+    /// Whether a line writes a file to `$work`.
+    work: bool,
+    /// (group, member, background number) of each running member.
+    members: Vec<(String, String, usize)>,
+    agents: Vec<Agent>,
 }
 
-/// One command line and what the export needs to know about it.
-struct Cmd<'a> {
-    line: &'a Line,
-    /// The script line as written (with its `<<MARKER`).
-    opening: &'a str,
-    /// The here-document's closing marker, if the line has one.
-    marker: Option<&'a str>,
-    /// The error the simulation printed for this line, if any.
-    failure: Option<&'a str>,
-}
-
-fn export_line(out: &mut String, state: &mut State, cmd: &Cmd<'_>) -> Result<(), ScriptError> {
-    let words = split_words(&cmd.line.text, cmd.line.number)?;
-    let program = words
-        .first()
-        .map(|p| p.rsplit('/').next().unwrap_or(p))
-        .unwrap_or_default();
-    match program {
-        "sim" => export_sim(out, state, cmd, &words[1..]),
-        "kafka-server-start.sh" | "kafka-server-stop.sh" => {
-            let broker = server_broker(&words[1..]);
-            // Neither runs well from a script: start needs the broker's
-            // server.properties and stays in the foreground; stop stops
-            // every broker on the machine it runs on.
-            let note = if program == "kafka-server-start.sh" {
-                format!(
-                    "on a real cluster, start broker {broker}, e.g. docker compose start kafka-{broker}; \
-                     kafka-server-start.sh itself runs on the broker's host with its server.properties"
-                )
-            } else {
-                format!(
-                    "on a real cluster, stop broker {broker}, e.g. docker compose stop kafka-{broker}; \
-                     kafka-server-stop.sh itself stops every broker on the host it runs on"
-                )
-            };
-            comment_out(out, cmd, &note);
-        }
-        p if p.starts_with("kafka-") && p.ends_with(".sh") => export_kafka(out, cmd, p),
-        _ => {
-            comment_out(out, cmd, "not a command streamlab knows; kept as a comment");
+impl Exporter {
+    fn put(&mut self, parts: &[&str]) {
+        for p in parts {
+            self.out.push_str(p);
         }
     }
-    Ok(())
-}
 
-/// `--override broker.id=N` or a bare id; `0` when neither is given.
-fn server_broker(args: &[String]) -> String {
-    args.iter()
-        .find_map(|a| a.strip_prefix("broker.id="))
-        .or_else(|| {
-            args.iter()
-                .map(String::as_str)
-                .find(|a| !a.is_empty() && a.bytes().all(|b| b.is_ascii_digit()))
-        })
-        .unwrap_or("0")
-        .to_string()
-}
+    /// Comments and blank lines of the script, kept.
+    fn keep(&mut self, raw: Option<&[&str]>) {
+        for r in raw.unwrap_or_default() {
+            self.put(&[r.trim(), "\n"]);
+        }
+    }
 
-/// The whole line, here-document included, as comments, with a note.
-fn comment_out(out: &mut String, cmd: &Cmd<'_>, note: &str) {
-    let _ = writeln!(out, "# {}  ({note})", cmd.opening.trim());
-    if let (Some(body), Some(marker)) = (&cmd.line.heredoc, cmd.marker) {
+    fn word(&mut self, w: &str) {
+        self.out.push(' ');
+        self.out.push_str(&quote(w));
+    }
+
+    /// ` FLAG 'KEY=VALUE'`.
+    fn prop(&mut self, flag: &str, key: &str, value: &str) {
+        self.put(&[" ", flag]);
+        self.word(&[key, "=", value].concat());
+    }
+
+    /// ` <<'MARKER'`, the text, the marker: bash expands nothing inside.
+    fn heredoc(&mut self, body: &[String]) {
+        self.heredoc_then(body, "");
+    }
+
+    /// The same, with `then` (`|| true`) after the marker: bash reads the
+    /// text once the command line ends, and the redirection must come
+    /// before `||` to feed the command rather than `true`.
+    fn heredoc_then(&mut self, body: &[String], then: &str) {
+        let m = heredoc_marker(body);
+        self.put(&[" <<'", &m, "'", then, "\n"]);
         for l in body {
-            let _ = writeln!(out, "#   {l}");
+            self.put(&[l, "\n"]);
         }
-        let _ = writeln!(out, "#   {marker}");
+        self.put(&[&m, "\n"]);
     }
-}
 
-/// A word of a shell line and where it sits, so it can be replaced in place.
-struct Token {
-    start: usize,
-    end: usize,
-}
+    /// The script line as a comment, with what became of it.
+    fn comment(&mut self, opening: &str, why: &str) {
+        self.put(&["# ", opening, "  (", why, ")\n"]);
+    }
 
-/// Splits at unquoted whitespace, keeping byte ranges.
-fn tokens(line: &str) -> Vec<Token> {
-    let mut out = Vec::new();
-    let (mut single, mut double, mut escaped) = (false, false, false);
-    let mut start = None;
-    for (i, c) in line.char_indices() {
-        if start.is_none() && !c.is_whitespace() {
-            start = Some(i);
+    /// A line with nothing to run: itself and its here-document as comments.
+    fn comment_out(&mut self, line: &Line, opening: &str, why: &str) {
+        self.comment(opening, why);
+        for l in line.heredoc.iter().flatten() {
+            self.put(&["#   ", l, "\n"]);
         }
-        match c {
-            _ if escaped => escaped = false,
-            '\\' if !single => escaped = true,
-            '\'' if !double => single = !single,
-            '"' if !single => double = !double,
-            c if c.is_whitespace() && !single && !double => {
-                if let Some(s) = start.take() {
-                    out.push(Token { start: s, end: i });
-                }
+    }
+
+    fn background(&mut self) -> usize {
+        self.background += 1;
+        self.put(&["bg_start ", &self.background.to_string(), " "]);
+        self.background
+    }
+
+    fn line(&mut self, line: &Line, opening: &str) -> Result<(), ExportError> {
+        let n = line.number;
+        if line.text.contains('\0') || line.heredoc.iter().flatten().any(|l| l.contains('\0')) {
+            return Err(ExportError::Nul { line: n });
+        }
+        let words = split_words(&line.text, n)?;
+        let Some(first) = words.first() else {
+            return Ok(());
+        };
+        let name = first.rsplit('/').next().unwrap_or(first);
+        // The program as the export writes it: one of streamlab's names,
+        // never the script's own text.
+        let program =
+            *TOOLS
+                .iter()
+                .find(|t| **t == name)
+                .ok_or_else(|| ExportError::UnknownCommand {
+                    line: n,
+                    program: first.clone(),
+                })?;
+        let args = &words[1..];
+        let sub = args.first().map_or("", String::as_str);
+        if program == "sim" && !SIM_COMMANDS.contains(&sub) {
+            return Err(ExportError::UnknownSimCommand {
+                line: n,
+                sub: sub.to_string(),
+            });
+        }
+        // Play the line first: whether it fails, and what it started.
+        let output = self.session.execute(line);
+        let failure = output
+            .is_error
+            .then(|| output.text.lines().next().unwrap_or_default());
+        match (program, failure) {
+            // What streamlab refuses has no real meaning to run, and a real
+            // agent with a bad configuration would run on, logging.
+            ("sim" | "flume-ng", Some(err)) => {
+                self.comment_out(line, opening, &["streamlab refuses it: ", err].concat());
             }
+            ("sim", None) => self.sim(line, opening, sub, &args[1..]),
+            ("flume-ng", None) => self.flume_agent(line, args),
+            _ => self.kafka_tool(program, args, line, failure),
+        }
+        Ok(())
+    }
+
+    /// One of Kafka's tools, its words quoted, its address `$BOOTSTRAP`.
+    fn kafka_tool(
+        &mut self,
+        program: &'static str,
+        args: &[String],
+        line: &Line,
+        failure: Option<&str>,
+    ) {
+        let mut notes: Vec<&str> = Vec::new();
+        let mut cmd = String::new();
+        let mut has_timeout = false;
+        let mut i = 0;
+        while i < args.len() {
+            let word = &args[i];
+            i += 1;
+            let (flag, inline) = match word.split_once('=') {
+                Some((f, v)) if f.starts_with("--") => (f, Some(v)),
+                _ => (word.as_str(), None),
+            };
+            let flag = match ALIASES.iter().find(|(w, _)| *w == flag) {
+                Some((_, meant)) => {
+                    notes.push("the seed's misspelt option as Kafka spells it");
+                    *meant
+                }
+                None => flag,
+            };
+            if matches!(flag, "--bootstrap-server" | "--broker-list" | "--zookeeper") {
+                if flag != "--bootstrap-server" {
+                    notes.push("--zookeeper (gone in Kafka 3.0) and --broker-list (gone in 4.0) are --bootstrap-server");
+                }
+                // The value, if the flag has one, is the simulation's
+                // address: dropped (as Flags::parse takes it).
+                if inline.is_none() && args.get(i).is_some_and(|v| !v.starts_with("--")) {
+                    i += 1;
+                }
+                cmd.push_str(ADDRESS);
+                continue;
+            }
+            has_timeout |= flag == "--timeout-ms";
+            cmd.push(' ');
+            cmd.push_str(&quote(&match inline {
+                Some(v) => [flag, "=", v].concat(),
+                None if word.starts_with("--") => flag.to_string(),
+                None => word.clone(),
+            }));
+        }
+        let mut tool = program;
+        match program {
+            "kafka-preferred-replica-election.sh" => {
+                notes.push("kafka-preferred-replica-election.sh is kafka-leader-election.sh since Kafka 3.0");
+                tool = "kafka-leader-election.sh";
+            }
+            "kafka-console-consumer.sh" if !has_timeout => {
+                self.consumer_timeout = true;
+                cmd.push_str(" --timeout-ms \"$CONSUMER_TIMEOUT_MS\"");
+                notes.push("--timeout-ms added: a real consumer waits for more, even with --max-messages");
+            }
+            "kafka-console-producer.sh" if line.heredoc.is_none() => {
+                // A real producer would read the bash script's own input.
+                cmd.push_str(" </dev/null");
+            }
+            "kafka-server-start.sh" => {
+                cmd = server_start(args);
+                notes.push("as a daemon, with a properties file; run it on the broker's host (cargo xtask oracle starts that broker again on its data directory)");
+            }
+            "kafka-server-stop.sh" => notes.push("stops every broker on its host; cargo xtask oracle sends SIGTERM to the broker the line names, else to all"),
             _ => {}
         }
+        for n in notes {
+            self.put(&["# (export: ", n, ")\n"]);
+        }
+        if let Some(err) = failure {
+            self.put(&["# (this fails in the scenario too: ", err, ")\n"]);
+        }
+        self.put(&[tool, &cmd]);
+        let then = if failure.is_some() { " || true" } else { "" };
+        match &line.heredoc {
+            Some(body) => self.heredoc_then(body, then),
+            None => self.put(&[then, "\n"]),
+        }
     }
-    if let Some(s) = start {
-        out.push(Token {
-            start: s,
-            end: line.len(),
-        });
+
+    fn sim(&mut self, line: &Line, opening: &str, sub: &str, rest: &[String]) {
+        let why = match sub {
+            "brokers" => "streamlab only: the cluster's size, brokers 0..N-1",
+            "seed" => "streamlab only: a real cluster's timing and leaders are its own",
+            "kafka" => "streamlab only: the Kafka version the simulation follows",
+            "events" => "streamlab only: the simulation's event log (a real broker's are server.log and state-change.log)",
+            "check" => "streamlab only: the invariant checker over the event log",
+            "advance" => {
+                let ms = rest.first().and_then(|d| parse_duration(d).ok()).unwrap_or(0);
+                self.comment(opening, "the time passes");
+                self.put(&["sleep ", &seconds(ms), "\n"]);
+                return;
+            }
+            "status" => {
+                self.comment(opening, "the nearest real view: leaders, replicas, ISR");
+                self.put(&["kafka-topics.sh", ADDRESS, " --describe || true\n"]);
+                return;
+            }
+            "crash" | "restart" | "isolate" | "heal" | "slow" | "cut" | "drop" => {
+                return self.fault(opening, sub, rest)
+            }
+            "set" => return self.set(opening, rest),
+            "elect-preferred" => return self.elect_preferred(line.number, opening, rest),
+            "produce" => {
+                if let Ok(p) = parse_produce(rest) {
+                    self.comment(opening, "a console producer with streamlab's producer settings");
+                    self.produce(&p);
+                    return;
+                }
+                "not exported"
+            }
+            "consumer" => return self.consumer(line, opening, rest),
+            "flume" => return self.sim_flume(line, opening, rest),
+            // `line` checked every subcommand against SIM_COMMANDS.
+            _ => "streamlab only",
+        };
+        self.comment_out(line, opening, why);
+    }
+
+    fn fault(&mut self, opening: &str, sub: &str, rest: &[String]) {
+        let why = match sub {
+            "crash" if rest.get(1).is_some_and(|w| w == "--disk-lost") => "SIGKILL, and its log directories are emptied",
+            "crash" => "SIGKILL: no clean shutdown",
+            "restart" => "started again on its log directories",
+            "isolate" => "cut off from the other brokers and ZooKeeper, clients still reach it: network namespaces",
+            "heal" => "every cut, loss and delay undone",
+            "slow" => "its answers late: tc netem delay (cargo xtask oracle: SIGSTOP, SIGCONT)",
+            "cut" => "no traffic between the two: network namespaces or iptables",
+            _ => "that share of their messages lost: tc netem loss",
+        };
+        // The sim line's own words, quoted: streamlab accepted them, and
+        // `fault` takes what `sim` takes (`1500ms`, `zookeeper`, ...).
+        self.fault = true;
+        self.comment(opening, why);
+        self.put(&["fault ", sub]);
+        for w in rest {
+            self.word(w);
+        }
+        self.out.push('\n');
+    }
+
+    fn set(&mut self, opening: &str, rest: &[String]) {
+        let (key, value) = match (rest.first(), rest.get(1)) {
+            (Some(kv), None) => kv.split_once('=').unwrap_or((kv.as_str(), "")),
+            (Some(k), Some(v)) => (k.as_str(), v.as_str()),
+            _ => ("", ""),
+        };
+        if SIM_ONLY_SETTINGS.contains(&key) {
+            self.comment(opening, "streamlab only: no Kafka setting");
+        } else if DYNAMIC_SETTINGS.contains(&key) {
+            self.comment(
+                opening,
+                "a cluster-wide broker default, changed while the brokers run",
+            );
+            self.put(&[
+                "kafka-configs.sh",
+                ADDRESS,
+                " --entity-type brokers --entity-default --alter --add-config",
+            ]);
+            self.word(&[key, "=", value].concat());
+            self.out.push('\n');
+        } else {
+            self.fault = true;
+            self.comment(opening, "read-only in Kafka: server.properties, then a restart (cargo xtask oracle starts the brokers with it if it comes first)");
+            self.out.push_str("fault set");
+            self.word(key);
+            self.word(value);
+            self.out.push('\n');
+        }
+    }
+
+    fn elect_preferred(&mut self, number: u32, opening: &str, rest: &[String]) {
+        self.comment(opening, "kafka-leader-election.sh");
+        let Some(topic) = rest.first() else {
+            self.put(&[
+                "kafka-leader-election.sh",
+                ADDRESS,
+                " --election-type PREFERRED --all-topic-partitions\n",
+            ]);
+            return;
+        };
+        // The tool takes one partition or a JSON file of them.
+        let count = self
+            .session
+            .sim()
+            .snapshot()
+            .topics
+            .get(topic)
+            .map_or(0, |t| t.partitions.len());
+        // Kafka's topic names need no JSON escaping, and the topic exists
+        // (or streamlab would have refused the line).
+        let name = ["\"", topic, "\""].concat();
+        let mut json = String::from("{\"partitions\":[");
+        for p in 0..count {
+            if p > 0 {
+                json.push(',');
+            }
+            json.push_str(&["{\"topic\":", &name, ",\"partition\":", &p.to_string(), "}"].concat());
+        }
+        json.push_str("]}");
+        let file = ["\"$work/election-", &number.to_string(), ".json\""].concat();
+        self.out.push_str("printf '%s\\n'");
+        self.word(&json);
+        self.put(&[
+            " >",
+            &file,
+            "\nkafka-leader-election.sh",
+            ADDRESS,
+            " --election-type PREFERRED --path-to-json-file ",
+            &file,
+            "\n",
+        ]);
+        self.work = true;
+    }
+
+    fn consumer(&mut self, line: &Line, opening: &str, rest: &[String]) {
+        match parse_sim_consumer(rest) {
+            Ok(Command::ConsumerJoin {
+                group,
+                member,
+                topics,
+                assignor,
+                config,
+            }) => {
+                self.comment(opening, "a console consumer in the background, its client.id the member's name");
+                let n = self.background();
+                self.members.push((group.clone(), member.clone(), n));
+                self.put(&["kafka-console-consumer.sh", ADDRESS]);
+                if let [one] = topics.as_slice() {
+                    self.out.push_str(" --topic");
+                    self.word(one);
+                } else {
+                    let alternatives: Vec<String> = topics.iter().map(|t| regex_literal(t)).collect();
+                    self.out.push_str(" --include");
+                    self.word(&["^(", &alternatives.join("|"), ")$"].concat());
+                }
+                self.out.push_str(" --group");
+                self.word(&group);
+                let reset = match config.auto_offset_reset {
+                    OffsetReset::Earliest => "earliest",
+                    OffsetReset::Latest => "latest",
+                    OffsetReset::None => "none",
+                };
+                let commit = if config.enable_auto_commit { "true" } else { "false" };
+                for (k, v) in [
+                    ("client.id", member.as_str()),
+                    ("partition.assignment.strategy", assignor.class_name()),
+                    ("auto.offset.reset", reset),
+                    ("enable.auto.commit", commit),
+                    ("auto.commit.interval.ms", &config.auto_commit_interval_ms.to_string()),
+                    ("session.timeout.ms", &config.session_timeout_ms.to_string()),
+                    ("max.poll.records", &config.max_poll_records.to_string()),
+                ] {
+                    self.prop("--consumer-property", k, v);
+                }
+                self.out.push('\n');
+            }
+            Ok(Command::ConsumerLeave { group, member })
+            | Ok(Command::ConsumerCrash { group, member }) => {
+                let at = self
+                    .members
+                    .iter()
+                    .position(|(g, m, _)| *g == group && *m == member);
+                let Some((_, _, n)) = at.map(|i| self.members.remove(i)) else {
+                    return self.comment_out(line, opening, "not exported: no console consumer plays it");
+                };
+                let (signal, why) = if rest.first().is_some_and(|a| a == "crash") {
+                    ("KILL", "SIGKILL: the coordinator notices after session.timeout.ms")
+                } else {
+                    ("TERM", "SIGTERM: the consumer commits and leaves the group")
+                };
+                self.comment(opening, why);
+                self.put(&["bg_stop ", &n.to_string(), " ", signal, "\n"]);
+            }
+            _ => self.comment_out(line, opening, "streamlab only: a console consumer commits every auto.commit.interval.ms and when it stops"),
+        }
+    }
+
+    /// `flume-ng agent …`: its here-document becomes the properties file.
+    fn flume_agent(&mut self, line: &Line, args: &[String]) {
+        let body = line.heredoc.clone().unwrap_or_default();
+        let mut name = String::new();
+        let mut rest = String::new();
+        // `agent` first: streamlab refuses the line otherwise.
+        let mut it = args.iter().skip(1);
+        while let Some(w) = it.next() {
+            match w.as_str() {
+                "--name" | "-n" => name = it.next().cloned().unwrap_or_default(),
+                // Replaced by the file written here.
+                "--conf-file" | "-f" => {
+                    it.next();
+                }
+                other => {
+                    rest.push(' ');
+                    rest.push_str(&quote(other));
+                }
+            }
+        }
+        let index = self.agents.len().to_string();
+        let file = [
+            "\"$work/flume-",
+            &(self.background + 1).to_string(),
+            ".properties\"",
+        ]
+        .concat();
+        self.put(&["# (export: the properties to a file; the agent in the background, monitored over HTTP)\ncat >", &file]);
+        self.heredoc(&body);
+        let mut netcat = Vec::new();
+        if let Ok(agent) = parse_agent_config(&body.join("\n"), &name) {
+            for sink in agent.sinks.iter().filter(|k| k.type_name == KAFKA_SINK) {
+                self.out.push_str("printf '%s = %s\\n'");
+                self.word(&[&name, ".sinks.", &sink.name, ".kafka.bootstrap.servers"].concat());
+                self.put(&[" \"$BOOTSTRAP\" >>", &file, "\n"]);
+            }
+            for s in &agent.sources {
+                if s.interceptors
+                    .iter()
+                    .any(|i| i.type_name == TYPE_INTERCEPTOR)
+                {
+                    self.out.push_str("# (export: the course's TypeInterceptor must be in Flume's lib/; cargo xtask oracle builds it)\n");
+                }
+                // Where `sim flume feed` sends lines (a netcat source's
+                // bind and port; streamlab refuses the others).
+                if let Some(port) = s.context.get("port") {
+                    let host = match s.context.get("bind") {
+                        None | Some("0.0.0.0") => "127.0.0.1",
+                        Some(h) => h,
+                    };
+                    netcat.push((s.name.clone(), ["/dev/tcp/", host, "/", port].concat()));
+                }
+            }
+        }
+        self.background();
+        self.out.push_str("flume-ng agent --name");
+        self.word(&name);
+        self.put(&[
+            &rest,
+            " --conf-file ",
+            &file,
+            " -Dflume.monitoring.type=http \"-Dflume.monitoring.port=$((FLUME_MONITORING_PORT + ",
+            &index,
+            "))\"\n",
+        ]);
+        self.agents.push((name, self.agents.len(), netcat));
+    }
+
+    fn sim_flume(&mut self, line: &Line, opening: &str, rest: &[String]) {
+        let agent = rest
+            .get(1)
+            .and_then(|a| self.agents.iter().find(|(n, _, _)| n == a))
+            .cloned();
+        match (rest.first().map(String::as_str), agent) {
+            (Some("metrics"), Some((_, index, _))) => {
+                self.comment(opening, "Flume's HTTP monitoring");
+                self.put(&[
+                    "curl -s \"http://127.0.0.1:$((FLUME_MONITORING_PORT + ",
+                    &index.to_string(),
+                    "))/metrics\"; echo\n",
+                ]);
+            }
+            (Some("feed"), Some((_, _, netcat))) => {
+                let address = netcat.into_iter().find(|(n, _)| Some(n) == rest.get(2));
+                let Some((_, path)) = address else {
+                    return self.comment_out(
+                        line,
+                        opening,
+                        "not exported: no netcat source's address",
+                    );
+                };
+                self.comment(
+                    opening,
+                    "the lines to the netcat source's port, through bash's /dev/tcp",
+                );
+                let target = quote(&path);
+                let lines = rest.get(3..).unwrap_or_default();
+                if lines.is_empty() {
+                    self.put(&["cat >", &target]);
+                    self.heredoc(line.heredoc.as_deref().unwrap_or_default());
+                } else {
+                    self.out.push_str("printf '%s\\n'");
+                    for l in lines {
+                        self.word(l);
+                    }
+                    self.put(&[" >", &target, "\n"]);
+                }
+            }
+            _ => self.comment_out(
+                line,
+                opening,
+                "streamlab only: a real sink fails when what it writes to does",
+            ),
+        }
+    }
+
+    /// `sim produce` as a console producer sending the same records with
+    /// the same producer settings (the console producer's own defaults
+    /// differ: acks=-1, retries=3, request.timeout.ms=1500, linger.ms=1000,
+    /// idempotence on since Kafka 3.0).
+    fn produce(&mut self, p: &Produce) {
+        let c = p.config.effective();
+        let d = ProducerConfig::default();
+        if let Some(part) = p.partition {
+            self.put(&[
+                "# (export: streamlab wrote to partition ",
+                &part.to_string(),
+                "; the console producer cannot choose one)\n",
+            ]);
+        }
+        // A separator no key contains: the reader splits at its first
+        // occurrence, so values may hold it.
+        let keys = || p.records.iter().filter_map(|(k, _)| k.as_deref());
+        let mut separator = [":", "|", "=", "~"]
+            .into_iter()
+            .find(|s| !keys().any(|k| k.contains(s)))
+            .unwrap_or("|")
+            .to_string();
+        while keys().any(|k| k.contains(separator.as_str())) {
+            separator.push('|');
+        }
+        let record = |(k, v): &(Option<String>, String)| match k {
+            Some(k) => [k, separator.as_str(), v].concat(),
+            None => v.clone(),
+        };
+        let many = p.records.len() > LOOP_ABOVE;
+        if many {
+            // The same `VALUE-i` records, without writing them all out.
+            let (k, v) = &p.records[0];
+            let prefix = record(&(k.clone(), v.strip_suffix("-1").unwrap_or(v).to_string()));
+            self.put(&[
+                "for ((i = 1; i <= ",
+                &p.records.len().to_string(),
+                "; i++)); do printf '%s-%d\\n'",
+            ]);
+            self.word(&prefix);
+            self.out.push_str(" \"$i\"; done | ");
+        }
+        self.put(&["kafka-console-producer.sh", ADDRESS, " --topic"]);
+        self.word(&p.topic);
+        self.put(&[" --request-required-acks ", &c.acks.to_string()]);
+        let flag = "--producer-property";
+        self.prop(
+            flag,
+            "enable.idempotence",
+            if c.enable_idempotence {
+                "true"
+            } else {
+                "false"
+            },
+        );
+        self.prop(flag, "retries", &c.retries.to_string());
+        self.prop(
+            flag,
+            "request.timeout.ms",
+            &c.request_timeout_ms.to_string(),
+        );
+        self.prop(flag, "linger.ms", "0");
+        for (name, value, default) in [
+            ("retry.backoff.ms", c.retry_backoff_ms, d.retry_backoff_ms),
+            (
+                "delivery.timeout.ms",
+                c.delivery_timeout_ms,
+                d.delivery_timeout_ms,
+            ),
+            (
+                "max.in.flight.requests.per.connection",
+                u64::from(c.max_in_flight),
+                u64::from(d.max_in_flight),
+            ),
+        ] {
+            if value != default {
+                self.prop(flag, name, &value.to_string());
+            }
+        }
+        if c.partitioner == crate::producer::NullKeyStrategy::RoundRobin {
+            self.prop(
+                flag,
+                "partitioner.class",
+                "org.apache.kafka.clients.producer.RoundRobinPartitioner",
+            );
+        }
+        self.prop(flag, "client.id", &p.producer);
+        if keys().next().is_some() {
+            self.out
+                .push_str(" --property parse.key=true --property key.separator=");
+            self.out.push_str(&quote(&separator));
+        }
+        if many {
+            self.out.push('\n');
+        } else {
+            let body: Vec<String> = p.records.iter().map(record).collect();
+            self.heredoc(&body);
+        }
+    }
+}
+
+/// `kafka-server-start.sh -daemon FILE [--override K=V]...` as the real
+/// script needs it (`-daemon` first, then the properties file), from what
+/// the scenario wrote: streamlab reads a bare number as the broker id and
+/// runs without a file, in the background.
+fn server_start(args: &[String]) -> String {
+    let mut file = None;
+    let mut overrides = String::new();
+    let mut other = String::new();
+    let mut it = args.iter();
+    while let Some(w) = it.next() {
+        match w.as_str() {
+            "-daemon" | "--daemon" => {}
+            "--override" => {
+                if let Some(v) = it.next() {
+                    overrides.push_str(" --override ");
+                    overrides.push_str(&quote(v));
+                }
+            }
+            o if o.parse::<i32>().is_ok() => {
+                overrides.push_str(" --override broker.id=");
+                overrides.push_str(o.trim());
+            }
+            o if !o.starts_with('-') && file.is_none() => file = Some(quote(o)),
+            o => {
+                other.push(' ');
+                other.push_str(&quote(o));
+            }
+        }
+    }
+    [
+        " -daemon ",
+        file.as_deref().unwrap_or("config/server.properties"),
+        &overrides,
+        &other,
+    ]
+    .concat()
+}
+
+/// A topic name inside a Java regex: every character that is not a
+/// letter or digit escaped (a backslash before those is always literal).
+fn regex_literal(t: &str) -> String {
+    let mut out = String::with_capacity(t.len() * 2);
+    for c in t.chars() {
+        if !c.is_ascii_alphanumeric() {
+            out.push('\\');
+        }
+        out.push(c);
     }
     out
-}
-
-fn export_kafka(out: &mut String, cmd: &Cmd<'_>, program: &str) {
-    let line = cmd.opening.trim();
-    let toks = tokens(line);
-    let text = |t: &Token| &line[t.start..t.end];
-    let mut notes = Vec::new();
-    // (range to replace, replacement), in order.
-    let mut edits: Vec<(usize, usize, String)> = Vec::new();
-    let mut has_limit = false;
-    let mut heredoc_at = None;
-    let mut i = 0;
-    while i < toks.len() {
-        let t = &toks[i];
-        let word = text(t);
-        if word.starts_with("<<") && heredoc_at.is_none() {
-            heredoc_at = Some(i);
-        }
-        let (flag, inline) = match word.split_once('=') {
-            Some((f, v)) if f.starts_with("--") => (f, Some(v)),
-            _ => (word, None),
-        };
-        let spelled = match ALIASES.iter().find(|(w, _)| *w == flag) {
-            Some((w, meant)) => {
-                notes.push(format!("Kafka spells {w} as {meant}"));
-                *meant
-            }
-            None => flag,
-        };
-        if matches!(flag, "--max-messages" | "--timeout-ms") {
-            has_limit = true;
-        }
-        let address = match spelled {
-            "--bootstrap-server" | "--broker-list" => Some(spelled),
-            "--zookeeper" => {
-                notes.push(
-                    "--zookeeper became --bootstrap-server (Kafka 3.0 removed --zookeeper from the tools)"
-                        .into(),
-                );
-                Some("--bootstrap-server")
-            }
-            _ => None,
-        };
-        match (address, inline) {
-            (Some(f), Some(_)) => edits.push((t.start, t.end, format!("{f}=\"$BOOTSTRAP\""))),
-            (Some(f), None) => {
-                let value = toks.get(i + 1).filter(|v| !text(v).starts_with('-'));
-                match value {
-                    Some(v) => {
-                        edits.push((t.start, v.end, format!("{f} \"$BOOTSTRAP\"")));
-                        i += 1;
-                    }
-                    None => edits.push((t.start, t.end, f.to_string())),
-                }
-            }
-            (None, _) if spelled != flag => {
-                let rest = inline.map(|v| format!("={v}")).unwrap_or_default();
-                edits.push((t.start, t.end, format!("{spelled}{rest}")));
-            }
-            _ => {}
-        }
-        i += 1;
-    }
-    if program == "kafka-console-consumer.sh" && !has_limit {
-        // Before the here-document or pipe, if any; else at the end.
-        let at = heredoc_at
-            .or_else(|| {
-                toks.iter()
-                    .position(|t| matches!(text(t), "|" | ">" | ">>"))
-            })
-            .and_then(|k| k.checked_sub(1))
-            .and_then(|k| toks.get(k))
-            .map_or(line.len(), |t| t.end);
-        edits.push((at, at, " --timeout-ms 10000".into()));
-        notes.push(
-            "--timeout-ms 10000 added: streamlab's consumer stops after what it can read now"
-                .into(),
-        );
-    }
-    let body_needs_quoting = cmd.line.heredoc.as_ref().is_some_and(|b| {
-        b.iter()
-            .any(|l| l.contains('$') || l.contains('`') || l.contains('\\'))
-    });
-    if let (Some(t), true) = (heredoc_at.and_then(|k| toks.get(k)), body_needs_quoting) {
-        let op = text(t);
-        let rest = op.trim_start_matches('<').trim_start_matches('-');
-        if !rest.starts_with('\'') && !rest.starts_with('"') && !rest.is_empty() {
-            let dash = if op.starts_with("<<-") { "-" } else { "" };
-            edits.push((t.start, t.end, format!("<<{dash}'{rest}'")));
-            notes.push("here-document marker quoted: its text is sent as written".into());
-        }
-    }
-    // A stable insertion sort of a handful of edits: `sort_by_key` would add
-    // its own copy of the stable sort to the wasm.
-    for i in 1..edits.len() {
-        let mut j = i;
-        while j > 0 && (edits[j - 1].0, edits[j - 1].1) > (edits[j].0, edits[j].1) {
-            edits.swap(j - 1, j);
-            j -= 1;
-        }
-    }
-
-    let mut rewritten = String::with_capacity(line.len() + 32);
-    let mut pos = 0;
-    for (s, e, r) in edits {
-        if s < pos {
-            continue;
-        }
-        rewritten.push_str(&line[pos..s]);
-        rewritten.push_str(&r);
-        pos = e;
-    }
-    rewritten.push_str(&line[pos..]);
-
-    for n in &notes {
-        let _ = writeln!(out, "# (export: {n})");
-    }
-    if let Some(err) = cmd.failure {
-        let first = err.lines().next().unwrap_or_default();
-        let _ = writeln!(out, "# (this fails in the scenario too: {first})");
-        // On the command line; bash reads the here-document body after it.
-        rewritten.push_str(" || true");
-    }
-    out.push_str(&rewritten);
-    out.push('\n');
-    if let (Some(body), Some(marker)) = (&cmd.line.heredoc, cmd.marker) {
-        for l in body {
-            out.push_str(l);
-            out.push('\n');
-        }
-        out.push_str(marker);
-        out.push('\n');
-    }
-}
-
-fn export_sim(out: &mut String, state: &mut State, cmd: &Cmd<'_>, args: &[String]) {
-    let original = cmd.line.text.trim();
-    let arg = |i: usize| args.get(i).map(String::as_str).unwrap_or("?");
-    let note = match args.first().map(String::as_str) {
-        Some("brokers") => format!(
-            "streamlab only: a cluster of {n} brokers, ids 0..{last}; the docker-compose.yml from \
-             `streamlab export --compose` runs 3",
-            n = arg(1),
-            last = arg(1).parse::<u32>().map_or("N-1".into(), |n| n
-                .saturating_sub(1)
-                .to_string())
-        ),
-        Some("seed") => "streamlab only: the seed of the simulation's choices; a real cluster has \
-                         none, so its timing and leaders may differ"
-            .into(),
-        Some("advance") => {
-            let secs = arg(1).parse::<u64>().ok().map(seconds);
-            let _ = writeln!(
-                out,
-                "# {original}  (streamlab moves its clock; a real cluster needs the time to pass)"
-            );
-            match secs {
-                Some(s) => {
-                    let _ = writeln!(out, "sleep {s}");
-                }
-                None => out.push_str("#   (not a number of milliseconds; no sleep)\n"),
-            }
-            return;
-        }
-        Some("crash") => format!(
-            "streamlab only: on a real cluster, stop broker {b} hard, e.g. docker compose kill kafka-{b}",
-            b = arg(1)
-        ),
-        Some("restart") => format!(
-            "streamlab only: on a real cluster, start broker {b} again, e.g. docker compose start kafka-{b}",
-            b = arg(1)
-        ),
-        Some("isolate") => {
-            state.isolated.insert(arg(1).to_string());
-            format!(
-                "streamlab only: cut broker {b} off from the other brokers and ZooKeeper, e.g. \
-                 docker network disconnect {NETWORK} kafka-{b} (unlike streamlab, this cuts clients off too)",
-                b = arg(1)
-            )
-        }
-        Some("heal") => {
-            let mut fixes: Vec<String> = state
-                .isolated
-                .iter()
-                .map(|b| format!("docker network connect {NETWORK} kafka-{b}"))
-                .collect();
-            fixes.extend(
-                state
-                    .slowed
-                    .iter()
-                    .map(|b| format!("docker compose exec kafka-{b} tc qdisc del dev eth0 root")),
-            );
-            state.isolated.clear();
-            state.slowed.clear();
-            if fixes.is_empty() {
-                "streamlab only: undo network cuts and delays; nothing was cut here".into()
-            } else {
-                format!(
-                    "streamlab only: undo network cuts and delays, e.g. {}",
-                    fixes.join("; ")
-                )
-            }
-        }
-        Some("slow") => {
-            state.slowed.insert(arg(1).to_string());
-            format!(
-                "streamlab only: delay broker {b}'s traffic by {ms} ms, e.g. docker compose exec kafka-{b} \
-                 tc qdisc add dev eth0 root netem delay {ms}ms (needs tc in the image and cap_add: NET_ADMIN)",
-                b = arg(1),
-                ms = arg(2)
-            )
-        }
-        Some("set") => {
-            let kv = arg(1);
-            let (key, value) = kv.split_once('=').unwrap_or((kv, "?"));
-            let env = format!("KAFKA_{}", key.to_ascii_uppercase().replace(['.', '-'], "_"));
-            format!(
-                "streamlab only: a broker setting; on a real cluster set {key}={value} in server.properties \
-                 ({env}: \"{value}\" in docker-compose.yml), or, if Kafka lets it change at run time: \
-                 kafka-configs.sh --bootstrap-server \"$BOOTSTRAP\" --entity-type brokers --entity-default \
-                 --alter --add-config {key}={value}"
-            )
-        }
-        Some("consumer") => consumer_note(&args[1..]),
-        Some("produce") => {
-            let _ = writeln!(out, "# {original}");
-            match produce(&args[1..]) {
-                Ok(lines) => out.push_str(&lines),
-                Err(why) => {
-                    let _ = writeln!(
-                        out,
-                        "#   (streamlab only: not turned into a console producer: {why})"
-                    );
-                }
-            }
-            return;
-        }
-        Some("check") => "streamlab only: the invariant checker; on a real cluster compare \
-                          kafka-topics.sh --describe and what consumers read by hand"
-            .into(),
-        _ => "not a sim command streamlab knows".into(),
-    };
-    comment_out(out, cmd, &note);
 }
 
 /// Milliseconds as a `sleep` argument: `100` → `0.1`, `2000` → `2`.
@@ -474,173 +848,24 @@ fn seconds(ms: u64) -> String {
     if frac == 0 {
         s.to_string()
     } else {
-        format!("{s}.{frac:03}").trim_end_matches('0').to_string()
-    }
-}
-
-fn consumer_note(args: &[String]) -> String {
-    let arg = |i: usize| args.get(i).map(String::as_str).unwrap_or("?");
-    let (group, member) = (arg(1), arg(2));
-    match args.first().map(String::as_str) {
-        Some("join") => {
-            let mut topics = "?".to_string();
-            let mut assignor = "range".to_string();
-            let mut i = 3;
-            while i + 1 < args.len() {
-                match args[i].as_str() {
-                    "--topics" => topics = args[i + 1].clone(),
-                    "--assignor" => assignor = args[i + 1].clone(),
-                    _ => {}
-                }
-                i += 2;
-            }
-            let class = match assignor.as_str() {
-                "roundrobin" => "RoundRobinAssignor",
-                "sticky" => "StickyAssignor",
-                "cooperative-sticky" => "CooperativeStickyAssignor",
-                _ => "RangeAssignor",
-            };
-            let list: Vec<&str> = topics.split(',').collect();
-            let topic_flag = if list.len() == 1 {
-                format!("--topic {}", shell_quote(&topics))
-            } else {
-                format!("--include {}", shell_quote(&list.join("|")))
-            };
-            format!(
-                "streamlab only: member {member} joins group {group}; on a real cluster run in another terminal: \
-                 kafka-console-consumer.sh --bootstrap-server \"$BOOTSTRAP\" {topic_flag} --group {g} \
-                 --consumer-property client.id={m} --consumer-property \
-                 partition.assignment.strategy=org.apache.kafka.clients.consumer.{class}",
-                g = shell_quote(group),
-                m = shell_quote(member),
-            )
-        }
-        Some("leave") => format!(
-            "streamlab only: member {member} leaves group {group}; on a real cluster stop that consumer \
-             (Ctrl-C): it leaves at once"
-        ),
-        Some("crash") => format!(
-            "streamlab only: member {member} of group {group} dies; on a real cluster kill -9 that consumer: \
-             the group notices after session.timeout.ms"
-        ),
-        _ => "not a sim consumer command streamlab knows".into(),
-    }
-}
-
-/// `sim produce TOPIC VALUE [--key K] [--partition P] [--acks A]
-/// [--idempotence] [--count N]` as a console producer, or why not.
-fn produce(args: &[String]) -> Result<String, String> {
-    let topic = args.first().ok_or("no topic")?;
-    let value = args.get(1).ok_or("no value")?;
-    let (mut key, mut partition, mut acks, mut idempotence, mut count) =
-        (None, None, None, false, 1u64);
-    let mut i = 2;
-    while i < args.len() {
-        let flag = args[i].as_str();
-        if flag == "--idempotence" {
-            idempotence = true;
-            i += 1;
-            continue;
-        }
-        let v = args
-            .get(i + 1)
-            .ok_or_else(|| format!("{flag} has no value"))?;
-        match flag {
-            "--key" => key = Some(v.clone()),
-            "--partition" => partition = Some(v.clone()),
-            "--acks" => acks = Some(v.clone()),
-            "--count" => {
-                count = v
-                    .parse()
-                    .map_err(|_| format!("--count {v} is not a number"))?
-            }
-            other => return Err(format!("unknown option {other}")),
-        }
-        i += 2;
-    }
-    if count == 0 {
-        return Err("--count 0 sends nothing".into());
-    }
-    let separator = match &key {
-        None => None,
-        Some(k) => Some(
-            [":", "|", "=", "~"]
-                .into_iter()
-                .find(|s| !k.contains(s))
-                .ok_or("the key holds every separator the console producer could use")?,
-        ),
-    };
-    let record = match (&key, separator) {
-        (Some(k), Some(s)) => format!("{k}{s}{value}"),
-        _ => value.clone(),
-    };
-    let mut command = format!(
-        "kafka-console-producer.sh --bootstrap-server \"$BOOTSTRAP\" --topic {}",
-        shell_quote(topic)
-    );
-    if let Some(a) = &acks {
-        let _ = write!(command, " --request-required-acks {}", shell_quote(a));
-    }
-    if idempotence {
-        command.push_str(" --producer-property enable.idempotence=true");
-    }
-    if let Some(s) = separator {
-        let _ = write!(
-            command,
-            " --property parse.key=true --property key.separator={}",
-            shell_quote(s)
-        );
-    }
-    let mut out = String::new();
-    if let Some(p) = partition {
-        let _ = writeln!(
-            out,
-            "# (streamlab wrote to partition {p}; kafka-console-producer.sh cannot choose one, its partitioner does)"
-        );
-    }
-    if count > 100 {
-        let _ = writeln!(
-            out,
-            "for _ in $(seq 1 {count}); do printf '%s\\n' {}; done | {command}",
-            shell_quote(&record)
-        );
-    } else {
-        let marker = ["EOF", "END_OF_RECORDS", "STREAMLAB_EOF"]
-            .into_iter()
-            .find(|m| record.trim() != *m)
-            .unwrap_or("EOF");
-        let _ = writeln!(out, "{command} <<'{marker}'");
-        for _ in 0..count {
-            out.push_str(&record);
-            out.push('\n');
-        }
-        let _ = writeln!(out, "{marker}");
-    }
-    Ok(out)
-}
-
-/// A word as bash reads it back: bare when safe, else single-quoted.
-fn shell_quote(s: &str) -> String {
-    let safe = !s.is_empty()
-        && s.chars()
-            .all(|c| c.is_ascii_alphanumeric() || "_-./:=,@%+".contains(c));
-    if safe {
-        s.to_string()
-    } else {
-        format!("'{}'", s.replace('\'', r"'\''"))
+        let f = (frac + 1000).to_string();
+        [&s.to_string(), ".", f[1..].trim_end_matches('0')].concat()
     }
 }
 
 /// A docker-compose.yml for a 3-broker cluster with ZooKeeper, brokers 0,
-/// 1, 2 as services `kafka-0..kafka-2` on localhost:9092..9094.
+/// 1, 2 as services `kafka-0..kafka-2` on localhost:9092..9094, with the
+/// broker settings the simulation starts with.
 pub fn docker_compose() -> &'static str {
     DOCKER_COMPOSE
 }
 
-const DOCKER_COMPOSE: &str = r#"# A 3-broker Kafka cluster with ZooKeeper, for scripts exported by streamlab.
+const DOCKER_COMPOSE: &str = r#"# A 3-broker Kafka cluster with ZooKeeper, for scripts exported by streamlab,
+# with the broker settings the simulation starts with (Kafka 2.4's timeouts;
+# min.insync.replicas, unclean election and auto-creation as Kafka ships them).
 #   docker compose up -d          # brokers 0,1,2 on localhost:9092, 9093, 9094
-#   docker compose kill kafka-1   # `sim crash 1`
-#   docker compose start kafka-1  # `sim restart 1`
+#   docker compose kill kafka-1   # `fault crash 1`
+#   docker compose start kafka-1  # `fault restart 1`
 # Each broker has two listeners: INTERNAL for the other brokers (kafka-N:29092)
 # and EXTERNAL advertised on localhost for tools on this machine.
 name: streamlab
@@ -649,14 +874,16 @@ x-kafka-env: &kafka-env
   KAFKA_ZOOKEEPER_CONNECT: zookeeper:2181
   KAFKA_LISTENER_SECURITY_PROTOCOL_MAP: INTERNAL:PLAINTEXT,EXTERNAL:PLAINTEXT
   KAFKA_INTER_BROKER_LISTENER_NAME: INTERNAL
-  KAFKA_DEFAULT_REPLICATION_FACTOR: "3"
-  KAFKA_NUM_PARTITIONS: "3"
-  KAFKA_MIN_INSYNC_REPLICAS: "2"
+  KAFKA_REPLICA_LAG_TIME_MAX_MS: "10000"
+  KAFKA_ZOOKEEPER_SESSION_TIMEOUT_MS: "6000"
+  KAFKA_DEFAULT_REPLICATION_FACTOR: "1"
+  KAFKA_NUM_PARTITIONS: "1"
+  KAFKA_MIN_INSYNC_REPLICAS: "1"
   KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR: "3"
   KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR: "3"
   KAFKA_TRANSACTION_STATE_LOG_MIN_ISR: "2"
   KAFKA_UNCLEAN_LEADER_ELECTION_ENABLE: "false"
-  KAFKA_AUTO_CREATE_TOPICS_ENABLE: "false"
+  KAFKA_AUTO_CREATE_TOPICS_ENABLE: "true"
   KAFKA_GROUP_INITIAL_REBALANCE_DELAY_MS: "0"
 
 services:
@@ -715,236 +942,4 @@ networks:
 "#;
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    const SCRIPT: &str = "# Failover demo\n\
-sim brokers 3\n\
-sim seed 42\n\
-kafka-topics.sh --bootstrap-server localhost:9092 --create --topic hello --partitions 3 --replication-factor 2\n\
-kafka-topics.sh --bootstrap-server localhost:9092 --create --topic big --partitions 1 --replication-factor 4\n\
-\n\
-kafka-console-producer.sh --broker-list localhost:9092 --topic hello <<EOF\n\
-first\n\
-\x20\x20second with  spaces\n\
-EOF\n\
-sim produce hello third --partition 1\n\
-sim advance 1500\n\
-sim crash 1\n\
-sim restart 1\n\
-kafka-topics.sh --zookeeper localhost:2181 --describe --topic hello\n";
-
-    fn export(s: &str) -> String {
-        to_shell(s).expect("script parses")
-    }
-
-    /// Walks the output as bash would read its lines: here-documents must
-    /// close, and every other line is a comment, blank, or a command.
-    fn check_lines(out: &str) {
-        let mut open: Option<String> = None;
-        for l in out.lines() {
-            if let Some(m) = &open {
-                if l == m {
-                    open = None;
-                }
-                continue;
-            }
-            if let Some(pos) = l.find("<<") {
-                if !l.starts_with('#') {
-                    let marker = l[pos + 2..]
-                        .trim_start_matches('-')
-                        .split_whitespace()
-                        .next()
-                        .unwrap_or_default()
-                        .trim_matches(|c| c == '\'' || c == '"');
-                    assert!(!marker.is_empty(), "{l}");
-                    open = Some(marker.to_string());
-                }
-            }
-            let ok = l.is_empty()
-                || l.starts_with('#')
-                || l.starts_with("kafka-")
-                || l.starts_with("sleep ")
-                || l.starts_with("for _ in")
-                || l.starts_with("set -")
-                || l.starts_with("BOOTSTRAP=");
-            assert!(ok, "unexpected line: {l}");
-        }
-        assert_eq!(open, None, "a here-document is never closed");
-    }
-
-    #[test]
-    fn header_shape() {
-        let out = export("");
-        let mut lines = out.lines();
-        assert_eq!(lines.next(), Some("#!/usr/bin/env bash"));
-        assert!(out.lines().any(|l| l == "set -euo pipefail"));
-        assert!(out
-            .lines()
-            .any(|l| l == "BOOTSTRAP=${BOOTSTRAP:-localhost:9092}"));
-        check_lines(&out);
-    }
-
-    #[test]
-    fn sim_lines_become_comments_and_kafka_lines_stay() {
-        let out = export(SCRIPT);
-        check_lines(&out);
-        for l in SCRIPT.lines().filter(|l| l.starts_with("sim ")) {
-            assert!(
-                out.lines().any(|o| o.starts_with(&format!("# {l}"))),
-                "{l} not commented in\n{out}"
-            );
-            assert!(!out.lines().any(|o| o == l), "{l} left as a command");
-        }
-        // Kafka lines verbatim but for the address.
-        let created = "kafka-topics.sh --bootstrap-server \"$BOOTSTRAP\" --create --topic hello --partitions 3 --replication-factor 2";
-        assert!(out.lines().any(|l| l == created), "{out}");
-        assert!(out.contains("# sim crash 1  (streamlab only: on a real cluster, stop broker 1 hard, e.g. docker compose kill kafka-1)"));
-        assert!(out.contains("docker compose start kafka-1"));
-        assert!(out.lines().any(|l| l == "sleep 1.5"), "{out}");
-        // Comments and blank lines are kept.
-        assert!(out.lines().any(|l| l == "# Failover demo"));
-        assert!(!out.contains("localhost:2181"));
-        assert!(out
-            .lines()
-            .any(|l| l
-                == "kafka-topics.sh --bootstrap-server \"$BOOTSTRAP\" --describe --topic hello"));
-        assert!(out.contains("--zookeeper became --bootstrap-server"));
-    }
-
-    #[test]
-    fn a_command_that_fails_in_the_scenario_does_not_stop_the_script() {
-        let out = export(SCRIPT);
-        let big = out
-            .lines()
-            .find(|l| l.contains("--topic big"))
-            .expect("big topic line");
-        assert!(big.ends_with(" || true"), "{big}");
-        assert!(out.contains("# (this fails in the scenario too: Replication factor: 4 larger"));
-        let hello = out
-            .lines()
-            .find(|l| l.contains("--create --topic hello"))
-            .expect("hello topic line");
-        assert!(!hello.contains("|| true"));
-    }
-
-    #[test]
-    fn heredocs_are_preserved() {
-        let out = export(SCRIPT);
-        let lines: Vec<&str> = out.lines().collect();
-        let at = lines
-            .iter()
-            .position(|l| {
-                l.starts_with(
-                    "kafka-console-producer.sh --broker-list \"$BOOTSTRAP\" --topic hello <<EOF",
-                )
-            })
-            .expect("producer line");
-        assert_eq!(
-            &lines[at + 1..at + 4],
-            &["first", "  second with  spaces", "EOF"]
-        );
-        // A body bash would expand gets a quoted marker; an indented
-        // closing marker (streamlab allows it) comes out unindented.
-        let out = export(
-            "kafka-console-producer.sh --topic t --bootstrap-server x:1 <<END\nprice $5\n  END\n",
-        );
-        check_lines(&out);
-        assert!(
-            out.contains("--topic t --bootstrap-server \"$BOOTSTRAP\" <<'END'\nprice $5\nEND\n"),
-            "{out}"
-        );
-    }
-
-    #[test]
-    fn sim_produce_becomes_a_console_producer() {
-        let out = export("sim produce orders 'a b' --key k:1 --acks all --count 3\n");
-        check_lines(&out);
-        assert!(out.contains(
-            "kafka-console-producer.sh --bootstrap-server \"$BOOTSTRAP\" --topic orders --request-required-acks all \
-             --property parse.key=true --property key.separator='|' <<'EOF'\nk:1|a b\nk:1|a b\nk:1|a b\nEOF\n"
-        ), "{out}");
-        let out = export("sim produce t v --partition 2\n");
-        assert!(out.contains("streamlab wrote to partition 2"));
-        assert!(out.contains("--topic t <<'EOF'\nv\nEOF\n"), "{out}");
-        let out = export("sim produce t \"it's\" --count 500 --idempotence\n");
-        check_lines(&out);
-        assert!(out.contains(
-            "for _ in $(seq 1 500); do printf '%s\\n' 'it'\\''s'; done | kafka-console-producer.sh"
-        ), "{out}");
-        assert!(out.contains("enable.idempotence=true"));
-        let out = export("sim produce t v --bogus 1\n");
-        assert!(out.contains("not turned into a console producer: unknown option --bogus"));
-        assert!(!out.lines().any(|l| l.starts_with("kafka-")));
-    }
-
-    #[test]
-    fn consumers_get_a_timeout_and_misspellings_are_fixed() {
-        let out = export(
-            "kafka-topics.sh --bootstap-server=localhost:9092 --create --topic t --partitions 1 --replicas-factor 1\n\
-             kafka-console-consumer.sh --bootstrap-server localhost:9092 --topic t --from-beginning\n\
-             kafka-console-consumer.sh --bootstrap-server localhost:9092 --topic t --max-messages 2\n",
-        );
-        check_lines(&out);
-        assert!(out.lines().any(|l| l == "kafka-console-consumer.sh --bootstrap-server \"$BOOTSTRAP\" --topic t --from-beginning --timeout-ms 10000"), "{out}");
-        assert!(out.lines().any(|l| l == "kafka-console-consumer.sh --bootstrap-server \"$BOOTSTRAP\" --topic t --max-messages 2"));
-        assert!(out.lines().any(|l| l == "kafka-topics.sh --bootstrap-server=\"$BOOTSTRAP\" --create --topic t --partitions 1 --replication-factor 1"), "{out}");
-    }
-
-    #[test]
-    fn faults_name_real_cluster_equivalents() {
-        let out = export(
-            "sim isolate 2\nsim slow 0 50\nsim heal\nsim consumer join g c1 --topics a,b --assignor roundrobin\n\
-             sim consumer crash g c1\nsim set unclean.leader.election.enable=true\nkafka-server-stop.sh 1\n",
-        );
-        check_lines(&out);
-        assert!(out.contains("docker network disconnect streamlab kafka-2"));
-        assert!(out.contains("docker network connect streamlab kafka-2"));
-        assert!(out.contains("tc qdisc del dev eth0 root"));
-        assert!(out.contains("--include 'a|b' --group g"));
-        assert!(out.contains("consumer.RoundRobinAssignor"));
-        assert!(out.contains("session.timeout.ms"));
-        assert!(out.contains("KAFKA_UNCLEAN_LEADER_ELECTION_ENABLE: \"true\""));
-        assert!(out.contains("# kafka-server-stop.sh 1  (on a real cluster, stop broker 1, e.g. docker compose stop kafka-1;"));
-    }
-
-    #[test]
-    fn bad_scripts_are_refused() {
-        assert_eq!(
-            to_shell("sim seed 1\nkafka-console-producer.sh --topic t <<EOF\nx\n"),
-            Err(ScriptError::UnclosedHeredoc {
-                line: 2,
-                marker: "EOF".into()
-            })
-        );
-        assert_eq!(
-            to_shell("sim produce t 'oops\n"),
-            Err(ScriptError::UnterminatedQuote { line: 1 })
-        );
-    }
-
-    #[test]
-    fn seconds_for_sleep() {
-        assert_eq!(seconds(0), "0");
-        assert_eq!(seconds(5), "0.005");
-        assert_eq!(seconds(100), "0.1");
-        assert_eq!(seconds(1500), "1.5");
-        assert_eq!(seconds(2000), "2");
-    }
-
-    #[test]
-    fn compose_has_three_brokers_on_localhost() {
-        let c = docker_compose();
-        for id in 0..3 {
-            assert!(c.contains(&format!("  kafka-{id}:\n")));
-            assert!(c.contains(&format!("KAFKA_BROKER_ID: {id}\n")));
-            assert!(c.contains(&format!("EXTERNAL://localhost:909{}", 2 + id)));
-            assert!(c.contains(&format!("\"909{p}:909{p}\"", p = 2 + id)));
-        }
-        assert!(c.contains("confluentinc/cp-zookeeper:"));
-        assert_eq!(c.matches("image: confluentinc/cp-kafka:").count(), 3);
-        assert!(c.contains("KAFKA_DEFAULT_REPLICATION_FACTOR: \"3\""));
-        assert!(c.contains(&format!("name: {NETWORK}")));
-        assert!(!c.contains('\t'), "YAML forbids tabs");
-    }
-}
+mod tests;

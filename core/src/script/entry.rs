@@ -107,8 +107,9 @@ impl Entry {
     }
 }
 
-/// `EOF`, or `EOF2`, `EOF3`... when a line of the body would end it.
-fn heredoc_marker(body: &[String]) -> String {
+/// `EOF`, or `EOF2`, `EOF3`... when a line of the body would end it (the
+/// export writes here-documents with it too).
+pub(crate) fn heredoc_marker(body: &[String]) -> String {
     let closes = |m: &str| body.iter().any(|l| l.trim() == m);
     if !closes("EOF") {
         return "EOF".into();

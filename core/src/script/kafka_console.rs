@@ -389,6 +389,14 @@ const MEMBER_SPEC: FlagSpec<'static> = FlagSpec {
 
 /// `sim consumer join|leave|crash|commit GROUP MEMBER ...`.
 pub(super) fn sim_consumer(session: &mut Session, args: &[String]) -> Result<String, CommandError> {
+    session.sim_mut().apply(parse_sim_consumer(args)?)?;
+    Ok(String::new())
+}
+
+/// The command a `sim consumer ...` line asks for (the export reads the
+/// member's settings from it).
+#[inline(never)] // shared by the session and the export: one copy
+pub(crate) fn parse_sim_consumer(args: &[String]) -> Result<Command, CommandError> {
     let usage = || {
         CommandError::Usage(
             "usage: sim consumer join GROUP MEMBER --topics t1,t2 [--assignor range|roundrobin|sticky|cooperative-sticky] [--from-beginning] [--no-auto-commit] | sim consumer leave|crash|commit GROUP MEMBER".into(),
@@ -398,7 +406,7 @@ pub(super) fn sim_consumer(session: &mut Session, args: &[String]) -> Result<Str
         [a, g, m, ..] => (a.as_str(), g.clone(), m.clone()),
         _ => return Err(usage()),
     };
-    let command = match action {
+    Ok(match action {
         "join" => {
             let flags = Flags::parse(&args[3..], &MEMBER_SPEC)?;
             if !flags.positional.is_empty() {
@@ -441,7 +449,5 @@ pub(super) fn sim_consumer(session: &mut Session, args: &[String]) -> Result<Str
         "crash" => Command::ConsumerCrash { group, member },
         "commit" => Command::ConsumerCommit { group, member },
         _ => return Err(usage()),
-    };
-    session.sim_mut().apply(command)?;
-    Ok(String::new())
+    })
 }

@@ -14,7 +14,7 @@ const SERVER_SPEC: FlagSpec<'static> = FlagSpec {
 };
 
 /// The broker id from `--override broker.id=N` or a bare number.
-fn broker_id(args: &[String], tool: &str) -> Result<Option<BrokerId>, CommandError> {
+pub(crate) fn broker_id(args: &[String], tool: &str) -> Result<Option<BrokerId>, CommandError> {
     // `-daemon` has one dash in Kafka's scripts.
     let words: Vec<String> = args
         .iter()

@@ -19,6 +19,11 @@ pub use session::{run_script, transcript, Output, ScriptRun, Session};
 pub use sim_cmd::{parse_duration, MAX_ADVANCE_MS};
 pub use timeline::{Progress, Timeline};
 
+pub(crate) use entry::heredoc_marker;
+pub(crate) use kafka_console::parse_sim_consumer;
+pub(crate) use session::TOOLS;
+pub(crate) use sim_cmd::{parse_produce, SIM_COMMANDS};
+
 /// One command line of a script, with the here-document that followed it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Line {

@@ -8,6 +8,21 @@ use crate::error::CommandError;
 use crate::event::Event;
 use crate::sim::{ClusterConfig, Simulation};
 
+/// The programs a script line can start with (as `bin/NAME` or `./NAME`
+/// too); anything else is `command not found`. The export refuses the rest.
+pub(crate) const TOOLS: &[&str] = &[
+    "kafka-topics.sh",
+    "kafka-console-producer.sh",
+    "kafka-console-consumer.sh",
+    "kafka-consumer-groups.sh",
+    "kafka-server-start.sh",
+    "kafka-server-stop.sh",
+    "kafka-leader-election.sh",
+    "kafka-preferred-replica-election.sh",
+    "flume-ng",
+    "sim",
+];
+
 /// What one script line printed.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Output {
@@ -129,6 +144,7 @@ impl Session {
         }
     }
 
+    /// Runs one line's words; every program of [`TOOLS`] has its arm here.
     fn dispatch(&mut self, words: &[String], line: &Line) -> Result<String, CommandError> {
         let Some(program) = words.first() else {
             return Ok(String::new());

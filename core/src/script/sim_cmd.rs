@@ -15,6 +15,28 @@ isolate B | heal | slow B MS | cut A B | drop A B PCT | set KEY=VALUE | elect-pr
 produce TOPIC VALUE [--key K] [--partition P] [--acks 0|1|all] [--idempotence] [--count N] | \
 status | events [KIND...] | check [--json] | consumer join|leave|crash|commit GROUP MEMBER ... | flume metrics|feed|fail ...";
 
+/// Every `sim` subcommand [`run`] knows (the export maps each one).
+pub(crate) const SIM_COMMANDS: &[&str] = &[
+    "brokers",
+    "seed",
+    "advance",
+    "crash",
+    "restart",
+    "isolate",
+    "heal",
+    "slow",
+    "cut",
+    "drop",
+    "set",
+    "elect-preferred",
+    "produce",
+    "consumer",
+    "flume",
+    "status",
+    "check",
+    "events",
+];
+
 fn usage() -> CommandError {
     CommandError::Usage(USAGE.into())
 }
@@ -182,6 +204,15 @@ pub(super) fn run(
 }
 
 fn produce(session: &mut Session, rest: &[String]) -> Result<String, CommandError> {
+    let produce = parse_produce(rest)?;
+    session.sim_mut().apply(Command::Produce(produce))?;
+    Ok(String::new())
+}
+
+/// What `sim produce TOPIC VALUE ...` hands the producer: with `--count N`
+/// the values `VALUE-1` … `VALUE-N`. The export sends exactly these.
+#[inline(never)] // shared by the session and the export: one copy
+pub(crate) fn parse_produce(rest: &[String]) -> Result<Produce, CommandError> {
     let flags = Flags::parse(rest, &PRODUCE_SPEC)?;
     let (topic, value) = match flags.positional.as_slice() {
         [t, v] => (t.clone(), v.clone()),
@@ -221,14 +252,13 @@ fn produce(session: &mut Session, rest: &[String]) -> Result<String, CommandErro
         .value("producer")
         .map(String::from)
         .unwrap_or_else(|| default_producer_name(&config));
-    session.sim_mut().apply(Command::Produce(Produce {
+    Ok(Produce {
         producer,
         topic,
         partition: flags.number("partition")?,
         records,
         config,
-    }))?;
-    Ok(String::new())
+    })
 }
 
 /// One producer per distinct configuration, named after it, so a script
