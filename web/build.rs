@@ -6,6 +6,8 @@
 //! - `scenarios.rs`: every script's text (`include_str!`) and the stored
 //!   trace hashes (`tests/trace-hashes.txt`), for tests only (a browser test
 //!   cannot read files).
+//! - `lessons.rs`: every lesson file's text and the lesson index, for tests
+//!   only: the page fetches lessons from `dist/lessons/`, the wasm holds none.
 
 use std::fmt::Write;
 use std::path::{Path, PathBuf};
@@ -90,4 +92,42 @@ fn main() {
     let out = Path::new(&out_dir);
     std::fs::write(out.join("scenarios.rs"), texts).expect("OUT_DIR is writable");
     std::fs::write(out.join("preset_index.rs"), index).expect("OUT_DIR is writable");
+    std::fs::write(out.join("lessons.rs"), lessons()).expect("OUT_DIR is writable");
+}
+
+/// `LESSONS`: (file stem, text) of every `tests/lessons/*.lesson` in the
+/// path's order, and `LESSON_INDEX`: the index file's text.
+fn lessons() -> String {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/lessons");
+    println!("cargo:rerun-if-changed={}", dir.display());
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .map(|rd| rd.filter_map(|e| e.ok().map(|e| e.path())).collect())
+        .unwrap_or_default();
+    files.retain(|p| p.extension().is_some_and(|x| x == "lesson"));
+    files.sort();
+    let mut s = String::from(
+        "/// (file name without .lesson, text) for every lesson, in the path's order.\n\
+         pub const LESSONS: &[(&str, &str)] = &[\n",
+    );
+    for p in &files {
+        println!("cargo:rerun-if-changed={}", p.display());
+        let stem = p
+            .file_stem()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let _ = writeln!(
+            s,
+            "    ({stem:?}, include_str!({:?})),",
+            p.display().to_string()
+        );
+    }
+    s.push_str("];\n");
+    let index = dir.join("index.tsv");
+    println!("cargo:rerun-if-changed={}", index.display());
+    let _ = writeln!(
+        s,
+        "/// tests/lessons/index.tsv.\npub const LESSON_INDEX: &str = include_str!({:?});",
+        index.display().to_string()
+    );
+    s
 }

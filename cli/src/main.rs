@@ -10,6 +10,7 @@ use streamlab_core::script::{run_script, Session};
 use streamlab_core::share::{self, SharedScenario};
 
 mod clients;
+mod lesson;
 
 #[derive(Parser)]
 #[command(
@@ -101,6 +102,11 @@ enum Cmd {
     Url {
         #[command(subcommand)]
         action: UrlCmd,
+    },
+    /// The study notes' lessons: list, show, check (every step performed and verified).
+    Lesson {
+        #[command(subcommand)]
+        action: lesson::LessonCmd,
     },
     /// Print a scenario as a bash script of real Kafka commands.
     Export {
@@ -213,6 +219,7 @@ fn run(cmd: Cmd) -> Result<ExitCode, String> {
             shift,
         })?),
         Cmd::Url { action } => url(action),
+        Cmd::Lesson { action } => lesson::run(action),
         Cmd::Export { file, compose } => {
             if compose {
                 print!("{}", export::docker_compose());

@@ -15,6 +15,7 @@ pub mod event;
 pub mod export;
 pub mod flume;
 pub mod ids;
+pub mod lesson;
 pub mod log;
 pub mod network;
 pub mod partition;

@@ -3,6 +3,10 @@
 //! what and why), then runs plain cargo/trunk commands, printing each one.
 
 mod fuzz;
+// The checker's incremental-use comparison, shared with core's tests.
+#[cfg(test)]
+#[path = "../../core/tests/common/incremental.rs"]
+mod incremental;
 mod tools;
 
 use clap::{Parser, Subcommand};
