@@ -115,7 +115,21 @@ fn serve() -> Result {
 
 fn dist() -> Result<PathBuf> {
     tools::ensure_build_tools()?;
-    run(Command::new("trunk").args(["build", "--release"]))?;
+    tools::ensure_release_toolchain()?;
+    // See `tools::RELEASE_NIGHTLY` for why the release wasm is built this way.
+    // Its own target dir, so stable and nightly artifacts never evict each other.
+    run(Command::new("trunk")
+        .args(["build", "--release"])
+        .env("RUSTUP_TOOLCHAIN", tools::RELEASE_NIGHTLY)
+        .env("CARGO_TARGET_DIR", root().join("target/dist-nightly"))
+        .env("CARGO_UNSTABLE_BUILD_STD", "std,panic_abort")
+        .env(
+            "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS",
+            "-Zlocation-detail=none -Zunstable-options -Cpanic=immediate-abort",
+        )
+        // A caller's RUSTFLAGS would replace the flags above.
+        .env_remove("RUSTFLAGS")
+        .env_remove("CARGO_ENCODED_RUSTFLAGS"))?;
     let dist = root().join("dist");
     let (raw, gz) = wasm_size(&dist)?;
     println!(
