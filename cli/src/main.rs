@@ -162,10 +162,50 @@ fn main() -> ExitCode {
     }
 }
 
+/// A script with `sim vary`: each variant's transcript under a header naming
+/// it, or `{"variants": [...]}`; failing when any variant printed an error.
+fn run_variants(
+    variants: &[streamlab_core::script::VariantRun],
+    json: bool,
+) -> Result<ExitCode, String> {
+    if json {
+        let doc = serde_json::json!({ "variants": variants });
+        let s = serde_json::to_string_pretty(&doc).map_err(|e| e.to_string())?;
+        println!("{s}");
+    } else {
+        for (i, v) in variants.iter().enumerate() {
+            if i > 0 {
+                println!();
+            }
+            println!(
+                "=== variant {} of {}: {}={} ===",
+                i + 1,
+                variants.len(),
+                v.name,
+                v.value
+            );
+            print!("{}", streamlab_core::script::transcript(&v.run.outputs));
+        }
+    }
+    let failed = variants
+        .iter()
+        .any(|v| v.run.outputs.iter().any(|o| o.is_error));
+    Ok(if failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
 fn run(cmd: Cmd) -> Result<ExitCode, String> {
     match cmd {
         Cmd::Run { file, json } => {
             let text = read_script(&file)?;
+            let variants =
+                streamlab_core::script::run_variants(&text).map_err(|e| e.to_string())?;
+            if !variants.is_empty() {
+                return run_variants(&variants, json);
+            }
             let (_, result) = run_script(&text);
             let failed = result.outputs.iter().any(|o| o.is_error);
             if json {

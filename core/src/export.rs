@@ -400,7 +400,7 @@ impl Exporter {
             "set" => return self.set(opening, rest),
             "elect-preferred" => return self.elect_preferred(line.number, opening, rest),
             "produce" => {
-                if let Ok(p) = parse_produce(rest) {
+                if let Ok(p) = parse_produce(rest, None) {
                     self.comment(opening, "a console producer with streamlab's producer settings");
                     self.produce(&p);
                     return;

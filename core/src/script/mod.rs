@@ -12,12 +12,14 @@ mod kafka_topics;
 mod session;
 mod sim_cmd;
 mod timeline;
+mod vary;
 
 pub use args::Flags;
 pub use entry::{quote, Entry, LineBuilder};
 pub use session::{run_script, transcript, Output, ScriptRun, Session};
 pub use sim_cmd::{parse_duration, MAX_ADVANCE_MS};
 pub use timeline::{Progress, Timeline};
+pub use vary::{find_vary, parse_vary, run_variants, VariantRun, Vary, VaryError, MAX_VARIANTS};
 
 pub(crate) use entry::heredoc_marker;
 pub(crate) use kafka_console::parse_sim_consumer;

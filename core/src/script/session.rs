@@ -6,7 +6,7 @@ use super::{
 };
 use crate::error::CommandError;
 use crate::event::Event;
-use crate::sim::{ClusterConfig, Simulation};
+use crate::sim::{ClusterConfig, Simulation, Variation};
 
 /// The programs a script line can start with (as `bin/NAME` or `./NAME`
 /// too); anything else is `command not found`. The export refuses the rest.
@@ -43,6 +43,10 @@ pub struct Session {
     pub(crate) started: bool,
     /// Every event so far, in order (the checker and the UI read it).
     events: Vec<Event>,
+    /// The setting held for the whole run (a variant of `sim vary`).
+    pub(crate) variation: Option<Variation>,
+    /// The line of the script's `sim vary`, once run.
+    pub(crate) vary_line: Option<u32>,
 }
 
 impl Default for Session {
@@ -60,7 +64,26 @@ impl Session {
             seed: 0,
             started: false,
             events: Vec::new(),
+            variation: None,
+            vary_line: None,
         }
+    }
+
+    /// A session that holds `variation` from its start: one variant of a
+    /// script's `sim vary`.
+    pub fn variant(variation: Variation) -> Self {
+        let mut s = Self::new();
+        s.variation = Some(variation);
+        s.reset();
+        s
+    }
+
+    /// Holds `variation` from now on (only before the cluster changed).
+    pub(crate) fn hold(&mut self, variation: Variation) -> Result<(), CommandError> {
+        self.variation = Some(variation);
+        let held = self.sim.hold(variation);
+        self.collect_events();
+        held
     }
 
     pub fn sim(&self) -> &Simulation {
@@ -75,6 +98,11 @@ impl Session {
     /// Rebuilds the simulation from the current settings (only before it started).
     pub(crate) fn reset(&mut self) {
         self.sim = Simulation::new(self.config.clone(), self.seed);
+        if let Some(v) = self.variation {
+            // Checked when the variation was read: a held value is one the
+            // setting accepts.
+            let _ = self.sim.hold(v);
+        }
         self.events.clear();
         self.collect_events();
     }
@@ -87,6 +115,8 @@ impl Session {
             sim: self.sim.clone(),
             started: self.started,
             events: Vec::new(),
+            variation: self.variation,
+            vary_line: self.vary_line,
         };
         s.collect_events();
         s
@@ -223,12 +253,20 @@ pub struct ScriptRun {
 pub fn run_script(text: &str) -> (Session, ScriptRun) {
     let mut session = Session::new();
     let outputs = session.run(text);
-    let run = ScriptRun {
-        findings: crate::checker::check(session.events()),
-        outputs,
-        #[cfg(feature = "trace-hash")]
-        trace_hash: session.sim.trace_hash(),
-        time_ms: session.sim.now().as_millis(),
-    };
+    let run = session.finish(outputs);
     (session, run)
+}
+
+impl Session {
+    /// The result of a run that printed `outputs`: the checker's findings
+    /// over the whole trace, the trace hash, the time reached.
+    pub fn finish(&self, outputs: Vec<Output>) -> ScriptRun {
+        ScriptRun {
+            findings: crate::checker::check(self.events()),
+            outputs,
+            #[cfg(feature = "trace-hash")]
+            trace_hash: self.sim.trace_hash(),
+            time_ms: self.sim.now().as_millis(),
+        }
+    }
 }

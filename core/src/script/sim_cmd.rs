@@ -13,7 +13,7 @@ const USAGE: &str =
     "usage: sim brokers N | seed S | advance MS | crash B [--disk-lost] | restart B | \
 isolate B | heal | slow B MS | cut A B | drop A B PCT | set KEY=VALUE | elect-preferred [TOPIC] | \
 produce TOPIC VALUE [--key K] [--partition P] [--acks 0|1|all] [--idempotence] [--count N] | \
-status | events [KIND...] | check [--json] | consumer join|leave|crash|commit GROUP MEMBER ... | flume metrics|feed|fail ...";
+status | events [KIND...] | vary NAME=V1,V2[,V3] | check [--json] | consumer join|leave|crash|commit GROUP MEMBER ... | flume metrics|feed|fail ...";
 
 /// Every `sim` subcommand [`run`] knows (the export maps each one).
 pub(crate) const SIM_COMMANDS: &[&str] = &[
@@ -35,6 +35,7 @@ pub(crate) const SIM_COMMANDS: &[&str] = &[
     "status",
     "check",
     "events",
+    "vary",
 ];
 
 fn usage() -> CommandError {
@@ -93,7 +94,7 @@ const PRODUCE_SPEC: FlagSpec<'static> = FlagSpec {
 pub(super) fn run(
     session: &mut Session,
     args: &[String],
-    _line: &Line,
+    line: &Line,
 ) -> Result<String, CommandError> {
     let sub = args.first().ok_or_else(usage)?;
     let rest = &args[1..];
@@ -180,7 +181,7 @@ pub(super) fn run(
         },
         "produce" => produce(session, rest),
         "consumer" => super::kafka_console::sim_consumer(session, rest),
-        "flume" => super::flume_ng::sim_flume(session, rest, _line),
+        "flume" => super::flume_ng::sim_flume(session, rest, line),
         "status" => Ok(status(session)),
         "check" => {
             let findings = crate::checker::check(session.events());
@@ -197,6 +198,7 @@ pub(super) fn run(
             }
         }
         "events" => Ok(events(session, rest)),
+        "vary" => super::vary::run_line(session, rest, line),
         other => Err(CommandError::Usage(format!(
             "sim {other}: unknown command\n{USAGE}"
         ))),
@@ -204,7 +206,7 @@ pub(super) fn run(
 }
 
 fn produce(session: &mut Session, rest: &[String]) -> Result<String, CommandError> {
-    let produce = parse_produce(rest)?;
+    let produce = parse_produce(rest, session.sim().variation())?;
     session.sim_mut().apply(Command::Produce(produce))?;
     Ok(String::new())
 }
@@ -212,7 +214,13 @@ fn produce(session: &mut Session, rest: &[String]) -> Result<String, CommandErro
 /// What `sim produce TOPIC VALUE ...` hands the producer: with `--count N`
 /// the values `VALUE-1` … `VALUE-N`. The export sends exactly these.
 #[inline(never)] // shared by the session and the export: one copy
-pub(crate) fn parse_produce(rest: &[String]) -> Result<Produce, CommandError> {
+///
+/// A variant's held setting (`sim vary`) replaces the line's own before the
+/// producer is named, as if the line had been written with it.
+pub(crate) fn parse_produce(
+    rest: &[String],
+    variation: Option<crate::sim::Variation>,
+) -> Result<Produce, CommandError> {
     let flags = Flags::parse(rest, &PRODUCE_SPEC)?;
     let (topic, value) = match flags.positional.as_slice() {
         [t, v] => (t.clone(), v.clone()),
@@ -233,6 +241,9 @@ pub(crate) fn parse_produce(rest: &[String]) -> Result<Produce, CommandError> {
     }
     if flags.has("idempotence") {
         config.enable_idempotence = true;
+    }
+    if let Some(v) = variation {
+        v.apply_to_producer(&mut config);
     }
     let count: u32 = flags.number("count")?.unwrap_or(1);
     if !(1..=1_000_000).contains(&count) {

@@ -14,9 +14,11 @@ mod produce;
 mod purgatory;
 mod replica_manager;
 mod timers;
+mod variation;
 
 pub use flume_bridge::FlumeSample;
 pub use group_coordinator::{java_string_hash, Group};
+pub use variation::{Variation, VARIATION_NAMES};
 
 use crate::cluster::settings::BrokerSettings;
 use crate::cluster::{Cluster, TopicConfig};
@@ -243,6 +245,8 @@ pub struct Simulation {
     next_producer_id: i64,
     /// Requests the brokers hold until they can answer.
     purgatory: purgatory::Purgatory,
+    /// The setting this run holds at one value (a variant of `sim vary`).
+    variation: Option<Variation>,
     /// Some broker may hold a stale role (after a network change or failover).
     roles_dirty: bool,
     /// Offline partitions may now be electable (a setting changed).
@@ -281,6 +285,7 @@ impl Simulation {
             next_request: 1,
             next_producer_id: 0,
             purgatory: purgatory::Purgatory::default(),
+            variation: None,
             roles_dirty: false,
             elections_dirty: false,
             agents_ran_at: None,
@@ -291,6 +296,22 @@ impl Simulation {
         let every = sim.isr_check_interval();
         sim.timers.schedule(SimTime(every), Timer::IsrExpiration);
         sim
+    }
+
+    /// Holds one setting at one value for the rest of the run, wherever a
+    /// command names it (see [`Variation`]); a broker setting is set now, as
+    /// a `sim set` line would. Call it before any other command.
+    pub fn hold(&mut self, variation: Variation) -> Result<(), CommandError> {
+        self.variation = Some(variation);
+        match variation.broker_setting() {
+            Some((key, value)) => self.apply(Command::SetConfig { key, value }).map(|_| ()),
+            None => Ok(()),
+        }
+    }
+
+    /// The setting this run holds, if it is a variant.
+    pub fn variation(&self) -> Option<Variation> {
+        self.variation
     }
 
     pub fn seed(&self) -> u64 {
@@ -391,6 +412,10 @@ impl Simulation {
 
     /// Applies a command at the current time. Invalid commands change nothing.
     pub fn apply(&mut self, command: Command) -> Result<Reply, CommandError> {
+        let command = match self.variation {
+            Some(v) => v.apply(command),
+            None => command,
+        };
         let reply = match command {
             Command::CreateTopic(c) => self.create_topic(c),
             Command::DeleteTopic(name) => self.delete_topic(&name),

@@ -22,7 +22,10 @@ impl Simulation {
     /// A client's `send()`: the producer named in `p` (created on first use,
     /// or replaced when idle with other settings) takes the records, then
     /// sends what it can.
-    pub(super) fn produce(&mut self, p: Produce) -> Result<Reply, CommandError> {
+    pub(super) fn produce(&mut self, mut p: Produce) -> Result<Reply, CommandError> {
+        if let Some(v) = self.variation {
+            v.apply_to_producer(&mut p.config);
+        }
         if p.records.is_empty() {
             return Err(CommandError::Usage("nothing to send".into()));
         }
