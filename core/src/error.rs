@@ -16,6 +16,20 @@ pub enum CommandError {
     /// `InvalidPartitionsException` on create.
     #[error("Number of partitions must be larger than 0.")]
     PartitionsNotPositive,
+    /// The simulator's own bound on one topic's partitions (`limits.rs`);
+    /// worded as Kafka's `InvalidPartitionsException`.
+    #[error("Number of partitions {requested} exceeds this simulator's limit of {limit} partitions per topic.")]
+    TooManyPartitions { requested: i64, limit: i32 },
+    /// The simulator's own bound on a cluster's partitions (`limits.rs`).
+    #[error("Topic '{topic}' would bring the cluster to {total} partitions, over this simulator's limit of {limit}.")]
+    TooManyClusterPartitions {
+        topic: String,
+        total: i64,
+        limit: i32,
+    },
+    /// `InvalidTopicException` from `AdminZkClient`: '.' and '_' collide in metric names.
+    #[error("Topic '{topic}' collides with existing topics: {existing}")]
+    TopicCollision { topic: String, existing: String },
     /// `TopicExistsException`
     #[error("Topic '{0}' already exists.")]
     TopicExists(String),

@@ -16,6 +16,7 @@ pub mod export;
 pub mod flume;
 pub mod ids;
 pub mod lesson;
+pub mod limits;
 pub mod log;
 pub mod network;
 pub mod partition;

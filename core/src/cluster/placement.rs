@@ -21,6 +21,13 @@ pub fn assign_replicas_to_brokers(
     if partitions <= 0 {
         return Err(CommandError::PartitionsNotPositive);
     }
+    // Bounded before the allocation below (`place --partitions 2147483647`).
+    if partitions > crate::limits::MAX_PARTITIONS_PER_TOPIC {
+        return Err(CommandError::TooManyPartitions {
+            requested: i64::from(partitions),
+            limit: crate::limits::MAX_PARTITIONS_PER_TOPIC,
+        });
+    }
     if replication_factor <= 0 {
         return Err(CommandError::ReplicationFactorNotPositive);
     }

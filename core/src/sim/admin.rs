@@ -20,6 +20,26 @@ impl Simulation {
         if self.cluster.topics.contains_key(&c.name) {
             return Err(CommandError::TopicExists(c.name));
         }
+        // Kafka: '.' and '_' map to the same metric name, so such topics collide.
+        let folded = c.name.replace('.', "_");
+        let colliding: Vec<&str> = self
+            .cluster
+            .topics
+            .keys()
+            .filter(|t| t.replace('.', "_") == folded)
+            .map(String::as_str)
+            .collect();
+        if !colliding.is_empty() {
+            return Err(CommandError::TopicCollision {
+                topic: c.name.clone(),
+                existing: colliding.join(", "),
+            });
+        }
+        let requested = c
+            .assignment
+            .as_ref()
+            .map_or(c.partitions, |a| i32::try_from(a.len()).unwrap_or(i32::MAX));
+        self.check_partition_limits(&c.name, 0, requested)?;
         if let Some(m) = c.config.min_insync_replicas {
             if m < 1 {
                 return Err(CommandError::InvalidConfig {
@@ -78,6 +98,37 @@ impl Simulation {
         Ok(Reply::TopicCreated)
     }
 
+    /// `limits.rs`: refused before placement allocates anything.
+    fn check_partition_limits(
+        &self,
+        topic: &str,
+        current: i32,
+        requested: i32,
+    ) -> Result<(), CommandError> {
+        use crate::limits::{MAX_PARTITIONS_PER_CLUSTER, MAX_PARTITIONS_PER_TOPIC};
+        if requested > MAX_PARTITIONS_PER_TOPIC {
+            return Err(CommandError::TooManyPartitions {
+                requested: i64::from(requested),
+                limit: MAX_PARTITIONS_PER_TOPIC,
+            });
+        }
+        let existing: i64 = self
+            .cluster
+            .topics
+            .values()
+            .map(|t| t.partitions.len() as i64)
+            .sum();
+        let total = existing - i64::from(current) + i64::from(requested.max(0));
+        if total > i64::from(MAX_PARTITIONS_PER_CLUSTER) {
+            return Err(CommandError::TooManyClusterPartitions {
+                topic: topic.to_string(),
+                total,
+                limit: MAX_PARTITIONS_PER_CLUSTER,
+            });
+        }
+        Ok(())
+    }
+
     /// `--replica-assignment`: every partition the same length, brokers known.
     fn validate_assignment(&self, a: &[Vec<BrokerId>]) -> Result<(), CommandError> {
         if a.is_empty() || a.iter().any(Vec::is_empty) {
@@ -120,6 +171,8 @@ impl Simulation {
                 requested: to,
             });
         }
+        self.check_partition_limits(name, current, to)?;
+        let topic = self.cluster.topic(name)?;
         let first = topic
             .partitions
             .first()
