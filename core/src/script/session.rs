@@ -23,6 +23,48 @@ pub(crate) const TOOLS: &[&str] = &[
     "sim",
 ];
 
+/// One line per program of [`TOOLS`], what `help` prints (the page console
+/// and `streamlab console` both run lines through [`Session`], so this is the
+/// one list of what the console knows).
+const HELP: &[(&str, &str)] = &[
+    ("kafka-topics.sh", "create, list, describe, alter or delete topics (--create --topic T --partitions N --replication-factor R)"),
+    ("kafka-console-producer.sh", "send records to a topic, one per line (--broker-list HOST:PORT --topic T, lines in a here-document)"),
+    ("kafka-console-consumer.sh", "read records from a topic (--bootstrap-server HOST:PORT --topic T [--from-beginning] [--group G])"),
+    ("kafka-consumer-groups.sh", "list or describe consumer groups, their members, offsets and lag"),
+    ("kafka-server-start.sh", "start a stopped broker"),
+    ("kafka-server-stop.sh", "stop a broker"),
+    ("kafka-leader-election.sh", "elect leaders (preferred or unclean) for partitions"),
+    ("kafka-preferred-replica-election.sh", "move leadership back to each partition's preferred replica"),
+    ("flume-ng", "run a Flume agent from a configuration (flume-ng agent --name A --conf-file F)"),
+    ("sim", "the playground's own controls: brokers, seed, time, faults, settings (sim brokers N, sim advance 5s, sim crash 1, sim set K=V)"),
+];
+
+/// `help` lists the programs; `help PROGRAM` gives that one's line.
+fn help(args: &[String]) -> Result<String, CommandError> {
+    match args.first() {
+        None => Ok(HELP
+            .iter()
+            .map(|(name, what)| format!("{name:<36} {what}"))
+            .chain(std::iter::once(
+                "help PROGRAM gives one program's line".to_string(),
+            ))
+            .collect::<Vec<_>>()
+            .join("\n")),
+        Some(name) => {
+            let name = name.rsplit('/').next().unwrap_or(name);
+            HELP.iter()
+                .find(|(n, _)| *n == name)
+                .map(|(n, what)| format!("{n}: {what}"))
+                .ok_or_else(|| {
+                    CommandError::Usage(format!(
+                        "help: no help topics match `{name}` (the programs are: {})",
+                        TOOLS.join(", ")
+                    ))
+                })
+        }
+    }
+}
+
 /// What one script line printed.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Output {
@@ -194,7 +236,12 @@ impl Session {
                 kafka_server::leader_election(self, args)
             }
             "sim" => sim_cmd::run(self, args, line),
-            other => Err(CommandError::Usage(format!("{other}: command not found"))),
+            // Not a tool of the script (the export leaves it out): the
+            // console's way to find the tools.
+            "help" => help(args),
+            other => Err(CommandError::Usage(format!(
+                "{other}: command not found (type help for the commands)"
+            ))),
         }
     }
 
@@ -268,5 +315,37 @@ impl Session {
             trace_hash: self.sim.trace_hash(),
             time_ms: self.sim.now().as_millis(),
         }
+    }
+}
+
+#[cfg(test)]
+mod help_tests {
+    use super::*;
+
+    #[test]
+    fn help_lists_every_tool_and_one_program() {
+        let mut s = Session::new();
+        let out = s.run("help");
+        assert!(!out[0].is_error, "{}", out[0].text);
+        for tool in TOOLS {
+            assert!(
+                HELP.iter().any(|(n, _)| n == tool),
+                "{tool} has no help line"
+            );
+            assert!(out[0].text.contains(tool), "{tool} missing from help");
+        }
+        let out = s.run("help bin/kafka-topics.sh");
+        assert!(
+            out[0].text.starts_with("kafka-topics.sh: create"),
+            "{}",
+            out[0].text
+        );
+        let out = s.run("help kafka-topic.sh");
+        assert!(out[0].is_error);
+        assert!(
+            out[0].text.contains("no help topics match"),
+            "{}",
+            out[0].text
+        );
     }
 }
